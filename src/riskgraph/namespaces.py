@@ -1,0 +1,33 @@
+"""riskgraph's namespaces and the IRI pattern its instance data follows."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace
+
+BASE = "https://w3id.org/riskgraph/"
+RG = Namespace(BASE + "ns#")
+ID = Namespace(BASE + "id/")
+
+# Kinds of instance IRI: https://w3id.org/riskgraph/id/<kind>/<slug>
+ID_KINDS = (
+    "risk", "mitigation", "publication", "source", "person", "organisation",
+    "study", "assessment", "judgement", "claim", "figure", "concept", "scheme", "agent",
+)
+ID_PATTERN = re.compile(
+    r"^https://w3id\.org/riskgraph/id/(" + "|".join(ID_KINDS) + r")/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"
+)
+
+# Prefixes written into every serialisation riskgraph produces.
+PREFIXES = {
+    "rg": str(RG),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "schema": "https://schema.org/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    **{kind: f"{ID}{kind}/" for kind in ID_KINDS},
+}

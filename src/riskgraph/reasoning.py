@@ -1,0 +1,217 @@
+"""OWL reasoning over ontology plus data.
+
+HermiT (through owlready2, needs Java) decides consistency and infers class
+memberships. A small closure then materialises what queries need and HermiT
+leaves implicit in owlready2 (superclass types, inverse and symmetric property
+values). Without Java, a pure-Python OWL-RL closure (owlrl) stands in.
+When the graph is inconsistent, ``explain`` names the individuals and axioms.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from riskgraph.namespaces import ID
+
+
+@dataclass
+class Clash:
+    """One individual that the axioms force into two disjoint classes."""
+
+    individual: str
+    first: str
+    second: str
+    why_first: str
+    why_second: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.individual} cannot be both a {self.first} ({self.why_first}) and a "
+            f"{self.second} ({self.why_second}): the ontology declares "
+            f"{self.first} owl:disjointWith {self.second}"
+        )
+
+
+@dataclass
+class ReasoningResult:
+    consistent: bool
+    reasoner: str
+    inferred: Graph
+    clashes: list[Clash] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def inferred_count(self) -> int:
+        return len(self.inferred)
+
+
+def _short(graph: Graph, term) -> str:
+    try:
+        return graph.namespace_manager.normalizeUri(term)
+    except Exception:
+        return str(term)
+
+
+def _superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    """Named superclasses of every named class, reflexive and transitive."""
+    direct: dict[URIRef, set[URIRef]] = {}
+    for sub, sup in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            direct.setdefault(sub, set()).add(sup)
+    for cls, union in graph.subject_objects(OWL.unionOf):
+        if isinstance(cls, URIRef):
+            for member in graph.items(union):
+                if isinstance(member, URIRef):
+                    direct.setdefault(member, set()).add(cls)
+    closed: dict[URIRef, set[URIRef]] = {}
+
+    def up(cls: URIRef) -> set[URIRef]:
+        if cls not in closed:
+            closed[cls] = {cls}
+            for sup in direct.get(cls, ()):
+                closed[cls] |= up(sup)
+        return closed[cls]
+
+    for cls in list(direct):
+        up(cls)
+    return closed
+
+
+def _derived_types(graph: Graph) -> dict[URIRef, dict[URIRef, str]]:
+    """Each individual's classes with the reason for each (asserted, domain, range, subclass)."""
+    supers = _superclasses(graph)
+    domains = {p: o for p, o in graph.subject_objects(RDFS.domain) if isinstance(o, URIRef)}
+    ranges = {p: o for p, o in graph.subject_objects(RDFS.range) if isinstance(o, URIRef)}
+    types: dict[URIRef, dict[URIRef, str]] = {}
+
+    def note(node, cls, why):
+        if not isinstance(node, URIRef) or not str(node).startswith(str(ID)):
+            return
+        for sup in supers.get(cls, {cls}):
+            reason = why if sup == cls else f"{why}, and {_short(graph, cls)} is a subclass"
+            types.setdefault(node, {}).setdefault(sup, reason)
+
+    for node, cls in graph.subject_objects(RDF.type):
+        if isinstance(cls, URIRef):
+            note(node, cls, "asserted")
+    for s, p, o in graph:
+        if p in domains:
+            note(s, domains[p], f"it is the subject of {_short(graph, p)}")
+        if p in ranges:
+            note(o, ranges[p], f"it is the object of {_short(graph, p)} from {_short(graph, s)}")
+    return types
+
+
+def explain(graph: Graph) -> list[Clash]:
+    """Individuals typed into two disjoint classes, and how each type arose."""
+    disjoint = {(a, b) for a, b in graph.subject_objects(OWL.disjointWith)
+                if isinstance(a, URIRef) and isinstance(b, URIRef)}
+    clashes = []
+    for node, classes in sorted(_derived_types(graph).items()):
+        for a, b in sorted(disjoint):
+            if a in classes and b in classes:
+                clashes.append(Clash(_short(graph, node), _short(graph, a), _short(graph, b),
+                                     classes[a], classes[b]))
+    return clashes
+
+
+def materialise(graph: Graph) -> Graph:
+    """Superclass types, inverse and symmetric property values not yet in ``graph``."""
+    out = Graph()
+    supers = _superclasses(graph)
+    for node, cls in list(graph.subject_objects(RDF.type)):
+        if isinstance(node, URIRef) and str(node).startswith(str(ID)):
+            for sup in supers.get(cls, ()):
+                if (node, RDF.type, sup) not in graph:
+                    out.add((node, RDF.type, sup))
+    inverses: dict[URIRef, set[URIRef]] = {}
+    for p, q in graph.subject_objects(OWL.inverseOf):
+        inverses.setdefault(p, set()).add(q)
+        inverses.setdefault(q, set()).add(p)
+    for p in graph.subjects(RDF.type, OWL.SymmetricProperty):
+        inverses.setdefault(p, set()).add(p)
+    for p, targets in inverses.items():
+        for s, o in graph.subject_objects(p):
+            if isinstance(o, URIRef) and str(s).startswith(str(ID)):
+                for q in targets:
+                    if (o, q, s) not in graph:
+                        out.add((o, q, s))
+    return out
+
+
+def _hermit(graph: Graph) -> tuple[bool, Graph]:
+    import owlready2
+
+    with tempfile.TemporaryDirectory(prefix="riskgraph-reason-") as tmp:
+        source = Path(tmp) / "merged.nt"
+        graph.serialize(source, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        world.get_ontology(source.as_uri()).load(format="ntriples")
+        before = set(world.as_rdflib_graph())
+        try:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return False, Graph()
+        inferred = Graph()
+        for triple in set(world.as_rdflib_graph()) - before:
+            s, _, o = triple
+            if isinstance(s, BNode) or isinstance(o, BNode) or "inferrence" in str(s):
+                continue
+            inferred.add(triple)
+        world.close()
+    return True, inferred
+
+
+def _owlrl(graph: Graph) -> Graph:
+    import owlrl
+
+    expanded = Graph()
+    for triple in graph:
+        expanded.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(expanded)
+    inferred = Graph()
+    for s, p, o in expanded:
+        if (s, p, o) not in graph and str(s).startswith(str(ID)) and not isinstance(o, BNode):
+            inferred.add((s, p, o))
+    return inferred
+
+
+def java_available() -> bool:
+    return shutil.which("java") is not None
+
+
+def reason(graph: Graph, *, use_hermit: bool | None = None) -> ReasoningResult:
+    """Check consistency and return the inferred triples (not the input ones)."""
+    notes: list[str] = []
+    if use_hermit is None:
+        use_hermit = java_available()
+        if not use_hermit:
+            notes.append("java was not found, so HermiT could not run; used the pure-Python "
+                         "OWL-RL closure instead (install a Java runtime for full OWL 2 DL)")
+    if use_hermit:
+        consistent, inferred = _hermit(graph)
+        reasoner = "HermiT (owlready2)"
+    else:
+        inferred = _owlrl(graph)
+        reasoner = "OWL-RL closure (owlrl)"
+        consistent = True
+    clashes = explain(graph)
+    if clashes:
+        consistent = False
+    if consistent:
+        for triple in materialise(graph + inferred):
+            inferred.add(triple)
+    else:
+        inferred = Graph()
+        if not clashes:
+            notes.append("HermiT found the ontology and data inconsistent, but the cause is not "
+                         "a simple disjointness clash; run a full OWL explainer such as Protégé")
+    for prefix, namespace in graph.namespaces():
+        inferred.bind(prefix, namespace)
+    return ReasoningResult(consistent, reasoner, inferred, clashes, notes)

@@ -1,0 +1,55 @@
+"""Find the bundled knowledge files: ontology/, data/ and queries/.
+
+In a wheel they sit in ``riskgraph/_bundled``; in a checkout (editable install
+or running from source) they sit at the repository root.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def bundled_root() -> Path:
+    wheel = _PACKAGE / "_bundled"
+    if (wheel / "ontology").is_dir():
+        return wheel
+    checkout = _PACKAGE.parent.parent
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise FileNotFoundError(
+        f"riskgraph's bundled ontology was not found in {wheel} or {checkout}; "
+        "reinstall the package"
+    )
+
+
+def ontology_dir() -> Path:
+    return bundled_root() / "ontology"
+
+
+def data_dir() -> Path:
+    return bundled_root() / "data"
+
+
+def queries_dir() -> Path:
+    return bundled_root() / "queries"
+
+
+def core_ontology() -> Path:
+    return ontology_dir() / "riskgraph.ttl"
+
+
+def shapes_file() -> Path:
+    return ontology_dir() / "shapes.ttl"
+
+
+def alignments_file() -> Path:
+    return ontology_dir() / "alignments.ttl"
+
+
+def data_files() -> list[Path]:
+    """Every instance-data file, in a stable order."""
+    return sorted(p for p in data_dir().glob("*.ttl") if p.is_file())

@@ -1,0 +1,32 @@
+"""Shared test fixtures: an in-process CLI runner and an isolated build cache."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Every test session builds into its own cache, never the user's."""
+    import os
+
+    cache = tmp_path_factory.mktemp("riskgraph-cache")
+    old = os.environ.get("RISKGRAPH_CACHE")
+    os.environ["RISKGRAPH_CACHE"] = str(cache)
+    yield cache
+    if old is None:
+        os.environ.pop("RISKGRAPH_CACHE", None)
+    else:
+        os.environ["RISKGRAPH_CACHE"] = old
+
+
+@pytest.fixture
+def run_cli():
+    """Run the riskgraph CLI in-process; returns the click Result."""
+    from riskgraph.cli import cli
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return run
