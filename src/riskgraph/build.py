@@ -9,13 +9,28 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from riskgraph import resources
 from riskgraph.atomic import write_atomic
-from riskgraph.loading import load_bundled
-from riskgraph.namespaces import ID, RG
+from riskgraph.loading import load_files, ontology_files
+from riskgraph.namespaces import ID, PREFIXES, RG
 from riskgraph.reasoning import ReasoningResult, reason
+from riskgraph.vocabulary import UndeclaredTerm, undeclared_terms
 
 SERIALISATIONS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 BASENAME = "riskgraph"
+
+
+@dataclass
+class CheckedGraph:
+    """Ontology plus data, checked: undeclared terms and reasoning."""
+
+    asserted: Graph
+    undeclared: list[UndeclaredTerm]
+    reasoning: ReasoningResult
+
+    @property
+    def ok(self) -> bool:
+        return self.reasoning.consistent and not self.undeclared
 
 
 @dataclass
@@ -24,6 +39,7 @@ class BuildResult:
     inferred: int
     reasoning: ReasoningResult
     class_counts: dict[str, int]
+    undeclared: list[UndeclaredTerm] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     graph: Graph | None = None
 
@@ -31,37 +47,60 @@ class BuildResult:
     def consistent(self) -> bool:
         return self.reasoning.consistent
 
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.undeclared
+
 
 def class_counts(graph: Graph) -> dict[str, int]:
     """Instances per riskgraph class (including inferred superclass types)."""
     counts: Counter[str] = Counter()
     for node, cls in graph.subject_objects(RDF.type):
-        if isinstance(cls, URIRef) and str(node).startswith(str(ID)):
-            if str(cls).startswith(str(RG)) or str(cls).startswith("http://www.w3.org/2004/02/skos"):
-                counts[graph.namespace_manager.normalizeUri(cls)] += 1
+        counted = str(cls).startswith((str(RG), "http://www.w3.org/2004/02/skos"))
+        if isinstance(cls, URIRef) and counted and str(node).startswith(str(ID)):
+            counts[graph.namespace_manager.normalizeUri(cls)] += 1
     return dict(sorted(counts.items()))
+
+
+def _new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    return graph
+
+
+def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) -> CheckedGraph:
+    """Load ontology and data (plus ``extra`` files), check terms and reason."""
+    ontology = load_files(ontology_files(), _new_graph())
+    data = load_files(resources.data_files() + list(extra or []), _new_graph())
+    undeclared = undeclared_terms(data, ontology)
+    asserted = ontology + data
+    for prefix, namespace in PREFIXES.items():
+        asserted.bind(prefix, namespace, override=True)
+    return CheckedGraph(asserted, undeclared, reason(asserted, use_hermit=use_hermit))
 
 
 def merged_graph(extra: list[Path] | None = None) -> tuple[Graph, ReasoningResult]:
     """Asserted plus inferred triples, and the reasoning result."""
-    graph = load_bundled(extra)
-    result = reason(graph)
-    if result.consistent:
-        graph += result.inferred
-    return graph, result
+    checked = check(extra)
+    graph = checked.asserted
+    if checked.reasoning.consistent:
+        graph += checked.reasoning.inferred
+    return graph, checked.reasoning
 
 
 def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", "jsonld"),
           extra: list[Path] | None = None) -> BuildResult:
-    """Load, reason and (when consistent and ``out_dir`` is given) write the merged graph."""
-    asserted = load_bundled(extra)
-    result = reason(asserted)
+    """Load, check, reason and (when all is well and ``out_dir`` is given) write the graph."""
+    checked = check(extra)
+    result = checked.reasoning
+    asserted = checked.asserted
     merged = asserted + result.inferred if result.consistent else asserted
     for prefix, namespace in asserted.namespaces():
         merged.bind(prefix, namespace)
     build_result = BuildResult(len(asserted), len(result.inferred), result,
-                               class_counts(merged), graph=merged)
-    if out_dir is not None and result.consistent:
+                               class_counts(merged), checked.undeclared, graph=merged)
+    if out_dir is not None and build_result.ok:
         for fmt in formats:
             target = Path(out_dir) / f"{BASENAME}.{fmt}"
             data = merged.serialize(format=SERIALISATIONS[fmt], encoding="utf-8")

@@ -55,7 +55,8 @@ def ensure_cached_graph() -> Path:
     from riskgraph.errors import CheckFailed
 
     result = build(path.parent, formats=("nt",))
-    if not result.consistent:
-        raise CheckFailed("the bundled ontology and data are inconsistent: "
-                          + "; ".join(str(c) for c in result.reasoning.clashes))
+    if not result.ok:
+        problems = [str(c) for c in result.reasoning.clashes] + [str(u) for u in result.undeclared]
+        raise CheckFailed("the bundled ontology and data do not pass their checks: "
+                          + "; ".join(problems or ["inconsistent"]))
     return path

@@ -70,7 +70,8 @@ def _decode(path: Path, raw: bytes) -> str:
 def _syntax_hint(why: str) -> str | None:
     low = why.lower()
     if "prefix" in low and ("not bound" in low or "undefined" in low):
-        return "declare the prefix first, for example: @prefix rg: <https://w3id.org/riskgraph/ns#> ."
+        return ("declare the prefix first, for example: "
+                "@prefix rg: <https://w3id.org/riskgraph/ns#> .")
     if "expected" in low and ("'.'" in low or "end of statement" in low):
         return "a statement may be missing its closing '.', or a ';' or ',' is out of place"
     if "eof" in low or "end of file" in low:

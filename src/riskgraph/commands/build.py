@@ -21,6 +21,11 @@ def echo_reasoning(result) -> None:
             click.echo(f"  - {clash}", err=True)
 
 
+def echo_undeclared(undeclared) -> None:
+    for term in undeclared:
+        click.echo(f"error: {term}", err=True)
+
+
 def echo_counts(counts: dict[str, int]) -> None:
     width = max((len(name) for name in counts), default=0)
     for name, count in counts.items():
@@ -46,7 +51,8 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
 
     result = build(out_dir, formats or FORMATS, list(extra))
     echo_reasoning(result.reasoning)
-    if not result.consistent:
+    echo_undeclared(result.undeclared)
+    if not result.ok:
         raise click.exceptions.Exit(1)
     click.echo(f"triples: {result.asserted} asserted + {result.inferred} inferred")
     click.echo("instances per class:")
@@ -60,17 +66,18 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
 @click.option("--no-hermit", is_flag=True,
               help="Use the pure-Python OWL-RL closure even when Java is available.")
 def reason_command(files: tuple[Path, ...], no_hermit: bool) -> None:
-    """Check that ontology, bundled data and FILES are logically consistent.
+    """Check that ontology, bundled data and FILES use only declared terms and are
+    logically consistent.
 
     \b
     Example:
       riskgraph reason my-contribution.ttl
     Exit code 1 when inconsistent, with the individuals and axioms that clash.
     """
-    from riskgraph.loading import load_bundled
-    from riskgraph.reasoning import reason
+    from riskgraph.build import check
 
-    result = reason(load_bundled(list(files)), use_hermit=False if no_hermit else None)
-    echo_reasoning(result)
-    if not result.consistent:
+    checked = check(list(files), use_hermit=False if no_hermit else None)
+    echo_reasoning(checked.reasoning)
+    echo_undeclared(checked.undeclared)
+    if not checked.ok:
         raise click.exceptions.Exit(1)
