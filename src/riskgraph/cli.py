@@ -31,7 +31,8 @@ class RiskgraphGroup(click.Group):
             ctx.exit(130)
 
 
-@click.group(cls=RiskgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("riskgraph", cls=RiskgraphGroup,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="riskgraph")
 def cli() -> None:
     """riskgraph: a knowledge graph of AI risks, mitigations, actors, lifecycle stages

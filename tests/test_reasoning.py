@@ -1,0 +1,61 @@
+"""HermiT reports consistency of the bundled data and explains an inconsistency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from riskgraph.build import check
+from riskgraph.reasoning import java_available
+
+FIXTURES = Path(__file__).parent / "fixtures" / "foundation"
+INCONSISTENT = FIXTURES / "inconsistent_mitigation_typed_as_risk.ttl"
+RG = "https://w3id.org/riskgraph/ns#"
+
+needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
+
+
+@needs_java
+def test_bundled_data_is_consistent_under_hermit():
+    checked = check()
+    assert checked.reasoning.reasoner.startswith("HermiT")
+    assert checked.reasoning.consistent, [str(c) for c in checked.reasoning.clashes]
+    assert checked.ok
+
+
+@needs_java
+def test_inconsistent_fixture_is_reported_with_individual_and_axiom():
+    checked = check([INCONSISTENT])
+    assert not checked.reasoning.consistent
+    text = " ".join(str(c) for c in checked.reasoning.clashes)
+    assert "mitigation:fixture-confused" in text
+    assert "owl:disjointWith" in text and "rg:mitigates" in text
+
+
+def test_pure_python_closure_also_finds_the_clash():
+    checked = check([INCONSISTENT], use_hermit=False)
+    assert checked.reasoning.reasoner.startswith("OWL-RL")
+    assert not checked.reasoning.consistent
+
+
+@pytest.mark.parametrize("use_hermit", [
+    pytest.param(True, marks=needs_java, id="hermit"),
+    pytest.param(False, id="owl-rl"),
+])
+def test_reasoners_materialise_domain_types_and_inverse_values(tmp_path, use_hermit):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix rg: <https://w3id.org/riskgraph/ns#> .\n"
+        "<https://w3id.org/riskgraph/id/mitigation/fixture-m> rg:mitigates "
+        "<https://w3id.org/riskgraph/id/risk/fixture-r> .\n"
+        "<https://w3id.org/riskgraph/id/risk/fixture-r> a rg:Risk .\n",
+        encoding="utf-8",
+    )
+    inferred = check([extra], use_hermit=use_hermit).reasoning.inferred
+    m = URIRef("https://w3id.org/riskgraph/id/mitigation/fixture-m")
+    r = URIRef("https://w3id.org/riskgraph/id/risk/fixture-r")
+    assert (m, RDF.type, URIRef(RG + "Mitigation")) in inferred
+    assert (r, URIRef(RG + "mitigatedBy"), m) in inferred
