@@ -73,7 +73,8 @@ def _syntax_hint(why: str) -> str | None:
         return ("declare the prefix first, for example: "
                 "@prefix rg: <https://w3id.org/riskgraph/ns#> .")
     if "expected" in low and ("'.'" in low or "end of statement" in low):
-        return "a statement may be missing its closing '.', or a ';' or ',' is out of place"
+        return ("the statement before this point may be missing its closing '.', "
+                "or a ';' or ',' is out of place")
     if "eof" in low or "end of file" in low:
         return "the file ends inside a statement: check for an unclosed quote, bracket or '.'"
     if "unterminated" in low or "string" in low:

@@ -152,20 +152,22 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
         source = Path(tmp) / "merged.nt"
         graph.serialize(source, format="nt", encoding="utf-8")
         world = owlready2.World()
-        world.get_ontology(source.as_uri()).load(format="ntriples")
-        before = set(world.as_rdflib_graph())
         try:
-            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
-        except owlready2.OwlReadyInconsistentOntologyError:
-            return False, Graph()
-        inferred = Graph()
-        for triple in set(world.as_rdflib_graph()) - before:
-            s, _, o = triple
-            if isinstance(s, BNode) or isinstance(o, BNode) or "inferrence" in str(s):
-                continue
-            inferred.add(triple)
-        world.close()
-    return True, inferred
+            world.get_ontology(source.as_uri()).load(format="ntriples")
+            before = set(world.as_rdflib_graph())
+            try:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+            except owlready2.OwlReadyInconsistentOntologyError:
+                return False, Graph()
+            inferred = Graph()
+            for triple in set(world.as_rdflib_graph()) - before:
+                s, _, o = triple
+                if isinstance(s, BNode) or isinstance(o, BNode) or "inferrence" in str(s):
+                    continue
+                inferred.add(triple)
+            return True, inferred
+        finally:
+            world.close()
 
 
 def _owlrl(graph: Graph) -> Graph:
