@@ -31,7 +31,8 @@ def test_wheel_contains_the_knowledge_files(wheel):
     assert "riskgraph/_bundled/ontology/alignments.ttl" in names
     data = [n for n in names if n.startswith("riskgraph/_bundled/data/") and n.endswith(".ttl")]
     assert len(data) == len(list((ROOT / "data").glob("*.ttl")))
-    queries = [n for n in names if n.startswith("riskgraph/_bundled/queries/")]
+    queries = [n for n in names
+               if n.startswith("riskgraph/_bundled/queries/") and n.endswith(".rq")]
     assert len(queries) == len(list((ROOT / "queries").glob("*.rq")))
 
 
