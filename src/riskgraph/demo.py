@@ -1,9 +1,15 @@
-"""The main job on the bundled data, as a list of steps with their results."""
+"""The main job on the bundled data, as a list of steps with their results.
+
+Each step calls the library function a user would call; the demo only strings
+them together and says what each produced.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+DEMO_QUERY = "effective_mitigations"
 
 
 @dataclass
@@ -17,26 +23,66 @@ class StepResult:
 @dataclass
 class DemoReport:
     steps: list[StepResult] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return all(step.ok for step in self.steps)
 
 
-def _build_step(out_dir: Path) -> StepResult:
+def _build_step(out_dir: Path, report: DemoReport) -> StepResult:
     from riskgraph.build import build
 
     result = build(out_dir)
-    if not result.consistent:
-        return StepResult("build", False, "ontology and data are inconsistent",
-                          [str(c) for c in result.reasoning.clashes])
+    if not result.ok:
+        problems = [str(c) for c in result.reasoning.clashes] + [str(u) for u in result.undeclared]
+        return StepResult("build", False, "ontology and data do not pass their checks", problems)
+    report.outputs += result.written
     details = [f"{name}: {count}" for name, count in result.class_counts.items()]
     details += [f"wrote {path}" for path in result.written]
     return StepResult("build", True, f"{result.asserted} asserted + {result.inferred} inferred "
                       f"triples, consistent ({result.reasoning.reasoner})", details)
 
 
+def _validate_step(report: DemoReport) -> StepResult:
+    from riskgraph.validation import validate_bundled
+
+    result = validate_bundled()
+    counts = f"{result.violation_count} violations, {result.warning_count} warnings"
+    return StepResult("validate", result.violation_count == 0,
+                      f"bundled data against ontology/shapes.ttl: {counts}")
+
+
+def _query_step(report: DemoReport) -> StepResult:
+    from riskgraph.queries import run_query
+
+    result = run_query(DEMO_QUERY, {})
+    labels = []
+    for row in result.rows:
+        label = row.get("label") or row.get("mitigationLabel") or row.get("mitigation")
+        if label is not None and label.value not in labels:
+            labels.append(label.value)
+    return StepResult(f"query {DEMO_QUERY}", bool(labels),
+                      f"{len(labels)} mitigations rated effective for CBRN by experts",
+                      labels)
+
+
+def _graph_step(out_dir: Path, report: DemoReport) -> StepResult:
+    from riskgraph.render import render_graph
+
+    result = render_graph(None, out_dir / "riskgraph.html")
+    report.outputs.append(result.path)
+    return StepResult("graph", True, f"{result.node_count} nodes, {result.edge_count} edges, "
+                      f"{result.bytes:,} bytes", [f"wrote {result.path} (open it in a browser)"])
+
+
 def run_demo(out_dir: Path) -> DemoReport:
+    out_dir = Path(out_dir)
     report = DemoReport()
-    report.steps.append(_build_step(Path(out_dir)))
+    report.steps.append(_build_step(out_dir, report))
+    if not report.ok:
+        return report
+    report.steps.append(_validate_step(report))
+    report.steps.append(_query_step(report))
+    report.steps.append(_graph_step(out_dir, report))
     return report
