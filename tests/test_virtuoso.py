@@ -1,0 +1,304 @@
+"""``riskgraph push`` and ``riskgraph query --endpoint`` against a real SPARQL server.
+
+A Virtuoso Open Source 7 server is started on loopback with a temporary
+database (tests/virtuoso_server.py) once per session and stopped afterwards.
+Without ``virtuoso-t`` these tests skip, unless RISKGRAPH_REQUIRE_VIRTUOSO=1
+(set by .ci/run), when they fail instead.
+
+Rows from Virtuoso and from the embedded store are compared as multisets of
+normalised terms. The normalisation covers only what differs between two
+correct SPARQL 1.1 implementations (see ``normalise``):
+- numbers compare by value: Virtuoso types COUNT as xsd:integer or xsd:int
+  and may write a decimal as 0.6 or 0.60;
+- ``"x"^^xsd:string`` equals the simple literal ``"x"`` (RDF 1.1 says they
+  are the same term; Virtuoso drops the datatype);
+- language tags compare case-insensitively (they are case-insensitive);
+- blank node labels are local to a result set, so any blank node equals any other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+
+from riskgraph.errors import InputError
+from riskgraph.remote import (
+    DEFAULT_GRAPH,
+    RemoteStore,
+    bind_values,
+    check_url,
+    term_to_sparql,
+)
+from riskgraph.results import QueryResult, Term
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC = {XSD + name for name in (
+    "integer", "int", "long", "short", "byte", "decimal", "float", "double",
+    "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
+    "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+def normalise(term: Term | None) -> tuple | None:
+    """A comparable form of one term; the module docstring says why each rule exists."""
+    if term is None:
+        return None
+    if term.kind == "bnode":
+        return ("bnode",)
+    if term.kind == "literal":
+        if term.datatype in NUMERIC:
+            try:
+                return ("number", Decimal(term.value).normalize())
+            except InvalidOperation:
+                pass
+        datatype = None if term.datatype == XSD + "string" else term.datatype
+        return ("literal", term.value, datatype, (term.lang or "").lower() or None)
+    return (term.kind, term.value)
+
+
+def rows_of(result: QueryResult) -> Counter:
+    return Counter(tuple(normalise(row.get(v)) for v in result.variables) for row in result.rows)
+
+
+# --- without a server: terms, VALUES placement, URLs ------------------------
+
+def test_literal_that_tries_to_close_the_query_is_escaped():
+    nasty = 'x" } ; DROP ALL ; SELECT * WHERE { "'
+    text = term_to_sparql(Term("literal", nasty))
+    assert text == '"x\\" } ; DROP ALL ; SELECT * WHERE { \\""'
+    assert term_to_sparql(Term("literal", "a\\b\nc", lang="en")) == '"a\\\\b\\nc"@en'
+    assert term_to_sparql(Term("literal", "4.2", datatype=XSD + "string")) == (
+        f'"4.2"^^<{XSD}string>')
+
+
+def test_iri_with_angle_bracket_is_refused():
+    with pytest.raises(InputError, match="not an absolute IRI"):
+        term_to_sparql(Term("uri", "https://x.org/a> } ; DROP ALL ; <b"))
+    with pytest.raises(InputError, match="language tag"):
+        term_to_sparql(Term("literal", "x", lang="en} DROP"))
+    with pytest.raises(InputError, match="bnode"):
+        term_to_sparql(Term("bnode", "b0"))
+
+
+def test_values_block_opens_the_where_group_not_a_string_or_iri():
+    query = ('PREFIX ex: <http://ex.org/#>  # a comment with {\n'
+             'SELECT ?label (CONCAT("{", \'\'\'{\n\'\'\', ?label) AS ?x)\n'
+             'WHERE { ?s ex:label ?label FILTER(?label != "{") }')
+    bound = bind_values(query, {"s": Term("uri", "http://ex.org/s")})
+    assert bound.startswith(query.split("WHERE {")[0] + "WHERE { VALUES (?s) {")
+    assert bound.endswith('FILTER(?label != "{") }')
+
+
+def test_bad_variable_name_in_bindings_is_refused():
+    with pytest.raises(InputError, match="variable name"):
+        bind_values("SELECT * { ?s ?p ?o }", {"s) {} } #": Term("uri", "http://ex.org/s")})
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "127.0.0.1:8890",
+                                 "http://", "http://127.0.0.1:99999/sparql", "javascript:x"])
+def test_only_http_urls_are_accepted(url):
+    with pytest.raises(InputError):
+        check_url(url)
+
+
+def test_push_to_a_file_url_exits_2(run_cli):
+    result = run_cli("push", "--endpoint", "file:///tmp/riskgraph-push-test", "--file",
+                     str(Path(__file__)))
+    assert result.exit_code == 2
+    assert "http:// or https://" in result.output
+
+
+def test_query_against_a_file_url_exits_2(run_cli):
+    result = run_cli("query", "summary", "--endpoint", "file:///etc/passwd")
+    assert result.exit_code == 2
+    assert "http:// or https://" in result.output
+
+
+# --- against a real Virtuoso ------------------------------------------------
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    from virtuoso_server import binary, start
+
+    if binary() is None:
+        message = "virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin)"
+        if os.environ.get("RISKGRAPH_REQUIRE_VIRTUOSO") == "1":
+            pytest.fail(message + " and RISKGRAPH_REQUIRE_VIRTUOSO=1")
+        pytest.skip(message)
+    server = start(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def password(virtuoso, monkeypatch):
+    monkeypatch.setenv("RISKGRAPH_PASSWORD", virtuoso.password)
+    return virtuoso.password
+
+
+@pytest.fixture(scope="session")
+def built_graph() -> Path:
+    from riskgraph.cache import ensure_cached_graph
+
+    return ensure_cached_graph()
+
+
+@pytest.fixture(scope="session")
+def pushed(virtuoso, built_graph):
+    """The built graph pushed with ``riskgraph push``; returns its CLI output."""
+    from click.testing import CliRunner
+
+    from riskgraph.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["push", "--endpoint", virtuoso.graph_store_url, "--user", virtuoso.user],
+        env={"RISKGRAPH_PASSWORD": virtuoso.password}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="session")
+def remote(virtuoso, pushed) -> RemoteStore:
+    return RemoteStore(virtuoso.query_url)
+
+
+def _triples_in(store: RemoteStore, graph: str = DEFAULT_GRAPH) -> int:
+    result = RemoteStore(store.endpoint, [graph]).select(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}, 30)
+    return int(result.rows[0]["n"].value)
+
+
+def _ntriples(path: Path) -> int:
+    return sum(1 for line in path.read_text().splitlines() if line.strip())
+
+
+@pytest.mark.virtuoso
+def test_push_uploads_every_triple_of_the_built_graph(remote, pushed, built_graph):
+    expected = _ntriples(built_graph)
+    assert f"pushed {expected} triples" in pushed
+    assert f"<{DEFAULT_GRAPH}> replaced" in pushed
+    assert _triples_in(remote) == expected
+
+
+@pytest.mark.virtuoso
+def test_push_replaces_and_append_adds(virtuoso, remote, password, run_cli, tmp_path,
+                                      built_graph):
+    graph = "https://w3id.org/riskgraph/test/replace-append"
+    first, second = tmp_path / "first.nt", tmp_path / "second.ttl"
+    first.write_text('<http://ex.org/a> <http://ex.org/p> "one" .\n'
+                     '<http://ex.org/a> <http://ex.org/p> "two" .\n')
+    second.write_text('@prefix ex: <http://ex.org/> .\nex:b ex:p "three"@en .\n')
+    base = ["push", "--endpoint", virtuoso.graph_store_url, "--graph", graph,
+            "--user", virtuoso.user]
+    assert run_cli(*base, "--file", str(first)).exit_code == 0
+    assert run_cli(*base, "--file", str(first)).exit_code == 0  # PUT again: still 2
+    assert _triples_in(remote, graph) == 2
+    appended = run_cli(*base, "--file", str(second), "--append")
+    assert appended.exit_code == 0, appended.output
+    assert "added to" in appended.output
+    assert _triples_in(remote, graph) == 3
+    assert run_cli(*base, "--file", str(second)).exit_code == 0
+    assert _triples_in(remote, graph) == 1
+    assert _triples_in(remote) == _ntriples(built_graph)  # the main graph is untouched
+
+
+@pytest.mark.virtuoso
+def test_push_with_a_wrong_password_exits_2_with_the_status(virtuoso, run_cli, monkeypatch,
+                                                            tmp_path):
+    monkeypatch.setenv("WRONG_PASSWORD", virtuoso.password + "-wrong")
+    data = tmp_path / "tiny.nt"
+    data.write_text('<http://ex.org/a> <http://ex.org/p> "x" .\n')
+    result = run_cli("push", "--endpoint", virtuoso.graph_store_url, "--graph",
+                     "https://w3id.org/riskgraph/test/wrong-password", "--user", virtuoso.user,
+                     "--password-env", "WRONG_PASSWORD", "--file", str(data))
+    assert result.exit_code == 2
+    assert "HTTP 401" in result.output
+    assert virtuoso.graph_store_url in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.virtuoso
+def test_push_without_credentials_is_refused_by_the_server(virtuoso, run_cli, tmp_path):
+    data = tmp_path / "tiny.nt"
+    data.write_text('<http://ex.org/a> <http://ex.org/p> "x" .\n')
+    result = run_cli("push", "--endpoint", virtuoso.graph_store_url, "--graph",
+                     "https://w3id.org/riskgraph/test/anonymous", "--file", str(data))
+    assert result.exit_code == 2
+    assert "HTTP 401" in result.output
+
+
+def _closed_port_url(path: str) -> str:
+    from virtuoso_server import free_port
+
+    return f"http://127.0.0.1:{free_port()}{path}"  # nothing listens there any more
+
+
+@pytest.mark.virtuoso
+def test_endpoint_down_exits_2_with_the_url(run_cli, tmp_path, virtuoso):
+    data = tmp_path / "tiny.nt"
+    data.write_text('<http://ex.org/a> <http://ex.org/p> "x" .\n')
+    down = _closed_port_url("/sparql-graph-crud-auth")
+    result = run_cli("push", "--endpoint", down, "--file", str(data))
+    assert result.exit_code == 2
+    assert down in result.output and "cannot reach" in result.output
+    down = _closed_port_url("/sparql")
+    result = run_cli("query", "summary", "--endpoint", down)
+    assert result.exit_code == 2, result.output
+    assert down in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.virtuoso
+def test_server_error_reports_url_status_and_message(remote):
+    with pytest.raises(InputError) as caught:
+        remote.select("SELECT * WHERE { ?s ?p }", {}, 30)
+    message = str(caught.value)
+    assert remote.endpoint in message and "HTTP 400" in message
+    assert "syntax error" in message.lower()
+
+
+@pytest.mark.virtuoso
+def test_values_travel_as_terms_and_come_back_unchanged(remote):
+    nasty = 'a "quote" \\ back \\u0022 } ; DROP ALL ; é 😀\n\tend'
+    result = remote.select(
+        "SELECT ?text ?lang ?iri WHERE { BIND(STR(?v) AS ?text) BIND(LANG(?v) AS ?lang) "
+        "BIND(?i AS ?iri) }",
+        {"v": Term("literal", nasty, lang="en-GB"),
+         "i": Term("uri", "https://w3id.org/riskgraph/id/concept/mit-4.2")}, 30)
+    row = result.rows[0]
+    assert row["text"].value == nasty
+    assert row["lang"].value.lower() == "en-gb"
+    assert row["iri"] == Term("uri", "https://w3id.org/riskgraph/id/concept/mit-4.2")
+
+
+@pytest.mark.virtuoso
+def test_only_the_riskgraph_graph_is_queried(remote):
+    """Virtuoso's default graph is the union of all graphs, its own system graphs
+    included; RemoteStore names the pushed graph as the default graph instead."""
+    result = remote.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+        "FILTER(STRSTARTS(STR(?s), 'http://www.openlinksw.com/')) }", {}, 30)
+    assert result.rows[0]["n"].value == "0"
+
+
+# --- the canned queries: the same rows from Virtuoso as from the embedded store
+
+def _canned_names() -> list[str]:
+    from riskgraph import resources
+
+    return sorted(p.stem for p in resources.queries_dir().glob("*.rq"))
+
+
+@pytest.mark.virtuoso
+@pytest.mark.parametrize("name", _canned_names())
+def test_canned_query_gives_the_same_rows_on_virtuoso(name, remote):
+    from riskgraph.queries import run_query
+
+    embedded = run_query(name, {})
+    served = run_query(name, {}, store=remote)
+    assert served.variables == embedded.variables
+    assert embedded.rows, f"{name} returns no rows on the bundled data: nothing is compared"
+    assert rows_of(served) == rows_of(embedded)
