@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Namespace
-
 BASE = "https://w3id.org/riskgraph/"
-RG = Namespace(BASE + "ns#")
-ID = Namespace(BASE + "id/")
+RG_IRI = BASE + "ns#"
+ID_IRI = BASE + "id/"
+
+
+def __getattr__(name: str):
+    # RG and ID are rdflib Namespaces, made on first use so that importing
+    # PREFIXES (as `riskgraph query` does) does not import rdflib.
+    if name in ("RG", "ID"):
+        from rdflib import Namespace
+
+        value = Namespace(RG_IRI if name == "RG" else ID_IRI)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Kinds of instance IRI: https://w3id.org/riskgraph/id/<kind>/<slug>
 ID_KINDS = (
@@ -21,7 +32,7 @@ ID_PATTERN = re.compile(
 
 # Prefixes written into every serialisation riskgraph produces.
 PREFIXES = {
-    "rg": str(RG),
+    "rg": RG_IRI,
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
@@ -29,5 +40,5 @@ PREFIXES = {
     "schema": "https://schema.org/",
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
-    **{kind: f"{ID}{kind}/" for kind in ID_KINDS},
+    **{kind: f"{ID_IRI}{kind}/" for kind in ID_KINDS},
 }
