@@ -14,8 +14,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from riskgraph.namespaces import ID
 
@@ -145,12 +145,28 @@ def materialise(graph: Graph) -> Graph:
     return out
 
 
+# HermiT refuses literals whose datatype is outside the OWL 2 datatype map, such as
+# dcterms:issued "2024"^^xsd:gYear. They carry no logic, so HermiT does not see them.
+_NOT_OWL2_DATATYPES = {XSD[name] for name in (
+    "date", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay",
+    "duration", "dayTimeDuration", "yearMonthDuration")}
+
+
+def _for_hermit(graph: Graph) -> Graph:
+    kept = Graph()
+    for triple in graph:
+        obj = triple[2]
+        if not (isinstance(obj, Literal) and obj.datatype in _NOT_OWL2_DATATYPES):
+            kept.add(triple)
+    return kept
+
+
 def _hermit(graph: Graph) -> tuple[bool, Graph]:
     import owlready2
 
     with tempfile.TemporaryDirectory(prefix="riskgraph-reason-") as tmp:
         source = Path(tmp) / "merged.nt"
-        graph.serialize(source, format="nt", encoding="utf-8")
+        _for_hermit(graph).serialize(source, format="nt", encoding="utf-8")
         world = owlready2.World()
         try:
             world.get_ontology(source.as_uri()).load(format="ntriples")
