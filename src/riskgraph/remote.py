@@ -4,12 +4,13 @@ graphs (SPARQL 1.1 Graph Store HTTP Protocol).
 Only the standard library is used, so ``riskgraph query --endpoint`` stays as
 light as the embedded path. Only http and https URLs are accepted and no other
 URL handler is installed, so neither a URL nor a redirect can reach the file
-system. Parameter values travel as RDF terms in a ``VALUES`` block, serialised
-and escaped here, never as pasted user text.
+system. Parameter values travel as RDF terms in a ``VALUES`` block
+(``riskgraph.queries.bind_values``), never as pasted user text.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -70,84 +71,6 @@ def with_params(url: str, **params: str) -> str:
     """``url`` with ``params`` added to its query string (percent-encoded)."""
     extra = urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
     return url + ("&" if urllib.parse.urlsplit(url).query else "?") + extra
-
-
-# --- RDF terms in SPARQL text ----------------------------------------------
-
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
-          "\b": "\\b", "\f": "\\f"}
-_LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
-
-
-def _escape_string(value: str) -> str:
-    out = []
-    for char in value:
-        if char in _ECHAR:
-            out.append(_ECHAR[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def term_to_sparql(term: Term) -> str:
-    """One term in N-Triples form, escaped so that no value can change the query."""
-    if term.kind == "uri":
-        return f"<{check_iri(term.value, 'IRI')}>"
-    if term.kind != "literal":
-        raise InputError(f"a {term.kind} cannot be sent to a SPARQL server as a parameter value")
-    text = f'"{_escape_string(term.value)}"'
-    if term.lang:
-        if not _LANG.match(term.lang):
-            raise InputError(f"{term.lang!r} is not a language tag")
-        return f"{text}@{term.lang}"
-    if term.datatype:
-        return f"{text}^^<{check_iri(term.datatype, 'datatype IRI')}>"
-    return text
-
-
-# A lexer just good enough to find the first '{' that is real syntax: it skips
-# comments, strings (short and long) and IRIs, where a '{' means nothing.
-_SKIP = re.compile(
-    r'#[^\n]*'
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>',
-    re.S,
-)
-
-
-def _first_open_brace(text: str) -> int:
-    pos = 0
-    while pos < len(text):
-        char = text[pos]
-        if char == "{":
-            return pos
-        match = _SKIP.match(text, pos) if char in "#\"'<" else None
-        pos = match.end() if match else pos + 1
-    raise InputError("the query has no WHERE { ... } block to bind parameters into")
-
-
-def bind_values(text: str, bindings: dict[str, Term]) -> str:
-    """The query with a ``VALUES`` block for ``bindings`` opening its WHERE group.
-
-    Placed first in the outermost group, the block is joined before every
-    pattern, FILTER and BIND of that group, as a pre-bound variable would be.
-    """
-    if not bindings:
-        return text
-    names = []
-    for name in bindings:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise InputError(f"{name!r} is not a SPARQL variable name")
-        names.append("?" + name)
-    values = " ".join(term_to_sparql(bindings[name]) for name in bindings)
-    block = f" VALUES ({' '.join(names)}) {{ ({values}) }} "
-    brace = _first_open_brace(text)
-    return text[: brace + 1] + block + text[brace + 1:]
 
 
 # --- HTTP ----------------------------------------------------------------
@@ -212,6 +135,16 @@ def _body_excerpt(body: bytes) -> str:
     return text[:_ERROR_BODY_CHARS] + ("..." if len(text) > _ERROR_BODY_CHARS else "")
 
 
+_AUTH_HINT = ("check the user name (--user) and the password (read from the environment "
+              f"variable {PASSWORD_ENV} unless --password-env names another)")
+
+
+def _http_error(url: str, code: int, reason: str, body: bytes) -> InputError:
+    excerpt = _body_excerpt(body)
+    message = f"{url} answered HTTP {code} {reason}" + (f": {excerpt}" if excerpt else "")
+    return InputError(message, hint=_AUTH_HINT if code in (401, 403) else None)
+
+
 def _send(request: urllib.request.Request, auth: Auth | None,
           timeout: float) -> tuple[int, str, bytes]:
     """(status, content type, body) of a 2xx answer; every failure is an ``InputError``."""
@@ -220,23 +153,84 @@ def _send(request: urllib.request.Request, auth: Auth | None,
         with _opener(auth, url).open(request, timeout=timeout) as response:
             return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as exc:
-        body = _body_excerpt(exc.read() or b"")
-        hint = None
-        if exc.code in (401, 403):
-            hint = ("check the user name and the password (read from the environment "
-                    f"variable {PASSWORD_ENV} unless --password-env names another)")
-        message = f"{url} answered HTTP {exc.code} {exc.reason}"
-        raise InputError(message + (f": {body}" if body else ""), hint=hint) from None
-    except TimeoutError:
-        raise InputError(f"{url} did not answer within {timeout:g} s") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
-            raise InputError(f"{url} did not answer within {timeout:g} s") from None
-        raise InputError(f"cannot reach {url}: {reason}",
-                         hint="is the server running, and is the URL right?") from None
-    except (OSError, ValueError) as exc:  # connection reset, bad digest challenge ...
-        raise InputError(f"cannot talk to {url}: {exc}") from None
+        raise _http_error(url, exc.code, exc.reason, exc.read() or b"") from None
+    except (OSError, ValueError) as exc:  # refused, timed out, reset, bad digest challenge
+        raise _connection_error(url, exc, timeout) from None
+
+
+def _connection_error(url: str, exc: Exception, timeout: float) -> InputError:
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError):
+        return InputError(f"{url} did not answer within {timeout:g} s")
+    if isinstance(reason, BrokenPipeError | ConnectionResetError):
+        return InputError(f"{url} closed the connection while the request was being sent",
+                          hint="the server may refuse uploads of this size, or want "
+                               "credentials it did not ask for in advance")
+    if isinstance(exc, urllib.error.URLError):
+        return InputError(f"cannot reach {url}: {reason}",
+                          hint="is the server running, and is the URL right?")
+    return InputError(f"cannot talk to {url}: {exc}")
+
+
+def _challenge(url: str, auth: Auth | None, authorization: str | None,
+               timeout: float) -> tuple[int, list[str]]:
+    """Status and WWW-Authenticate headers of a bodiless HEAD request."""
+    headers = {"Authorization": authorization} if authorization else {}
+    request = urllib.request.Request(url, method="HEAD", headers=headers)
+    try:
+        with _opener(None, url).open(request, timeout=timeout) as response:
+            return response.status, []
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get_all("WWW-Authenticate") or []
+    except (OSError, ValueError) as exc:
+        raise _connection_error(url, exc, timeout) from None
+
+
+def _authorization(request: urllib.request.Request, auth: Auth, challenges: list[str]) -> str:
+    """The Authorization header answering a Digest or Basic challenge for ``request``."""
+    for challenge in challenges:
+        scheme, _, rest = challenge.partition(" ")
+        if scheme.lower() == "digest":
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, request.full_url, auth.user, auth.password)
+            fields = urllib.request.parse_keqv_list(
+                filter(None, urllib.request.parse_http_list(rest)))
+            answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(
+                request, fields)
+            if answer:
+                return "Digest " + answer
+    if any(c.lower().startswith("basic") for c in challenges):
+        token = base64.b64encode(f"{auth.user}:{auth.password}".encode()).decode("ascii")
+        return "Basic " + token
+    raise InputError(f"{request.full_url} asks for an authentication scheme riskgraph does "
+                     f"not speak: {'; '.join(challenges) or '(none given)'}",
+                     hint="riskgraph speaks HTTP Basic and Digest (MD5) authentication")
+
+
+def _send_upload(request: urllib.request.Request, auth: Auth | None,
+                 timeout: float) -> tuple[int, str, bytes]:
+    """Send a request with a (possibly large) body, settling authentication first.
+
+    A server that challenges only after the body arrived may close the
+    connection mid-upload, losing its 401. So a bodiless HEAD fetches the
+    challenge, a second HEAD checks the credentials, and the body goes once,
+    already authorised.
+    """
+    url = request.full_url
+    status, challenges = _challenge(url, None, None, timeout)
+    if status != 401:
+        return _send(request, auth, timeout)
+    if auth is None:
+        raise InputError(f"{url} answered HTTP 401 Unauthorized: it needs credentials",
+                         hint="give --user and set the password in the environment "
+                              f"variable {PASSWORD_ENV}")
+    probe = urllib.request.Request(url, method="HEAD")
+    status, _ = _challenge(url, auth, _authorization(probe, auth, challenges), timeout)
+    if status == 401:
+        raise _http_error(url, 401, "Unauthorized", b"user name or password refused")
+    _, challenges = _challenge(url, None, None, timeout)  # a fresh nonce for the upload
+    request.add_header("Authorization", _authorization(request, auth, challenges))
+    return _send(request, None, timeout)
 
 
 # --- queries -------------------------------------------------------------
@@ -269,11 +263,18 @@ class RemoteStore:
         # The default graph of every query; servers such as Virtuoso otherwise
         # query the union of all their graphs, system graphs included.
         self.graphs = [check_iri(g) for g in (graphs if graphs is not None else [DEFAULT_GRAPH])]
-        self.auth = auth
+        # Endpoints that want a login get it from $RISKGRAPH_USER and $RISKGRAPH_PASSWORD.
+        self.auth = auth if auth is not None else auth_from_env(None)
         self.timeout = timeout
 
     def select(self, text: str, bindings: dict[str, Term] | None = None,
                timeout: float | None = None) -> QueryResult:
+        """Run a read-only query; refused before sending if it could reach further
+        than the graph (``riskgraph.sparql_safety``), as on the embedded store."""
+        from riskgraph.queries import bind_values  # the one place terms become SPARQL text
+        from riskgraph.sparql_safety import check_query
+
+        check_query(text)
         query = bind_values(text, dict(bindings or {}))
         form = [("query", query)] + [("default-graph-uri", g) for g in self.graphs]
         request = urllib.request.Request(
@@ -328,6 +329,6 @@ def push_graph(endpoint: str, graph: str, data: Path | bytes, auth: Auth | None 
     request = urllib.request.Request(
         with_params(endpoint, graph=graph), data=data, method=method,
         headers={"Content-Type": content_type})
-    status, _, _ = _send(request, auth, timeout)
+    status, _, _ = _send_upload(request, auth, timeout)
     triples = _count_ntriples(data) if content_type == UPLOAD_TYPES[".nt"] else None
     return PushResult(endpoint, graph, method, status, len(data), triples)
