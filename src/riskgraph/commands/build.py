@@ -40,12 +40,16 @@ def echo_counts(counts: dict[str, int]) -> None:
               help="Serialisation(s) to write (repeatable). Default: all three.")
 @click.option("--data", "extra", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               help="Extra Turtle/N-Triples/JSON-LD file(s) to merge with the bundled data.")
-def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ...]) -> None:
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write an on-disk SPARQL store that `riskgraph query --store DIR` opens.")
+def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ...],
+                  store_dir: Path | None) -> None:
     """Load the ontology and all bundled data, reason, and write the merged graph.
 
     \b
     Example:
       riskgraph build -o riskgraph-out
+      riskgraph build --store riskgraph-store
     """
     from riskgraph.build import build
 
@@ -59,6 +63,12 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
     echo_counts(result.class_counts)
     for path in result.written:
         click.echo(f"wrote {path}")
+    if store_dir is not None:
+        from riskgraph.store import write_store
+
+        info = write_store(result.graph.serialize(format="nt", encoding="utf-8"), store_dir,
+                           list(extra))
+        click.echo(f"wrote store {info.path} ({info.triples} triples)")
 
 
 @click.command("reason")

@@ -1,16 +1,115 @@
-"""``riskgraph query``: placeholder until its issue lands."""
+"""``riskgraph query``: canned questions, or the user's own read-only SPARQL."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+FORMATS = ("table", "csv", "json", "md")
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    from riskgraph.errors import InputError
+
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"--param {pair!r} must look like NAME=VALUE",
+                             hint="for example --param area=CBRN")
+        if name.strip() in params:
+            raise InputError(f"--param {name.strip()} is given twice")
+        params[name.strip()] = value
+    return params
+
+
+def _echo_list() -> None:
+    from riskgraph.queries import list_queries
+
+    for query in list_queries():
+        click.echo(click.style(query.name, bold=True) + f"  {query.summary}")
+        for param in query.params:
+            if param.default is not None:
+                need = f"default {param.default}"
+            else:
+                need = "required" if param.required else "optional"
+            text = f"    --param {param.name}=...  ({param.type_label}; {need})"
+            if param.description:
+                text += f" {param.description}"
+            click.echo(text)
+        if query.tags:
+            click.echo(f"    tags: {', '.join(query.tags)}")
+
+
+def _load(name: str | None, file: Path | None, sparql: str | None):
+    from riskgraph.errors import InputError
+    from riskgraph.queries import get_query, load_query_file, parse_query
+
+    given = [x for x in (name, file, sparql) if x is not None]
+    if len(given) != 1:
+        raise InputError("give one of: a query NAME, --file Q.rq or --sparql 'SELECT ...'",
+                         hint="`riskgraph query --list` shows the canned queries")
+    if file is not None:
+        return load_query_file(file)
+    if sparql is not None:
+        return parse_query(sparql, "(--sparql)", source="--sparql", canned=False)
+    return get_query(name)  # type: ignore[arg-type]
 
 
 @click.command("query")
-def query_command() -> None:
-    """Not built yet.
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List every canned query.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter value (repeatable), e.g. area=CBRN or risk=4.2.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output format; json and csv follow the W3C SPARQL 1.1 results formats.")
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run your own query from a .rq file.")
+@click.option("--sparql", "sparql", metavar="QUERY", help="Run your own query given inline.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Query the on-disk store written by `riskgraph build --store DIR`.")
+@click.option("--endpoint", "endpoint", metavar="URL",
+              help="Query a SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Stop the query after this many seconds.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the result to this file instead of the terminal.")
+def query_command(name: str | None, list_queries: bool, params: tuple[str, ...], fmt: str,
+                  file: Path | None, sparql: str | None, store_dir: Path | None,
+                  endpoint: str | None, timeout: float, output: Path | None) -> None:
+    """Answer a question about AI risks and mitigations with a canned SPARQL query,
+    or run your own read-only query.
 
     \b
     Example:
+      riskgraph query --list
       riskgraph query effective_mitigations
+      riskgraph query effective_mitigations --param area="critical infrastructure"
+      riskgraph query mitigations_for_domain --param risk=4.2 --format csv
+      riskgraph query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+
+    Parameter values are bound as RDF terms, never pasted into the query; SERVICE,
+    LOAD, updates and FROM on other graphs are refused before the query runs.
     """
-    raise click.ClickException("riskgraph query is not built yet")
+    if list_queries:
+        _echo_list()
+        return
+    from riskgraph.formatting import render
+    from riskgraph.queries import prepare, run_prepared
+    from riskgraph.store import open_store
+
+    query = _load(name, file, sparql)
+    store = open_store(store_dir, endpoint)  # the one place the store is chosen
+    for note in getattr(store, "notes", []):
+        click.echo(f"note: {note}", err=True)
+    prepared = prepare(query, _params(params), store, timeout)
+    result = run_prepared(prepared, store, timeout)
+    text = render(result, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from riskgraph.atomic import write_text_atomic
+
+        write_text_atomic(output, text)
+        click.echo(f"wrote {len(result.rows)} rows to {output}", err=True)

@@ -1,0 +1,196 @@
+"""Query results as text: a terminal table, Markdown, or the W3C SPARQL 1.1
+results formats (JSON: https://www.w3.org/TR/sparql11-results-json/, CSV:
+https://www.w3.org/TR/sparql11-results-csv-tsv/)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from riskgraph.results import QueryResult, Term
+
+FORMATS = ("table", "csv", "json", "md")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "positiveInteger",
+                              "nonNegativeInteger", "int", "long")}
+
+
+def _prefixes() -> dict[str, str]:
+    from riskgraph.namespaces import PREFIXES
+
+    return {**PREFIXES, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": XSD}
+
+
+def compact(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """``iri`` as a prefixed name where a known prefix covers it."""
+    prefixes = prefixes if prefixes is not None else _prefixes()
+    best = max(((p, base) for p, base in prefixes.items() if iri.startswith(base)),
+               key=lambda item: len(item[1]), default=None)
+    if best is None:
+        return iri
+    local = iri[len(best[1]):]
+    return f"{best[0]}:{local}" if local and " " not in local else iri
+
+
+def display(term: Term | None, prefixes: dict[str, str] | None = None) -> str:
+    """A term as a reader wants it: prefixed names, literal text without datatype."""
+    if term is None:
+        return ""
+    if term.kind == "uri":
+        return compact(term.value, prefixes)
+    if term.kind == "bnode":
+        return f"_:{term.value}"
+    return term.value
+
+
+def to_json(result: QueryResult) -> str:
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
+    data = {"head": {"vars": result.variables},
+            "results": {"bindings": [{name: term.to_json() for name, term in row.items()}
+                                     for row in result.rows]}}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _csv_value(term: Term | None) -> str:
+    # SPARQL 1.1 CSV: IRIs and literals as bare text (no datatype or language), bnodes as _:x.
+    if term is None:
+        return ""
+    return f"_:{term.value}" if term.kind == "bnode" else term.value
+
+
+def to_csv(result: QueryResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.boolean is not None:  # not defined by the W3C note; one column like most servers
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(row.get(name)) for name in result.variables])
+    return out.getvalue()
+
+
+def _cells(result: QueryResult) -> tuple[list[str], list[list[str]], list[bool]]:
+    prefixes = _prefixes()
+    rows = [[display(row.get(name), prefixes) for name in result.variables]
+            for row in result.rows]
+    numeric = [bool(result.rows) and all(
+        row.get(name) is None or (row[name].kind == "literal" and row[name].datatype in _NUMERIC)
+        for row in result.rows) for name in result.variables]
+    return list(result.variables), rows, numeric
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fit(natural: list[int], minimum: list[int], total: int) -> list[int]:
+    """Column widths that fit ``total``: every column keeps its minimum, and the
+    room left is shared in proportion to how much each column wants beyond it."""
+    gaps = 2 * (len(natural) - 1)
+    if sum(natural) + gaps <= total:
+        return list(natural)
+    room = max(total - gaps - sum(minimum), 0)
+    want = [n - m for n, m in zip(natural, minimum, strict=True)]
+    extra = sum(want) or 1
+    return [m + (w * room) // extra for m, w in zip(minimum, want, strict=True)]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def to_table(result: QueryResult, width: int | None = None) -> str:
+    """A plain-text table for a terminal.
+
+    When the table is wider than the terminal, columns of IRIs are left out
+    (named below the table) and long text wraps inside its column.
+    """
+    if result.boolean is not None:
+        return ("yes" if result.boolean else "no") + "\n"
+    if width is None:
+        import shutil
+
+        width = shutil.get_terminal_size((120, 24)).columns
+    width = max(width, 40)
+    header, rows, numeric = _cells(result)
+    rows = [[_one_line(cell) for cell in row] for row in rows]
+    keep = list(range(len(header)))
+
+    def natural_width(i: int) -> int:
+        return max([len(header[i])] + [len(r[i]) for r in rows])
+
+    iri_columns = [i for i, name in enumerate(result.variables)
+                   if result.rows and all(row.get(name) is None or row[name].kind == "uri"
+                                          for row in result.rows)]
+    hidden = []
+    while sum(natural_width(i) for i in keep) + 2 * (len(keep) - 1) > width and \
+            len(keep) > 1 and any(i in keep for i in iri_columns):
+        drop = max(i for i in iri_columns if i in keep)
+        keep.remove(drop)
+        hidden.append(header[drop])
+    natural = [natural_width(i) for i in keep]
+    minimum = [min(n, max(len(header[i]), 12)) for n, i in zip(natural, keep, strict=True)]
+    widths = _fit(natural, minimum, width)
+
+    def lines_of(cells: list[str], align: bool) -> list[str]:
+        wrapped = [_wrap(cells[i], w) for i, w in zip(keep, widths, strict=True)]
+        out = []
+        for k in range(max(len(w) for w in wrapped)):
+            parts = []
+            for col, (i, w) in enumerate(zip(keep, widths, strict=True)):
+                piece = wrapped[col][k] if k < len(wrapped[col]) else ""
+                parts.append(piece.rjust(w) if align and numeric[i] else piece.ljust(w))
+            out.append("  ".join(parts).rstrip())
+        return out
+
+    out = lines_of(header, align=False)
+    out.append("  ".join("-" * w for w in widths))
+    multi = False
+    body = []
+    for row in rows:
+        block = lines_of(row, align=True)
+        multi = multi or len(block) > 1
+        body.append(block)
+    for n, block in enumerate(body):
+        if multi and n:
+            out.append("")
+        out += block
+    count = len(rows)
+    footer = f"({count} row{'s' if count != 1 else ''}"
+    if hidden:
+        footer += f"; not shown to fit the terminal: {', '.join(hidden)} (use --format csv)"
+    out.append(footer + ")")
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(result: QueryResult) -> str:
+    if result.boolean is not None:
+        return ("yes" if result.boolean else "no") + "\n"
+    header, rows, numeric = _cells(result)
+
+    def esc(text: str) -> str:
+        return _one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+
+    out = ["| " + " | ".join(esc(h) for h in header) + " |",
+           "|" + "|".join("---:" if num else "---" for num in numeric) + "|"]
+    out += ["| " + " | ".join(esc(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def render(result: QueryResult, fmt: str, width: int | None = None) -> str:
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "csv":
+        return to_csv(result)
+    if fmt == "md":
+        return to_markdown(result)
+    if fmt == "table":
+        return to_table(result, width)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
