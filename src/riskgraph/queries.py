@@ -493,7 +493,13 @@ def run_prepared(prepared: PreparedQuery, store=None, timeout: float | None = No
         from riskgraph.store import open_store
 
         store = open_store()
-    return store.select(prepared.text, prepared.bindings, timeout)
+    try:
+        return store.select(prepared.text, prepared.bindings, timeout)
+    except InputError as exc:
+        if exc.file == "query":  # name the file or option the query came from
+            query = prepared.query
+            exc.file = str(query.path) if query.path else query.name
+        raise
 
 
 def run_query(name, params: dict[str, str] | None = None, store=None,

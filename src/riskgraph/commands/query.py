@@ -53,7 +53,7 @@ def _load(name: str | None, file: Path | None, sparql: str | None):
     if file is not None:
         return load_query_file(file)
     if sparql is not None:
-        return parse_query(sparql, "(--sparql)", source="--sparql", canned=False)
+        return parse_query(sparql, "--sparql", canned=False)
     return get_query(name)  # type: ignore[arg-type]
 
 

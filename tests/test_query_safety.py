@@ -1,0 +1,358 @@
+"""Safety and bad input for `riskgraph query`: refused before running, clear messages,
+exit code 2, time limits, strict front matter."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import threading
+
+import pytest
+
+from riskgraph.errors import InputError
+from riskgraph.sparql_safety import UnsafeQuery, check_query, tokenize
+
+PREFIXES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "PREFIX rg: <https://w3id.org/riskgraph/ns#>\n")
+
+
+# --- refused before running ---------------------------------------------------
+
+REFUSED = {
+    "service": ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE"),
+    "service_lower_case": ("select * where { service silent <http://x/> { ?s ?p ?o } }",
+                           "SERVICE"),
+    "service_after_comment": ("SELECT * WHERE { # a comment\nSeRvIcE ?ep { ?s ?p ?o } }",
+                              "SERVICE"),
+    "service_after_string": ('SELECT * WHERE { BIND("x" AS ?x) SERVICE <http://x/> {} }',
+                             "SERVICE"),
+    "service_no_spaces": ("SELECT*WHERE{SERVICE<http://x/>{?s?p?o}}", "SERVICE"),
+    "load": ("LOAD <file:///etc/passwd>", "LOAD"),
+    "insert_data": ('INSERT DATA { <http://a> <http://b> "c" }', "INSERT"),
+    "delete_where": ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+    "clear": ("CLEAR ALL", "CLEAR"),
+    "drop": ("DROP GRAPH <https://w3id.org/riskgraph/graph>", "DROP"),
+    "create": ("CREATE GRAPH <http://example.org/g>", "CREATE"),
+    "with_update": ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH"),
+    "from_file": ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM"),
+    "from_named_http": ("SELECT * FROM NAMED <http://example.org/data.ttl> "
+                        "WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM NAMED"),
+    "from_prefixed_file": ("PREFIX f: <file:///etc/>\nSELECT * FROM f:passwd WHERE { ?s ?p ?o }",
+                           "FROM"),
+    "from_relative_with_file_base": ("BASE <file:///etc/>\nSELECT * FROM <passwd> "
+                                     "WHERE { ?s ?p ?o }", "FROM"),
+    "from_escaping_project": ("SELECT * FROM <https://w3id.org/riskgraph/../evil> "
+                              "WHERE { ?s ?p ?o }", "FROM"),
+    "virtuoso_bif": ("SELECT (bif:file_to_string('/etc/passwd') AS ?x) WHERE {}",
+                     "server function"),
+    "virtuoso_bif_iri": ("SELECT (<http://www.openlinksw.com/schemas/bif#http_get>('http://x') "
+                         "AS ?x) WHERE {}", "server function"),
+    "virtuoso_define": ('DEFINE get:soft "replace" SELECT * FROM <http://x/> WHERE { ?s ?p ?o }',
+                        "DEFINE"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_with_clear_message(name):
+    query, word = REFUSED[name]
+    with pytest.raises(UnsafeQuery) as info:
+        check_query(query, "--sparql")
+    assert word in str(info.value)
+    assert info.value.exit_code == 2
+    assert info.value.line is not None and info.value.column is not None
+
+
+@pytest.mark.parametrize("name", ["service", "load", "from_file", "from_named_http", "drop"])
+def test_cli_refuses_with_exit_code_2(run_cli, name):
+    query, word = REFUSED[name]
+    result = run_cli("query", "--sparql", query)
+    assert result.exit_code == 2
+    assert word in result.output
+    assert "Traceback" not in result.output
+
+
+def test_refused_before_running(monkeypatch):
+    """The store never executes a refused query."""
+    from riskgraph import store as store_module
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the query was executed")
+
+    monkeypatch.setattr(store_module, "execute", boom)
+    store = store_module.EmbeddedStore.from_ntriples(b"<http://a> <http://b> <http://c> .\n")
+    for query, _ in REFUSED.values():
+        with pytest.raises(InputError):
+            store.select(query, {}, timeout=None)
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def _answer(self):
+        type(self).hits.append(self.path)
+        self.send_response(500)
+        self.end_headers()
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def listening_server():
+    _Counter.hits = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+
+
+def test_service_never_reaches_the_network(run_cli, listening_server):
+    query = f"SELECT * WHERE {{ SERVICE <{listening_server}> {{ ?s ?p ?o }} }}"
+    result = run_cli("query", "--sparql", query)
+    assert result.exit_code == 2
+    assert _Counter.hits == []
+
+
+def test_pyoxigraph_alone_would_call_service(listening_server):
+    """Why the check is needed: without it, pyoxigraph sends SERVICE over HTTP."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    query = f"SELECT * WHERE {{ SERVICE <{listening_server}> {{ ?s ?p ?o }} }}"
+    with pytest.raises(Exception):  # noqa: B017  (the server answers 500)
+        list(store.query(query))
+    assert _Counter.hits, "pyoxigraph did not contact the SERVICE endpoint"
+
+
+# --- no false refusals -----------------------------------------------------------
+
+ALLOWED = [
+    PREFIXES + 'SELECT ?l WHERE { ?s rdfs:label ?l FILTER(CONTAINS(?l, "SERVICE")) }',
+    PREFIXES + "SELECT ?l WHERE { ?s rdfs:label ?l FILTER(?l = 'LOAD <file:///x>') }",
+    PREFIXES + 'SELECT ?l WHERE { ?s rdfs:label ?l '
+               'FILTER(?l != """INSERT DATA {\n DROP ALL }""") }',
+    PREFIXES + 'SELECT ?l WHERE { ?s rdfs:label ?l FILTER(?l != "say \\"SERVICE\\" twice") }',
+    PREFIXES + "SELECT ?s WHERE { ?s rdfs:seeAlso <http://example.org/SERVICE/LOAD#DROP> }",
+    PREFIXES + "# SERVICE LOAD INSERT DELETE in a comment\nSELECT ?s WHERE { ?s a rg:Risk }",
+    PREFIXES + "PREFIX load: <http://example.org/load#>\nSELECT ?service ?drop "
+               "WHERE { ?service load:insert ?drop }",
+    PREFIXES + 'SELECT ?s WHERE { ?s rdfs:label "create"@en }',
+    PREFIXES + "SELECT ?s FROM <https://w3id.org/riskgraph/graph> WHERE { ?s a rg:Mitigation }",
+]
+
+
+@pytest.mark.parametrize("query", ALLOWED)
+def test_keywords_in_strings_iris_comments_are_not_refused(run_cli, query):
+    check_query(query)
+    result = run_cli("query", "--sparql", query, "--format", "csv")
+    assert result.exit_code == 0, result.output
+
+
+def test_from_project_graph_sees_the_data(run_cli):
+    query = PREFIXES + ("SELECT (COUNT(?m) AS ?n) FROM <https://w3id.org/riskgraph/graph> "
+                        "WHERE { ?m a rg:Mitigation }")
+    result = run_cli("query", "--sparql", query, "--format", "csv")
+    assert result.exit_code == 0
+    assert int(result.output.splitlines()[1]) > 10
+
+
+def test_tokenizer_keeps_strings_and_iris_whole():
+    kinds = [(t.kind, t.text) for t in tokenize('SELECT ?x WHERE { <http://a#b> ?p "x # y" } # c')]
+    assert ("iri", "<http://a#b>") in kinds
+    assert ("string", '"x # y"') in kinds
+    assert all(text != "c" for _, text in kinds)
+
+
+def test_undeclared_prefix_is_named():
+    with pytest.raises(InputError) as info:
+        check_query("SELECT * WHERE { ?s rg:label ?o }", "--sparql")
+    assert "rg:" in str(info.value) and "PREFIX rg: <https://w3id.org/riskgraph/ns#>" in \
+        str(info.value.hint)
+
+
+# --- time limit -------------------------------------------------------------------
+
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_query_over_time_limit_is_stopped(run_cli):
+    result = run_cli("query", "--sparql", SLOW, "--timeout", "0.5")
+    assert result.exit_code == 2
+    assert "time limit" in result.output and "0.5 s" in result.output
+    assert _no_children_left(), "the query process was not reaped"
+
+
+def test_time_limit_on_disk_store(tmp_path):
+    from riskgraph.store import EmbeddedStore, QueryTimeout, write_store
+
+    write_store(b"".join(b"<http://a/%d> <http://b> <http://c/%d> .\n" % (i, i)
+                         for i in range(300)), tmp_path / "store")
+    store = EmbeddedStore.open(tmp_path / "store")
+    assert store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"].value == "300"
+    with pytest.raises(QueryTimeout):
+        store.select(SLOW, {}, timeout=0.5)
+
+
+# --- malformed SPARQL and bad names or parameters -------------------------------
+
+def test_malformed_sparql_gives_position_and_message(run_cli):
+    result = run_cli("query", "--sparql", "SELECT * WHERE {\n  ?s ?p \n}")
+    assert result.exit_code == 2
+    assert "--sparql:3:" in result.output and "SPARQL syntax error: expected" in result.output
+
+
+def test_malformed_file_names_the_file(run_cli, tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o > )\n}\n")
+    result = run_cli("query", "--file", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:" in result.output and "SPARQL syntax error: expected" in result.output
+
+
+def test_syntax_error_column_ignores_the_bound_values(tmp_path):
+    from riskgraph.queries import load_query_file, prepare, run_prepared
+
+    path = tmp_path / "q.rq"
+    path.write_text("SELECT ?x WHERE { BIND(?_v AS ?x) ?x ?y } LIMIT 1\n")
+    query = load_query_file(path)
+    with pytest.raises(InputError) as info:
+        run_prepared(prepare(query, {"v": "1"}))
+    # where pyoxigraph reports it in the text as written (the VALUES block shifts it)
+    assert (info.value.line, info.value.column) == (1, 43)
+
+
+def test_unknown_query_name_lists_close_matches(run_cli):
+    result = run_cli("query", "effective_mitigation")
+    assert result.exit_code == 2
+    assert "no canned query named 'effective_mitigation'" in result.output
+    assert "did you mean: effective_mitigations" in result.output
+
+
+def test_unknown_parameter(run_cli):
+    result = run_cli("query", "effective_mitigations", "--param", "region=CBRN")
+    assert result.exit_code == 2
+    assert "has no parameter 'region'" in result.output and "area" in result.output
+
+
+def test_missing_parameter(run_cli):
+    result = run_cli("query", "mitigations_for_domain")
+    assert result.exit_code == 2
+    assert "needs --param risk=VALUE" in result.output
+
+
+def test_malformed_parameter_option(run_cli):
+    result = run_cli("query", "effective_mitigations", "--param", "CBRN")
+    assert result.exit_code == 2 and "NAME=VALUE" in result.output
+
+
+def test_unknown_value_lists_the_choices(run_cli):
+    result = run_cli("query", "effective_mitigations", "--param", "area=nuclear war")
+    assert result.exit_code == 2
+    assert "'nuclear war' is not a known rg:RiskArea" in result.output
+    assert "CBRN" in result.output and "DP" in result.output
+
+
+def test_bad_literal_parameter(run_cli):
+    result = run_cli("query", "publications", "--param", "year=last year")
+    assert result.exit_code == 2 and "four-digit year" in result.output
+
+
+def test_values_cannot_inject_sparql():
+    """A value is bound as one literal, however much SPARQL it contains."""
+    from riskgraph.queries import parse_query, prepare, run_prepared
+
+    nasty = '"} } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #\\\n'
+    query = parse_query("SELECT ?v WHERE { BIND(?_q AS ?v) }", "--sparql", canned=False)
+    result = run_prepared(prepare(query, {"q": nasty}))
+    assert [row["v"].value for row in result.rows] == [nasty]
+
+
+def test_query_needs_exactly_one_source(run_cli):
+    result = run_cli("query", "graph_summary", "--sparql", "ASK {}")
+    assert result.exit_code == 2 and "give one of" in result.output
+
+
+def test_endpoint_and_store_together(run_cli, tmp_path):
+    result = run_cli("query", "graph_summary", "--store", str(tmp_path),
+                     "--endpoint", "http://127.0.0.1:9/sparql")
+    assert result.exit_code == 2 and "either --store or --endpoint" in result.output
+
+
+def test_store_option_on_a_directory_that_is_not_a_store(run_cli, tmp_path):
+    result = run_cli("query", "graph_summary", "--store", str(tmp_path))
+    assert result.exit_code == 2 and "not a riskgraph store" in result.output
+
+
+# --- strict front matter -----------------------------------------------------------
+
+BODY = "SELECT ?s WHERE { ?s ?p ?_x }\n"
+GOOD_HEADER = "#+ summary: A query\n#+ params:\n#+   - name: x\n#+     default: y\n"
+
+MALFORMED = {
+    "tab_indent": ("#+ summary: A query\n#+ params:\n#+  \t- name: x\n", "tabs"),
+    "no_space_after_mark": ("#+summary: A query\n", "followed by a space"),
+    "duplicate_key": ("#+ summary: A\n#+ summary: B\n", "given twice"),
+    "unknown_key": ("#+ summary: A\n#+ sumary: B\n", "unknown key"),
+    "unclosed_quote": ('#+ summary: "A query\n', "unclosed quote"),
+    "colon_in_plain_value": ("#+ summary: Who: what\n", "quote the value"),
+    "bad_indentation": ("#+ summary: A\n#+   description: B\n", "indentation"),
+    "key_without_value": ("#+ summary:\n", "no value"),
+    "not_a_mapping": ("#+ just some words\n", "expected 'key: value'"),
+    "no_summary": ("#+ description: B\n", "needs '#+ summary"),
+    "undeclared_parameter": ("#+ summary: A\n", "does not declare"),
+    "param_without_variable": (GOOD_HEADER + "#+   - name: z\n", "uses neither"),
+    "unknown_param_key": ("#+ summary: A\n#+ params:\n#+   - name: x\n#+     kind: iri\n",
+                          "unknown parameter key"),
+    "unknown_class_prefix": ("#+ summary: A\n#+ params:\n#+   - name: x\n#+     class: foo:Bar\n",
+                             "not a known prefixed name"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_front_matter_names_the_file(tmp_path, name):
+    from riskgraph.queries import load_query_file
+
+    header, expected = MALFORMED[name]
+    path = tmp_path / f"{name}.rq"
+    path.write_text(header + BODY)
+    with pytest.raises(InputError) as info:
+        load_query_file(path, canned=True)
+    assert str(path) in str(info.value)
+    assert expected in str(info.value)
+
+
+def test_good_front_matter_parses(tmp_path):
+    from riskgraph.queries import load_query_file
+
+    path = tmp_path / "good.rq"
+    path.write_text(GOOD_HEADER + "#+ tags: [a, 'b c']\n#+ description: >\n#+   one\n#+   two\n"
+                    + BODY)
+    query = load_query_file(path, canned=True)
+    assert (query.summary, query.description, query.tags) == ("A query", "one two", ["a", "b c"])
+    assert query.params[0].name == "x" and query.params[0].default == "y"
+    assert not query.params[0].required
+
+
+def test_json_error_free_output_for_cli_errors(run_cli):
+    """Errors go to stderr as one message; stdout stays parseable (empty)."""
+    from click.testing import CliRunner
+
+    from riskgraph.cli import cli
+
+    result = CliRunner().invoke(cli, ["query", "nope", "--format", "json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "error:" in result.stderr
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(result.stdout)
