@@ -1,0 +1,469 @@
+"""The RDF graph as a drawable model: entities become networkx nodes, literals become details.
+
+Everything the page shows about classes (their labels, colours, shapes), facets
+(risk areas, lifecycle stages, actors) and the coverage matrix is read from the
+ontology and data in the graph, so new concepts in data/ appear without code changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from riskgraph.namespaces import PREFIXES, RG
+
+BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
+SCHEMA_URL = URIRef("https://schema.org/url")
+META = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
+# Shown in their own place in the panel, so not repeated among the details.
+OWN_PLACE = {RDFS.label, SKOS.definition, SKOS.notation}
+# Filter dimensions and coverage axes: ontology classes whose instances the data supplies.
+FACET_CLASSES = (RG.RiskArea, RG.LifecycleStage, RG.Actor)
+COVERAGE_ROWS, COVERAGE_COLS = RG.RiskDomain, RG.LifecycleStage
+# Links from a mitigation to what it addresses, and from there up the risk taxonomy.
+ADDRESSES = (RG.mitigates,)
+EVIDENCE_FOR = (RG.assessedMitigation, RG.supports, RG.proposes)
+EVIDENCE_TARGET = (RG.assessedFor, RG.concernsRisk)
+TAXONOMY_UP = (RG.inSubdomain, RG.coversSubdomain, SKOS.broader)
+
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+           "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#e6550d",
+           "#7b4173", "#3182bd", "#31a354", "#fd8d3c", "#843c39", "#5254a3", "#6b6ecf",
+           "#b5cf6b", "#e7969c", "#de9ed6"]
+SHAPES = ["dot", "square", "diamond", "triangle", "star", "hexagon", "triangleDown"]
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+_ARXIV = re.compile(r"^[a-z\-.]*/?\d{4}\.\d{4,5}$|^[a-z\-.]+/\d{7}$", re.IGNORECASE)
+
+
+@dataclass
+class ClassStyle:
+    iri: str
+    label: str
+    colour: str
+    shape: str
+    count: int = 0
+
+
+@dataclass
+class Facet:
+    iri: str
+    label: str
+    values: list[tuple[str, str]]  # (concept IRI, label)
+
+
+@dataclass
+class Coverage:
+    rows: list[tuple[str, str]]  # risk domains (IRI, label)
+    cols: list[tuple[str, str]]  # lifecycle stages
+    cells: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # -> mitigation IRIs
+    row_label: str = ""
+    col_label: str = ""
+
+
+@dataclass
+class GraphModel:
+    graph: nx.MultiDiGraph
+    styles: dict[str, ClassStyle]
+    facets: list[Facet]
+    coverage: Coverage
+    properties: dict[str, str]  # property IRI -> short name
+    evidence_classes: list[str]
+    source_classes: list[str]
+    concept_classes: list[str] = field(default_factory=list)
+
+    @property
+    def node_count(self) -> int:
+        return self.graph.number_of_nodes()
+
+    @property
+    def edge_count(self) -> int:
+        return self.graph.number_of_edges()
+
+
+def short_name(iri: str) -> str:
+    """The local name of an IRI: ``mitigates`` for rg:mitigates."""
+    tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return tail or iri
+
+
+def prefixed(iri: str) -> str:
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(best):
+            best, name = namespace, f"{prefix}:{iri[len(namespace):]}"
+    return name if best else iri
+
+
+def safe_url(value: str) -> str | None:
+    """Only plain http(s) addresses become links; anything else stays text."""
+    value = value.strip()
+    return value if _SAFE_URL.match(value) else None
+
+
+def link_for(prop: URIRef, value: str) -> str | None:
+    if prop == BIBO_DOI:
+        doi = value.strip().removeprefix("https://doi.org/")
+        return safe_url("https://doi.org/" + doi) if doi.startswith("10.") else None
+    if prop == RG.arxivId:
+        return safe_url("https://arxiv.org/abs/" + value.strip()) if _ARXIV.match(value.strip()) \
+            else None
+    return safe_url(value)
+
+
+def _text(value: Literal) -> str:
+    return str(value)
+
+
+def _pick(graph: Graph, node, prop) -> str | None:
+    """An English (or untagged) literal value, preferring English."""
+    best = None
+    for value in graph.objects(node, prop):
+        if isinstance(value, Literal):
+            if value.language in (None, "en") or value.language.startswith("en"):
+                if value.language:
+                    return _text(value)
+                best = best or _text(value)
+            else:
+                best = best or _text(value)
+    return best
+
+
+def _node_key(node) -> str:
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+class _Ontology:
+    """Class hierarchy and property facts read from the graph."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for sub, sup in graph.subject_objects(RDFS.subClassOf):
+            if isinstance(sub, URIRef) and isinstance(sup, URIRef) and sub != sup:
+                parents[sub].add(sup)
+        self._parents = parents
+        self._ancestors: dict[URIRef, frozenset[URIRef]] = {}
+        self.inverse: dict[URIRef, URIRef] = {}
+        for p, q in graph.subject_objects(OWL.inverseOf):
+            # The property that states the inverseOf is the canonical direction.
+            if isinstance(p, URIRef) and isinstance(q, URIRef) and p not in self.inverse:
+                self.inverse[q] = p
+        self.symmetric = set(graph.subjects(RDF.type, OWL.SymmetricProperty))
+
+    def ancestors(self, cls: URIRef) -> frozenset[URIRef]:
+        if cls not in self._ancestors:
+            seen: set[URIRef] = set()
+            stack = list(self._parents.get(cls, ()))
+            while stack:
+                c = stack.pop()
+                if c not in seen and c != cls:
+                    seen.add(c)
+                    stack.extend(self._parents.get(c, ()))
+            self._ancestors[cls] = frozenset(seen)
+        return self._ancestors[cls]
+
+    def is_a(self, cls: URIRef, target: URIRef) -> bool:
+        return cls == target or target in self.ancestors(cls)
+
+    def subclasses_of(self, target: URIRef, among: Iterable[URIRef]) -> list[str]:
+        return sorted(str(c) for c in among if self.is_a(c, target))
+
+    def label(self, iri: URIRef) -> str:
+        return _pick(self.graph, iri, RDFS.label) or short_name(str(iri))
+
+    def most_specific(self, types: set[URIRef]) -> URIRef:
+        candidates = [t for t in types if not any(t in self.ancestors(u) for u in types if u != t)]
+        return sorted(candidates, key=lambda t: (-len(self.ancestors(t)), str(t)))[0]
+
+    def root(self, cls: URIRef) -> URIRef:
+        """The most general declared ancestor, which picks the shape family."""
+        roots = [a for a in self.ancestors(cls) if not self._parents.get(a)] or [cls]
+        return sorted(roots, key=str)[0]
+
+
+def _entity_types(graph: Graph) -> dict[object, set[URIRef]]:
+    """Every subject typed with a non-OWL/RDF class: the entities to draw."""
+    types: dict[object, set[URIRef]] = defaultdict(set)
+    for node, cls in graph.subject_objects(RDF.type):
+        if isinstance(cls, URIRef) and not str(cls).startswith(META):
+            types[node].add(cls)
+    ontology_terms = set(graph.subjects(RDF.type, OWL.Class)) | set(
+        graph.subjects(RDF.type, OWL.Ontology))
+    for term in ontology_terms:
+        types.pop(term, None)
+    return types
+
+
+def _label(graph: Graph, node) -> str:
+    for prop in (RDFS.label, SKOS.prefLabel, DCTERMS.title, RG.asStated, SKOS.notation):
+        value = _pick(graph, node, prop)
+        if value:
+            return value
+    return short_name(str(node))
+
+
+def _details(graph: Graph, node, entities: set) -> list[list]:
+    details = []
+    pairs = sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1])))
+    for prop, value in pairs:
+        if prop in OWN_PLACE or prop == RDF.type or value in entities:
+            continue
+        if isinstance(value, Literal):
+            text = _text(value)
+            if value.language and not value.language.startswith("en") and \
+                    _pick(graph, node, prop) != text:
+                continue
+            details.append([short_name(str(prop)), text, link_for(prop, text)])
+        elif isinstance(value, URIRef):  # an address outside the graph, e.g. a licence
+            details.append([short_name(str(prop)), str(value), safe_url(str(value))])
+    return details
+
+
+def build_model(graph: Graph, *, new: Iterable[str] = (), answer: Iterable[str] = (),
+                include: set[str] | None = None) -> GraphModel:
+    """Turn an RDF graph (ontology included) into the model the page draws.
+
+    ``include`` limits the drawn entities to those keys; ``new`` marks entities
+    that a contribution adds; ``answer`` marks entities a query returned.
+    """
+    onto = _Ontology(graph)
+    all_types = _entity_types(graph)
+    types = all_types
+    if include is not None:
+        types = {n: t for n, t in all_types.items() if _node_key(n) in include}
+    entities = set(types)
+    new, answer = set(new), set(answer)
+    g = nx.MultiDiGraph()
+    primary: dict[str, URIRef] = {}
+    for node, node_types in types.items():
+        key = _node_key(node)
+        cls = onto.most_specific(node_types)
+        primary[key] = cls
+        codes = sorted({str(v) for v in graph.objects(node, SKOS.notation)})
+        g.add_node(key, label=_label(graph, node), short=prefixed(key), cls=str(cls),
+                   definition=_pick(graph, node, SKOS.definition) or "", codes=codes,
+                   details=_details(graph, node, entities), new=key in new,
+                   answer=key in answer)
+    properties: dict[str, str] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for s, p, o in graph:
+        if p == RDF.type or s not in entities or o not in entities or s == o:
+            continue
+        if p in onto.inverse:  # draw one direction of each inverse pair
+            s, p, o = o, onto.inverse[p], s
+        sk, ok = _node_key(s), _node_key(o)
+        if p in onto.symmetric and sk > ok:
+            sk, ok = ok, sk
+        if (sk, str(p), ok) in seen:
+            continue
+        seen.add((sk, str(p), ok))
+        properties.setdefault(str(p), short_name(str(p)))
+        g.add_edge(sk, ok, key=str(p), prop=str(p))
+    styles = _styles(onto, primary)
+    _size_by_centrality(g)
+    return GraphModel(
+        graph=g, styles=styles, facets=_facets(graph, onto, g, types),
+        coverage=_coverage(graph, onto, all_types, set(g.nodes)), properties=properties,
+        evidence_classes=onto.subclasses_of(RG.Evidence, {URIRef(c) for c in styles}),
+        source_classes=onto.subclasses_of(RG.Source, {URIRef(c) for c in styles}),
+        concept_classes=sorted(set(onto.subclasses_of(SKOS.Concept, {URIRef(c) for c in styles}))
+                               | set(onto.subclasses_of(SKOS.ConceptScheme,
+                                                        {URIRef(c) for c in styles}))),
+    )
+
+
+def _styles(onto: _Ontology, primary: dict[str, URIRef]) -> dict[str, ClassStyle]:
+    """One colour per class and one shape per family (classes sharing a root)."""
+    counts = Counter(primary.values())
+    roots = sorted({onto.root(c) for c in counts}, key=lambda r: (-sum(
+        n for c, n in counts.items() if onto.root(c) == r), str(r)))
+    shape_of = {r: SHAPES[i % len(SHAPES)] for i, r in enumerate(roots)}
+    styles = {}
+    for i, (cls, count) in enumerate(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))):
+        styles[str(cls)] = ClassStyle(str(cls), onto.label(cls), PALETTE[i % len(PALETTE)],
+                                      shape_of[onto.root(cls)], count)
+    return styles
+
+
+def _size_by_centrality(g: nx.MultiDiGraph) -> None:
+    centrality = nx.degree_centrality(g) if g.number_of_nodes() > 1 else {}
+    top = max(centrality.values(), default=0) or 1
+    for node in g.nodes:
+        g.nodes[node]["size"] = round(8 + 24 * math.sqrt(centrality.get(node, 0) / top), 1)
+
+
+def _instances(onto: _Ontology, types: dict, cls: URIRef) -> list:
+    return [n for n, ts in types.items() if any(onto.is_a(t, cls) for t in ts)]
+
+
+def _ordered(graph: Graph, nodes: list) -> list[tuple[str, str]]:
+    def key(node):
+        order = graph.value(node, RG.stageOrder)
+        notation = graph.value(node, SKOS.notation)
+        number = float(order) if order is not None else math.inf
+        parts = [int(p) if p.isdigit() else p for p in re.split(r"[.\-]", str(notation or ""))]
+        return (number, [(0, p) if isinstance(p, int) else (1, p) for p in parts],
+                _label(graph, node))
+    return [(_node_key(n), _label(graph, n)) for n in sorted(nodes, key=key)]
+
+
+def _facets(graph: Graph, onto: _Ontology, g: nx.MultiDiGraph, types: dict) -> list[Facet]:
+    """Which risk areas, stages and actors each drawn node belongs to.
+
+    A node belongs to a value when it is that concept or links to it directly;
+    failing any direct link in that dimension, through one intermediate entity
+    that is neither a hub nor a concept scheme (so a mitigation gets the risk
+    areas its assessments are for, but not every area a large study covers).
+    """
+    adj = undirected_adjacency(g)
+    hub = max(30, int(2 * math.sqrt(max(g.number_of_nodes(), 1))))
+    schemes = {_node_key(n) for n in _instances(onto, types, SKOS.ConceptScheme)}
+    facets = []
+    for node in g.nodes:
+        g.nodes[node]["facets"] = {}
+    for cls in FACET_CLASSES:
+        values = [v for v, _ in _ordered(graph, _instances(onto, types, cls)) if v in g]
+        if not values:
+            continue
+        value_set = set(values)
+        direct: dict[str, set[str]] = defaultdict(set)
+        for v in values:
+            direct[v].add(v)
+            for u in adj[v]:
+                direct[u].add(v)
+        for node in g.nodes:
+            found = direct.get(node)
+            if not found:
+                found = set()
+                for u in adj[node]:
+                    if u in value_set or u in schemes or len(adj[u]) > hub:
+                        continue
+                    found |= adj[u] & value_set
+            if found:
+                g.nodes[node]["facets"][str(cls)] = sorted(found, key=values.index)
+        facets.append(Facet(str(cls), onto.label(cls),
+                            [(v, g.nodes[v]["label"]) for v in values]))
+    return facets
+
+
+def _coverage(graph: Graph, onto: _Ontology, types: dict, drawn: set[str]) -> Coverage:
+    """Risk domains x lifecycle stages: the drawn mitigations that apply in each cell."""
+    rows = _ordered(graph, _instances(onto, types, COVERAGE_ROWS))
+    cols = _ordered(graph, _instances(onto, types, COVERAGE_COLS))
+    coverage = Coverage(rows, cols, row_label=onto.label(COVERAGE_ROWS),
+                        col_label=onto.label(COVERAGE_COLS))
+    row_set = {URIRef(r) for r, _ in rows}
+    col_set = {c for c, _ in cols}
+    memo: dict = {}
+
+    def domains(target) -> set:
+        if target not in memo:
+            found, frontier, seen = set(), [target], {target}
+            for _ in range(4):  # risk -> subdomain -> domain, area -> subdomain -> domain
+                nxt = []
+                for node in frontier:
+                    if node in row_set:
+                        found.add(node)
+                    for prop in TAXONOMY_UP:
+                        for up in graph.objects(node, prop):
+                            if up not in seen:
+                                seen.add(up)
+                                nxt.append(up)
+                frontier = nxt
+            memo[target] = found | {n for n in frontier if n in row_set}
+        return memo[target]
+
+    for mitigation in _instances(onto, types, RG.Mitigation):
+        key = _node_key(mitigation)
+        if key not in drawn:
+            continue
+        stages = {str(s) for s in graph.objects(mitigation, RG.lifecycleStage)} & col_set
+        if not stages:
+            continue
+        targets = {t for p in ADDRESSES for t in graph.objects(mitigation, p)}
+        for prop in EVIDENCE_FOR:
+            for evidence in graph.subjects(prop, mitigation):
+                targets |= {t for q in EVIDENCE_TARGET for t in graph.objects(evidence, q)}
+        for domain in set().union(*(domains(t) for t in targets)) if targets else ():
+            for stage in stages:
+                coverage.cells.setdefault((str(domain), stage), []).append(key)
+    return coverage
+
+
+def undirected_adjacency(g: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Plain neighbour sets: much faster to query than networkx's multigraph views."""
+    adj: dict[str, set[str]] = {node: set() for node in g.nodes}
+    for u, v in g.edges():
+        adj[u].add(v)
+        adj[v].add(u)
+    return adj
+
+
+def neighbourhood(g: nx.MultiDiGraph, start: str, depth: int) -> set[str]:
+    """Keys within ``depth`` links of ``start``, in either direction."""
+    return set(nx.single_source_shortest_path_length(g.to_undirected(as_view=True), start,
+                                                     cutoff=depth))
+
+
+CORE_MAX = 480  # networkx's spring layout stays dense (no scipy) and fast below 500 nodes
+
+
+def layout(g: nx.MultiDiGraph, seed: int = 1) -> None:
+    """Positions in pixels, so the browser can draw at once with physics off.
+
+    Up to CORE_MAX nodes: a spring layout of the whole graph. Above that, a
+    spring layout of the best-connected CORE_MAX nodes, then every other node
+    placed, in breadth-first order, at the centre of its placed neighbours on
+    a small spiral so that nodes with the same neighbours do not overlap.
+    This is linear in the size of the graph after the core.
+    """
+    n = g.number_of_nodes()
+    if n == 0:
+        return
+    und = nx.Graph(g.to_undirected(as_view=True))
+    side = 60 * math.sqrt(n)
+    if n <= CORE_MAX:
+        pos = nx.spring_layout(und, seed=seed, iterations=80 if n < 200 else 50,
+                               k=1.6 / math.sqrt(n))
+        for node, (x, y) in pos.items():
+            g.nodes[node]["x"], g.nodes[node]["y"] = round(x * side / 2), round(y * side / 2)
+        return
+    core = sorted(und.nodes, key=lambda v: (-und.degree(v), v))[:CORE_MAX]
+    pos = {v: (x * side / 2, y * side / 2) for v, (x, y) in
+           nx.spring_layout(und.subgraph(core), seed=seed, iterations=50,
+                            k=1.6 / math.sqrt(len(core))).items()}
+    placed_around: Counter = Counter()
+    step, golden = 14.0, math.pi * (3 - math.sqrt(5))
+    queue = list(core)
+    head = 0
+    pending = set(und.nodes) - set(core)
+    while pending:
+        if head == len(queue):  # a part not connected to the core: start it anywhere
+            start = min(pending)
+            pos[start] = ((len(queue) % 100) * step * 3 - side / 2, side / 2 + step * 4)
+            pending.discard(start)
+            queue.append(start)
+        node = queue[head]
+        head += 1
+        for nb in sorted(und.neighbors(node)):
+            if nb not in pending:
+                continue
+            placed = [pos[v] for v in und.neighbors(nb) if v in pos]
+            cx = sum(p[0] for p in placed) / len(placed)
+            cy = sum(p[1] for p in placed) / len(placed)
+            cell = (round(cx / step), round(cy / step))
+            k = placed_around[cell] + 1
+            placed_around[cell] = k
+            r = step * 1.6 * math.sqrt(k)
+            pos[nb] = (cx + r * math.cos(k * golden), cy + r * math.sin(k * golden))
+            pending.discard(nb)
+            queue.append(nb)
+    for node, (x, y) in pos.items():
+        g.nodes[node]["x"], g.nodes[node]["y"] = round(x), round(y)

@@ -1,0 +1,280 @@
+"""Write the graph view: one self-contained, offline HTML page with a strict CSP.
+
+The page is our own Jinja2 template (autoescaped) around the vis-network script
+that the installed pyvis package ships, inlined here so that nothing is fetched.
+Graph data goes in as escaped JSON that the page's script reads with JSON.parse.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from riskgraph import __version__
+from riskgraph.atomic import write_text_atomic
+from riskgraph.errors import InputError
+from riskgraph.graphmodel import GraphModel, build_model, layout, neighbourhood
+from riskgraph.namespaces import PREFIXES
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LAYOUTS = ("auto", "python", "physics")
+PHYSICS_UP_TO = 50  # 'auto' lets small graphs settle in the browser; bigger ones get positions
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+@dataclass
+class RenderResult:
+    path: Path
+    node_count: int
+    edge_count: int
+    bytes: int
+    title: str
+    layout: str
+    answer_count: int = 0
+    new_count: int = 0
+
+
+def script_json(data: object) -> str:
+    """JSON that cannot end its <script> element or open a comment inside it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+def csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _vis_files() -> tuple[Path, Path, str]:
+    """The newest vis-network that the installed pyvis ships (script, stylesheet, version)."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib"
+    if not lib.is_dir():
+        lib = Path(pyvis.__file__).resolve().parent / "lib"
+    found = []
+    for folder in lib.glob("vis-*"):
+        script = folder / "vis-network.min.js"
+        if script.is_file():
+            version = tuple(int(x) for x in re.findall(r"\d+", folder.name))
+            found.append((version, script, folder / "vis-network.css", folder.name[4:]))
+    if not found:
+        raise InputError("vis-network was not found in the installed pyvis package",
+                         file=lib, hint="reinstall pyvis: pip install --force-reinstall pyvis")
+    _, script, css, version = max(found)
+    return script, css, version
+
+
+def _inline(text: str, tag: str) -> str:
+    if re.search(rf"</{tag}|<!--", text, re.IGNORECASE):
+        raise ValueError(f"inline {tag} holds a sequence that would end its element")
+    return text
+
+
+def _bundled_graph() -> tuple[Graph, str]:
+    from riskgraph.cache import ensure_cached_graph
+
+    path = ensure_cached_graph()
+    graph = Graph()
+    graph.parse(path, format="nt")
+    built = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return graph, built
+
+
+def _resolve_focus(model: GraphModel, focus: str) -> str:
+    """An IRI, a prefixed name (concept:mit-4.2) or a code (4.2) to a node key."""
+    g = model.graph
+    text = focus.strip()
+    candidates = [text]
+    prefix, _, rest = text.partition(":")
+    if prefix in PREFIXES and not rest.startswith("//"):
+        candidates.insert(0, PREFIXES[prefix] + rest)
+    for candidate in candidates:
+        if candidate in g:
+            return candidate
+    by_code = sorted(n for n, attrs in g.nodes(data=True) if text in attrs["codes"])
+    if len(by_code) == 1:
+        return by_code[0]
+    if len(by_code) > 1:
+        names = ", ".join(g.nodes[n]["short"] for n in by_code[:6])
+        raise InputError(f"the code {text!r} names several entities: {names}",
+                         hint="give the prefixed name or the IRI of the one you mean")
+    raise InputError(f"no entity {text!r} in the graph",
+                     hint="give an IRI, a prefixed name such as concept:mit-4.2, "
+                          "or a code such as 4.2")
+
+
+def _query_answer(model: GraphModel, name: str, params: dict[str, str]) -> tuple[set, set]:
+    """The IRIs a canned query returns, and what to draw: them and their direct links."""
+    from riskgraph.queries import run_query
+
+    result = run_query(name, params)
+    answer = {term.value for row in result.rows for term in row.values()
+              if term.kind == "uri" and term.value in model.graph}
+    if not answer:
+        raise InputError(f"the query {name!r} returned no entities to draw",
+                         hint="check its parameters with `riskgraph query " + name + " --help`")
+    include = set(answer)
+    adj = model.graph.to_undirected(as_view=True)
+    for node in answer:
+        # Expanding a concept such as a lifecycle stage would pull in half the graph.
+        if model.graph.nodes[node]["cls"] not in model.concept_classes:
+            include.update(adj.neighbors(node))
+    return answer, include
+
+
+def _page_data(model: GraphModel, physics: bool) -> dict:
+    g = model.graph
+    order = sorted(g.nodes, key=lambda n: (g.nodes[n]["cls"], g.nodes[n]["label"], n))
+    index = {n: i for i, n in enumerate(order)}
+    class_list = list(model.styles)
+    class_index = {c: i for i, c in enumerate(class_list)}
+    facet_index = {f.iri: i for i, f in enumerate(model.facets)}
+    props = sorted(set(model.properties.values()))
+    prop_index = {name: i for i, name in enumerate(props)}
+    nodes = []
+    for key in order:
+        a = g.nodes[key]
+        node = {"id": key, "l": a["label"], "s": a["short"], "c": class_index[a["cls"]],
+                "d": a["definition"], "k": a["codes"], "t": a["details"], "z": a["size"],
+                "n": 1 if a["new"] else 0, "a": 1 if a["answer"] else 0,
+                "f": {str(facet_index[f]): [index[v] for v in vals if v in index]
+                      for f, vals in a.get("facets", {}).items()}}
+        if "x" in a and not physics:
+            node["x"], node["y"] = a["x"], a["y"]
+        nodes.append(node)
+    edges = [[index[u], index[v], prop_index[model.properties[p]]]
+             for u, v, p in g.edges(data="prop")]
+    cov = model.coverage
+    rows, cols = cov.rows, cov.cols
+    cells = [[ri, ci, sorted(index[m] for m in cov.cells.get((r[0], c[0]), []) if m in index)]
+             for ri, r in enumerate(rows) for ci, c in enumerate(cols)
+             if cov.cells.get((r[0], c[0]))]
+    return {
+        "classes": [{"iri": s.iri, "label": s.label, "colour": s.colour, "shape": s.shape,
+                     "count": s.count, "evidence": s.iri in model.evidence_classes,
+                     "source": s.iri in model.source_classes,
+                     "concept": s.iri in model.concept_classes} for s in model.styles.values()],
+        "props": props, "nodes": nodes, "edges": edges, "physics": physics,
+        "facets": [{"label": f.label, "values": [index[v] for v, _ in f.values if v in index]}
+                   for f in model.facets],
+        "coverage": {"rowLabel": cov.row_label, "colLabel": cov.col_label,
+                     "rows": [[label, index.get(iri, -1)] for iri, label in rows],
+                     "cols": [[label, index.get(iri, -1)] for iri, label in cols],
+                     "cells": cells},
+    }
+
+
+def render_model(model: GraphModel, out: Path, *, title: str, subtitle: str,
+                 layout_mode: str = "auto") -> RenderResult:
+    """Lay out (if asked) and write one model as a page."""
+    import jinja2
+    from markupsafe import Markup
+
+    if layout_mode not in LAYOUTS:
+        raise InputError(f"unknown layout {layout_mode!r}", hint="use auto, python or physics")
+    physics = layout_mode == "physics" or (layout_mode == "auto"
+                                           and model.node_count <= PHYSICS_UP_TO)
+    if not physics:
+        layout(model.graph)
+    vis_js_path, vis_css_path, vis_version = _vis_files()
+    vis_js = _inline(vis_js_path.read_text(encoding="utf-8"), "script")
+    vis_css = _inline(vis_css_path.read_text(encoding="utf-8"), "style")
+    app_js = _inline((TEMPLATES / "graph.js").read_text(encoding="utf-8"), "script")
+    app_css = _inline((TEMPLATES / "graph.css").read_text(encoding="utf-8"), "style")
+    csp = "; ".join([
+        "default-src 'none'",
+        f"script-src {csp_hash(vis_js)} {csp_hash(app_js)}",
+        f"style-src {csp_hash(vis_css)} {csp_hash(app_css)}",
+        "img-src data: blob:", "font-src 'none'", "connect-src 'none'", "object-src 'none'",
+        "base-uri 'none'", "form-action 'none'",
+    ])
+    cov = model.coverage
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    # Markup only for our own and pyvis's code (checked by _inline) and for the JSON,
+    # which script_json escapes for a script element; all data text is autoescaped.
+    html = env.get_template("graph.html.j2").render(
+        csp=csp, title=title, subtitle=subtitle, version=__version__, physics=physics,
+        vis_version=vis_version, coverage_title=f"{cov.row_label} \u00d7 {cov.col_label}",
+        vis_js=Markup(vis_js),
+        vis_css=Markup(vis_css),
+        app_js=Markup(app_js),
+        app_css=Markup(app_css),
+        data_json=Markup(script_json(_page_data(model, physics))),
+    )
+    path = write_text_atomic(Path(out), html)
+    g = model.graph
+    return RenderResult(path=path, node_count=model.node_count, edge_count=model.edge_count,
+                        bytes=path.stat().st_size, title=title,
+                        layout="physics" if physics else "python",
+                        answer_count=sum(1 for _, a in g.nodes(data="answer") if a),
+                        new_count=sum(1 for _, a in g.nodes(data="new") if a))
+
+
+def render_graph(graph: Graph | None, out: Path, *, query: str | None = None,
+                 params: dict[str, str] | None = None, focus: str | None = None,
+                 depth: int = 1, data: list[Path] | tuple[Path, ...] = (),
+                 layout_mode: str = "auto", title: str | None = None) -> RenderResult:
+    """Write the graph view of ``graph`` (None: the bundled built graph) to ``out``.
+
+    ``data`` adds contribution files, whose new entities are marked; ``query``
+    draws the subgraph a canned query returns; ``focus`` the neighbourhood of one
+    entity, ``depth`` links deep.
+    """
+    from riskgraph.loading import read_rdf_file
+
+    if depth < 0:
+        raise InputError("--depth must be 0 or more")
+    built = None
+    if graph is None:
+        graph, built = _bundled_graph()
+        what = "bundled graph"
+    else:
+        what = "a graph"
+    new: set[str] = set()
+    contributions = []
+    if data:
+        known = set(graph.subjects())
+        merged = Graph()
+        merged += graph
+        for file in data:
+            loaded = read_rdf_file(file)
+            contributions.append(Path(file).name)
+            for subject in set(loaded.graph.subjects(RDF.type)):
+                if isinstance(subject, URIRef) and subject not in known:
+                    new.add(str(subject))
+            merged += loaded.graph
+        graph = merged
+        what += " with " + ", ".join(contributions)
+    model = build_model(graph, new=new)
+    answer: set[str] = set()
+    include: set[str] | None = None
+    if query:
+        answer, include = _query_answer(model, query, params or {})
+        shown = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
+        what = f"answer to query {query}" + (f" ({shown})" if shown else "") + f" on {what}"
+    if focus:
+        start = _resolve_focus(model, focus)
+        within = neighbourhood(model.graph, start, depth)
+        include = within if include is None else (include & within) | {start}
+        answer = answer | {start} if not query else answer
+        label = model.graph.nodes[start]["label"]
+        what = f"neighbourhood of {label} ({depth} link{'s' if depth != 1 else ''}) in {what}"
+    if include is not None:
+        model = build_model(graph, new=new, answer=answer, include=include)
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    page_title = title or f"riskgraph: {what}"
+    subtitle = (f"{model.node_count:,} entities, {model.edge_count:,} links"
+                + (f" \u00b7 graph built {built}" if built else "")
+                + f" \u00b7 page generated {now} \u00b7 riskgraph {__version__}")
+    return render_model(model, out, title=page_title, subtitle=subtitle, layout_mode=layout_mode)
