@@ -108,6 +108,62 @@ def test_unsafe_query_is_refused_before_it_is_sent(query):
     assert "cannot reach" not in str(caught.value)  # refused here, never sent
 
 
+@pytest.fixture
+def tiny_server():
+    """A loopback HTTP server whose answer each test sets: (status, headers, body),
+    or None to accept the connection and never answer."""
+    import http.server
+    import threading
+
+    answer: dict = {"reply": None}
+    stop = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (the name http.server calls)
+            if answer["reply"] is None:
+                stop.wait(10)
+                return
+            status, headers, body = answer["reply"]
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield answer, f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    stop.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_endpoint_that_never_answers_is_a_time_limit_error(tiny_server):
+    _, url = tiny_server
+    with pytest.raises(InputError, match="did not answer within 0.5 s"):
+        RemoteStore(url).select("SELECT * WHERE { ?s ?p ?o }", {}, 0.5)
+
+
+@pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/x"])
+def test_redirect_away_from_http_is_refused(tiny_server, location):
+    answer, url = tiny_server
+    answer["reply"] = (307, {"Location": location, "Content-Length": "0"}, b"")
+    with pytest.raises(InputError, match=location) as caught:
+        RemoteStore(url).select("SELECT * WHERE { ?s ?p ?o }", {}, 5)
+    assert "not allowed" in str(caught.value) or "not http" in str(caught.value)
+
+
+def test_an_answer_that_is_not_sparql_json_is_an_input_error(tiny_server):
+    answer, url = tiny_server
+    answer["reply"] = (200, {"Content-Type": "text/html"}, b"<html><p>Welcome</p></html>")
+    with pytest.raises(InputError, match="did not answer with SPARQL JSON results: Welcome"):
+        RemoteStore(url).select("SELECT * WHERE { ?s ?p ?o }", {}, 5)
+
+
 # --- against a real Virtuoso ------------------------------------------------
 
 @pytest.fixture(scope="session")
