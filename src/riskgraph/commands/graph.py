@@ -1,16 +1,63 @@
-"""``riskgraph graph``: placeholder until its issue lands."""
+"""``riskgraph graph``: write the interactive graph view as one offline HTML file."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 
 @click.command("graph")
-def graph_command() -> None:
-    """Not built yet.
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("riskgraph.html"), show_default=True,
+              help="The HTML file to write (nothing else in its folder is touched).")
+@click.option("--query", "query", metavar="NAME",
+              help="Draw the entities a canned query returns, with their direct links.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of --query (repeatable), e.g. area=CBRN.")
+@click.option("--focus", metavar="IRI|PREFIXED|CODE",
+              help="Draw the neighbourhood of one entity: an IRI, a prefixed name such as "
+                   "concept:mit-4.2, or a code such as 4.2.")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+              help="How many links deep --focus reaches.")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A contribution file to add (repeatable); its new entities are marked.")
+@click.option("--layout", "layout_mode", type=click.Choice(["auto", "python", "physics"]),
+              default="auto", show_default=True,
+              help="python: positions computed before the page opens (physics off, toggle on "
+                   "the page); physics: the browser settles the drawing; auto: physics only "
+                   "for small graphs.")
+@click.option("--title", help="The page title (default: says what is drawn).")
+def graph_command(output: Path, query: str | None, params: tuple[str, ...], focus: str | None,
+                  depth: int, data: tuple[Path, ...], layout_mode: str,
+                  title: str | None) -> None:
+    """Write an interactive, offline HTML view of the graph or of an answer.
+
+    The page makes no network request, carries a strict Content-Security-Policy
+    and shows all contributed text as text. Click a node for its definition,
+    codes, related entities and evidence with citations; search, filter by
+    class, risk area, lifecycle stage and actor; open the coverage matrix of
+    risk domains against lifecycle stages.
 
     \b
     Example:
       riskgraph graph -o riskgraph.html
+      riskgraph graph --query effective_mitigations -p area=CBRN -o cbrn.html
+      riskgraph graph --focus 4.2 --depth 2 -o subdomain-4.2.html
+      riskgraph graph --data my-contribution.ttl -o review.html
     """
-    raise click.ClickException("riskgraph graph is not built yet")
+    from riskgraph.commands.query import _params
+    from riskgraph.errors import InputError
+    from riskgraph.render import render_graph
+
+    if params and not query:
+        raise InputError("--param needs --query", hint="for example --query "
+                         "effective_mitigations -p area=CBRN")
+    result = render_graph(None, output, query=query, params=_params(params), focus=focus,
+                          depth=depth, data=list(data), layout_mode=layout_mode, title=title)
+    click.echo(f"wrote {result.path}: {result.node_count:,} entities, {result.edge_count:,} "
+               f"links, {result.bytes:,} bytes ({result.layout} layout)")
+    if result.new_count:
+        click.echo(f"{result.new_count} entities new in the contribution are marked")
+    if result.answer_count:
+        click.echo(f"{result.answer_count} entities from the answer are marked")
