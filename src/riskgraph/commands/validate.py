@@ -1,16 +1,62 @@
-"""``riskgraph validate``: placeholder until its issue lands."""
+"""``riskgraph validate``: check contributions (or the bundled data) against the shapes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+FORMATS = ("text", "json", "turtle")
 
 
 @click.command("validate")
-def validate_command() -> None:
-    """Not built yet.
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people; json; turtle = the standard SHACL validation report.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only violations.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (atomically) instead of standard output.")
+def validate_command(files: tuple[Path, ...], fmt: str, strict: bool,
+                     output: Path | None) -> None:
+    """Check Turtle (or N-Triples, JSON-LD) FILES against riskgraph's SHACL shapes,
+    in the context of the bundled graph, so they may refer to existing risks and
+    mitigations. With no FILES, validate the bundled data.
 
     \b
     Example:
       riskgraph validate my-findings.ttl
+      riskgraph validate --strict --format json a.ttl b.ttl
+    Exit codes: 0 conforms; 1 violations (or warnings with --strict);
+    2 a file could not be read, or held shapes or owl:imports (ignored).
+    Files are only read, never changed.
     """
-    raise click.ClickException("riskgraph validate is not built yet")
+    from riskgraph.errors import InputError
+    from riskgraph.validation import validate_bundled, validate_files
+    from riskgraph.validation_report import (
+        errors_text,
+        render_json,
+        render_text,
+        render_turtle,
+    )
+
+    if output is not None and any(output.resolve() == f.resolve() for f in files):
+        raise InputError("the report would overwrite an input file", file=output,
+                         hint="choose another --output path")
+    result = validate_files(files) if files else validate_bundled()
+    if fmt == "text":
+        report = render_text(result, strict)
+    else:
+        report = render_json(result, strict) if fmt == "json" else render_turtle(result)
+        stderr = errors_text(result)
+        if stderr:
+            click.echo(stderr, err=True, nl=False)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        from riskgraph.atomic import write_text_atomic
+
+        write_text_atomic(output, report)
+        if fmt != "text":
+            click.echo(render_text(result, strict).splitlines()[-1], err=True)
+        click.echo(f"wrote {output}", err=True)
+    raise click.exceptions.Exit(result.exit_code(strict))
