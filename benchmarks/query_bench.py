@@ -1,0 +1,173 @@
+"""Benchmark: every canned query on the embedded store (pyoxigraph) and on a plain
+rdflib in-memory Graph, in the same run, at about 10k, 100k and 1M triples.
+
+    .venv/bin/python -m benchmarks.query_bench [--sizes 10000 100000 1000000]
+        [--rdflib-cap SECONDS] [--repeat N]
+
+Each graph is ``benchmarks.synthetic.generate(n)`` plus the ontology and the
+superclass types and inverse properties riskgraph's reasoner adds, so that the
+queries find what they find on real data. Both engines get the same query text
+(the parameters bound by the same VALUES block). The embedded time is the real
+``EmbeddedStore.select`` path with a time limit (a forked worker); rdflib runs in
+a forked child too, so that a query beyond ``--rdflib-cap`` seconds can be
+stopped: its ratio is then a lower bound, printed with ">=".
+
+Then it times whole processes on the bundled data: ``python -c pass``,
+``python -c "import rdflib"`` and ``python -m riskgraph query NAME``, and prints
+the start-up-free cost of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import concept, generate, iri
+from riskgraph.queries import bind_values, list_queries, prepare
+from riskgraph.store import EmbeddedStore
+
+# Values that exist in the synthetic graphs (their labels differ from the real data's).
+BENCH_PARAMS = {
+    "effective_mitigations": {"area": str(concept("area-cbrn"))},
+    "mitigations_for_domain": {"risk": "4.2"},
+    "evidence_for_mitigation": {"mitigation": str(iri("mitigation", "mitigation-1"))},
+    "publication_claims": {"publication": str(iri("publication", "paper-1"))},
+}
+
+
+def build_graph(n: int):
+    """Synthetic data + ontology + the reasoner's superclass types and inverses."""
+    from riskgraph.loading import load_files, ontology_files
+    from riskgraph.reasoning import materialise
+
+    graph = generate(n)
+    load_files(ontology_files(), graph)
+    inferred = materialise(graph)
+    for triple in inferred:
+        graph.add(triple)
+    return graph
+
+
+def _in_child(work, cap: float) -> tuple[float | None, int | None]:
+    """(seconds, rows) of ``work()`` run in a forked child; (None, None) past ``cap``."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_fd)
+            start = time.perf_counter()
+            count = work()
+            elapsed = time.perf_counter() - start
+            os.write(write_fd, f"{elapsed} {count}".encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    try:
+        ready = select.select([read_fd], [], [], cap)[0]
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            return None, None
+        data = os.read(read_fd, 100).decode().split()
+    finally:
+        os.close(read_fd)
+        os.waitpid(pid, 0)
+    return (float(data[0]), int(data[1])) if len(data) == 2 else (None, None)
+
+
+def bench_size(n: int, cap: float, repeat: int) -> list[tuple[str, float, float | None, bool]]:
+    print(f"\n== about {n:,} generated triples", flush=True)
+    start = time.perf_counter()
+    graph = build_graph(n)
+    print(f"   graph: {len(graph):,} triples with ontology and inferences "
+          f"(built in {time.perf_counter() - start:.0f} s)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="riskgraph-bench-") as tmp:
+        nt = Path(tmp) / "bench.nt"
+        graph.serialize(destination=str(nt), format="nt", encoding="utf-8")
+        store = EmbeddedStore.from_ntriples(nt)
+    print(f"   {'query':<26} {'rows':>6} {'oxigraph':>10} {'rdflib':>10} {'ratio':>9}")
+    out = []
+    for query in list_queries():
+        prepared = prepare(query, BENCH_PARAMS.get(query.name, {}), store, timeout=cap)
+        text = bind_values(prepared.text, prepared.bindings)
+        times = []
+        result = None
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            result = store.select(prepared.text, prepared.bindings, timeout=cap * 10)
+            times.append(time.perf_counter() - t0)
+        ox_time = statistics.median(times)
+        rows = len(result.rows) if result is not None else 0
+        rd_time, rd_rows = _in_child(lambda text=text: len(list(graph.query(text))), cap)
+        if rd_time is None:
+            ratio, capped, shown = cap / ox_time, True, f">{cap:.0f} s"
+        else:
+            ratio, capped, shown = rd_time / ox_time, False, f"{rd_time * 1000:.0f} ms"
+        check = "" if rd_rows in (None, rows) else f"  (rdflib gave {rd_rows} rows!)"
+        mark = ">=" if capped else "  "
+        print(f"   {query.name:<26} {rows:>6} {ox_time * 1000:>8.1f}ms {shown:>10} "
+              f"{mark}{ratio:>7.1f}x{check}", flush=True)
+        out.append((query.name, ox_time, rd_time, capped))
+    ratios = [cap / ox if capped else rd / ox for _, ox, rd, capped in out]
+    capped_count = sum(1 for *_, capped in out if capped)
+    note = f" ({capped_count} rdflib runs stopped at {cap:.0f} s: lower bounds)" \
+        if capped_count else ""
+    print(f"   median ratio rdflib/oxigraph: {statistics.median(ratios):.1f}x{note}", flush=True)
+    return out
+
+
+def _process_time(argv: list[str], repeat: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_process(repeat: int) -> None:
+    from riskgraph.cache import ensure_cached_graph
+
+    ensure_cached_graph()  # warm: the measured process only reads the cache
+    env = dict(os.environ)
+    py = sys.executable
+    bare = _process_time([py, "-c", "pass"], repeat, env)
+    rdflib = _process_time([py, "-c", "import rdflib"], repeat, env)
+    print(f"\n== whole processes on the bundled data (median of {repeat})")
+    print(f"   python -c pass                          {bare * 1000:7.0f} ms")
+    print(f"   python -c 'import rdflib'               {rdflib * 1000:7.0f} ms  "
+          f"({(rdflib - bare) * 1000:.0f} ms beyond start-up)")
+    for name in ("effective_mitigations", "graph_summary"):
+        query = _process_time([py, "-m", "riskgraph", "query", name], repeat, env)
+        print(f"   riskgraph query {name:<23} {query * 1000:7.0f} ms  "
+              f"({(query - bare) * 1000:.0f} ms beyond start-up)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--rdflib-cap", type=float, default=60.0,
+                        help="stop an rdflib query after this many seconds")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    summary = []
+    for n in args.sizes:
+        results = bench_size(n, args.rdflib_cap, args.repeat if n < 1_000_000 else 1)
+        ratios = [args.rdflib_cap / ox if capped else rd / ox for _, ox, rd, capped in results]
+        summary.append((n, statistics.median(ratios), sum(c for *_, c in results)))
+    bench_process(5)
+    print("\n== summary: median rdflib/oxigraph ratio per size (target >= 30x at >= 100k)")
+    for n, ratio, capped in summary:
+        extra = f", {capped} rdflib queries capped (lower bound)" if capped else ""
+        print(f"   {n:>9,} triples: {ratio:.1f}x{extra}")
+
+
+if __name__ == "__main__":
+    main()
