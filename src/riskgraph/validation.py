@@ -23,7 +23,7 @@ import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -175,6 +175,18 @@ def superclass_closure(ontology: Graph) -> dict[URIRef, set[URIRef]]:
     return closure
 
 
+def _bundle_key() -> tuple:
+    """Names, sizes and modification times of the bundled files: a new key when any changes."""
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns)
+                 for p in ontology_files() + resources.data_files())
+
+
+@lru_cache(maxsize=2)
+def _bundled_graphs(key: tuple) -> tuple[Graph, Graph]:
+    """The ontology and the bundled graph, parsed once per process and bundle version."""
+    return load_files(ontology_files()), load_bundled()
+
+
 class Context:
     """The graph a contribution is validated against: the ontology and the data
     it may refer to. Loaded once per run; lookups go through rdflib's indexes."""
@@ -186,8 +198,9 @@ class Context:
 
     @classmethod
     def bundled(cls, extra: Iterable[Graph] = ()) -> Context:
-        ontology = load_files(ontology_files())
-        graph = load_bundled()
+        ontology, bundled = _bundled_graphs(_bundle_key())
+        graph = Graph()
+        graph += bundled  # a copy: the cached graph is never changed
         for part in extra:
             graph += part
         return cls(graph, ontology)
