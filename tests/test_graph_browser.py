@@ -304,3 +304,30 @@ def test_injection_payloads_show_as_text_and_never_run(browser, tmp_path):
         opened.assert_quiet()
     finally:
         opened.page.close()
+
+
+def test_a_large_graph_opens_laid_out_and_labels_what_is_zoomed_in(browser, tmp_path):
+    from benchmarks.synthetic import generate
+    from riskgraph.graphmodel import build_model
+    from riskgraph.loading import load_files, ontology_files
+    from riskgraph.render import render_model
+
+    model = build_model(generate(26_000) + load_files(ontology_files()))
+    assert model.node_count > 3000
+    out = tmp_path / "large.html"
+    result = render_model(model, out, title="large", subtitle="synthetic")
+    assert result.layout == "python"
+    opened = Opened(browser, out)
+    try:
+        assert opened.js("window.riskgraph.nodes.length") == model.node_count
+        assert opened.js("window.riskgraph.network.physics.options.enabled") is False
+        labelled = "() => window.riskgraph.nodes.get().filter(n => n.label).length"
+        before = opened.js(labelled)
+        assert 0 < before <= 300
+        opened.js("() => { const net = window.riskgraph.network;"
+                  " net.moveTo({position: {x: 0, y: 0}, scale: 1.5}); net.emit('zoom', {}); }")
+        opened.page.wait_for_function(
+            f"() => window.riskgraph.nodes.get().filter(n => n.label).length > {before}")
+        opened.assert_quiet()
+    finally:
+        opened.page.close()

@@ -2,7 +2,9 @@
    written with textContent or as a DOM property, never parsed as HTML. */
 (function () {
   "use strict";
+  performance.mark("riskgraph:start");
   var DATA = JSON.parse(document.getElementById("graph-data").textContent);
+  performance.mark("riskgraph:parsed");
   var SYMBOL = { dot: "\u25CF", square: "\u25A0", diamond: "\u25C6", triangle: "\u25B2",
     star: "\u2605", hexagon: "\u2B22", triangleDown: "\u25BC" };
   var BIG = DATA.nodes.length > 3000;
@@ -40,9 +42,18 @@
   var adj = DATA.nodes.map(function () { return []; });
   DATA.edges.forEach(function (e) { adj[e[0]].push([e[1], e[2], true]); adj[e[1]].push([e[0], e[2], false]); });
 
+  // Big graphs: measuring thousands of labels nobody can read at the opening zoom delays the
+  // first drawing, so only the largest nodes start labelled; the rest get their labels
+  // when the view zooms in on them (see labelInView).
+  var labelled = DATA.nodes.map(function () { return !BIG; });
+  if (BIG) {
+    DATA.nodes.map(function (n, i) { return [n.z, i]; })
+      .sort(function (a, b) { return b[0] - a[0]; }).slice(0, 300)
+      .forEach(function (p) { labelled[p[1]] = true; });
+  }
   function visNode(n, i) {
     var c = classes[n.c];
-    var node = { id: i, label: truncate(n.l, 40), shape: c.shape, size: n.z,
+    var node = { id: i, label: labelled[i] ? truncate(n.l, 40) : undefined, shape: c.shape, size: n.z,
       color: { background: c.colour, border: n.a ? "#f2b705" : (n.n ? "#000000" : c.colour),
         highlight: { background: c.colour, border: "#000000" } },
       borderWidth: n.a ? 4 : (n.n ? 3 : 1),
@@ -57,10 +68,12 @@
   }
   var nodes = new vis.DataSet(DATA.nodes.map(placedNode));
   var edges = new vis.DataSet(DATA.edges.map(function (e, i) {
-    return { id: i, from: e[0], to: e[1], arrows: "to", label: EDGE_LABELS ? DATA.props[e[2]] : undefined,
-      font: { size: 9, align: "middle", color: "#5a6478", strokeWidth: 2 }, width: 0.7,
-      color: { color: "#b9c0cc", highlight: "#1d2430", hover: "#1d2430" } };
+    return EDGE_LABELS ? { id: i, from: e[0], to: e[1], label: DATA.props[e[2]] } : { id: i, from: e[0], to: e[1] };
   }));
+  // Thousands of arrowheads cost more to draw than they tell at that zoom: big graphs show
+  // arrows and property names on the selected node's links only.
+  var ARROW_ON = { to: { enabled: true, scaleFactor: 0.6 } }, ARROW_OFF = { to: { enabled: false } };
+  performance.mark("riskgraph:datasets");
   var options = {
     autoResize: true,
     physics: { enabled: DATA.physics, stabilization: { enabled: DATA.physics, iterations: 400, fit: true },
@@ -69,16 +82,46 @@
     interaction: { hover: !BIG, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG, multiselect: true,
       tooltipDelay: 300 },
     nodes: { scaling: { label: { enabled: true, drawThreshold: 8 } } },
-    edges: { smooth: BIG ? false : { type: "continuous" } }
+    edges: { smooth: BIG ? false : { type: "continuous" }, arrows: BIG ? ARROW_OFF : ARROW_ON, width: 0.7,
+      font: { size: 9, align: "middle", color: "#5a6478", strokeWidth: 2 },
+      color: { color: "#b9c0cc", highlight: "#1d2430", hover: "#1d2430" } }
   };
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  performance.mark("riskgraph:network");
 
   function markReady() {
     if (window.__riskgraphReady) return;
     window.__riskgraphReady = performance.now();
     document.body.setAttribute("data-ready", "1");
   }
+  function labelInView() {
+    if (!BIG || network.getScale() < 0.6) return;
+    var box = container.getBoundingClientRect();
+    var a = network.DOMtoCanvas({ x: 0, y: 0 }), b = network.DOMtoCanvas({ x: box.width, y: box.height });
+    var pos = network.getPositions(), updates = [];
+    for (var i = 0; i < DATA.nodes.length && updates.length < 2000; i++) {
+      var p = pos[i];
+      if (!labelled[i] && p && p.x >= a.x && p.x <= b.x && p.y >= a.y && p.y <= b.y) {
+        labelled[i] = true;
+        updates.push({ id: i, label: truncate(DATA.nodes[i].l, 40) });
+      }
+    }
+    if (updates.length) nodes.update(updates);
+  }
+  function labelNodes(ids) {
+    var updates = ids.filter(function (i) { return !labelled[i]; }).map(function (i) {
+      labelled[i] = true;
+      return { id: i, label: truncate(DATA.nodes[i].l, 40) };
+    });
+    if (updates.length) nodes.update(updates);
+  }
+  var labelTimer = null;
+  function labelSoon() { clearTimeout(labelTimer); labelTimer = setTimeout(labelInView, 150); }
+  network.on("zoom", labelSoon);
+  network.on("dragEnd", labelSoon);
+  network.on("animationFinished", labelSoon);
+
   if (DATA.physics) {
     network.once("stabilized", markReady);
     if (DATA.nodes.length === 0) markReady();
@@ -316,14 +359,16 @@
   var labelledEdges = [];
   function select(i) {
     if (!visible[i]) { visible[i] = true; nodes.update({ id: i, hidden: false }); }
+    labelNodes([i].concat(adj[i].map(function (a) { return a[0]; })));
     network.selectNodes([i], true);
     highlight(i);
     if (!EDGE_LABELS) {
-      edges.update(labelledEdges.map(function (id) { return { id: id, label: "" }; }));
+      edges.update(labelledEdges.map(function (id) { return { id: id, label: "", arrows: BIG ? ARROW_OFF : ARROW_ON }; }));
       labelledEdges = network.getConnectedEdges(i).slice(0, 300);
-      edges.update(labelledEdges.map(function (id) { return { id: id, label: DATA.props[DATA.edges[id][2]] }; }));
+      edges.update(labelledEdges.map(function (id) { return { id: id, label: DATA.props[DATA.edges[id][2]], arrows: ARROW_ON }; }));
     }
     network.focus(i, { scale: Math.max(network.getScale(), 0.8), animation: false });
+    labelSoon();
     showPanel(i);
   }
   network.on("click", function (params) {
@@ -344,7 +389,9 @@
     hits.sort(function (a, b) { return (DATA.nodes[a].l.toLowerCase().indexOf(q) === 0 ? 0 : 1) - (DATA.nodes[b].l.toLowerCase().indexOf(q) === 0 ? 0 : 1); });
     document.getElementById("search-count").textContent = hits.length + (hits.length === 1 ? " match" : " matches");
     hits.slice(0, 30).forEach(function (i) { var li = el("li"); li.appendChild(nodeButton(i)); results.appendChild(li); });
-    network.selectNodes(hits.filter(function (i) { return visible[i]; }).slice(0, 2000), false);
+    var shown = hits.filter(function (i) { return visible[i]; }).slice(0, 2000);
+    labelNodes(shown);
+    network.selectNodes(shown, false);
     return hits;
   }
   var timer = null;
@@ -414,6 +461,7 @@
   });
 
   applyFilters();
+  performance.mark("riskgraph:controls");
   // A small API for tests and for people who script the page from the console.
   window.riskgraph = {
     network: network, nodes: nodes, edges: edges, data: DATA,
