@@ -37,6 +37,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool,
         render_json,
         render_text,
         render_turtle,
+        summary,
     )
 
     if output is not None and any(output.resolve() == f.resolve() for f in files):
@@ -56,7 +57,6 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool,
         from riskgraph.atomic import write_text_atomic
 
         write_text_atomic(output, report)
-        if fmt != "text":
-            click.echo(render_text(result, strict).splitlines()[-1], err=True)
+        click.echo(summary(result, strict), err=True)
         click.echo(f"wrote {output}", err=True)
     raise click.exceptions.Exit(result.exit_code(strict))
