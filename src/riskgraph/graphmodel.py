@@ -428,6 +428,10 @@ def layout(g: nx.MultiDiGraph, seed: int = 1) -> None:
     if n == 0:
         return
     und = nx.Graph(g.to_undirected(as_view=True))
+    # Links to hubs (a curation agent, a large study) pull weaker, or every hub would
+    # drag its hundreds of neighbours into one knot in the middle.
+    for u, v in und.edges():
+        und.edges[u, v]["weight"] = 1 / math.sqrt(max(und.degree(u), und.degree(v)))
     side = 60 * math.sqrt(n)
     if n <= CORE_MAX:
         pos = nx.spring_layout(und, seed=seed, iterations=80 if n < 200 else 50,

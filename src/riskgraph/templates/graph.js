@@ -233,7 +233,7 @@
     adj[center].forEach(function (a) { keep[a[0]] = true; });
     var updates = [];
     DATA.nodes.forEach(function (n, i) {
-      if (!keep[i]) updates.push({ id: i, color: { background: "#e3e6eb", border: "#d0d4db" }, font: { color: "#b0b6c0" } });
+      if (!keep[i]) updates.push({ id: i, color: { background: "#e3e6eb", border: "#d0d4db" }, font: { color: "rgba(0, 0, 0, 0)" } });
       else if (dimmed) updates.push(visNode(n, i));
     });
     nodes.update(updates);
