@@ -429,3 +429,28 @@ def test_query_endpoint_that_wants_a_login(run_cli, virtuoso, remote, monkeypatc
     result = run_cli(*args)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].strip() == "n"
+
+
+@pytest.mark.virtuoso
+def test_query_command_reads_a_named_graph_given_with_graph(run_cli, virtuoso, remote, password,
+                                                             tmp_path):
+    graph = "https://w3id.org/riskgraph/test/other-graph"
+    data = tmp_path / "other.nt"
+    data.write_text('<http://ex.org/only-here> <http://ex.org/p> "x" .\n')
+    pushed = run_cli("push", "--endpoint", virtuoso.graph_store_url, "--graph", graph,
+                     "--user", virtuoso.user, "--file", str(data))
+    assert pushed.exit_code == 0, pushed.output
+    sparql = "SELECT ?s WHERE { ?s <http://ex.org/p> ?o }"
+    other = run_cli("query", "--endpoint", virtuoso.query_url, "--graph", graph,
+                    "--sparql", sparql, "--format", "csv")
+    assert other.exit_code == 0, other.output
+    assert "http://ex.org/only-here" in other.output
+    default = run_cli("query", "--endpoint", virtuoso.query_url, "--sparql", sparql,
+                      "--format", "csv")
+    assert default.exit_code == 0 and "only-here" not in default.output
+
+
+def test_graph_without_endpoint_is_a_usage_error(run_cli):
+    result = run_cli("query", "--graph", "https://w3id.org/riskgraph/graph", "graph_summary")
+    assert result.exit_code == 2
+    assert "--graph needs --endpoint" in result.output

@@ -7,6 +7,8 @@ import re
 BASE = "https://w3id.org/riskgraph/"
 RG_IRI = BASE + "ns#"
 ID_IRI = BASE + "id/"
+# The named graph riskgraph loads its data into, locally and on a SPARQL server.
+PROJECT_GRAPH = BASE + "graph"
 
 
 def __getattr__(name: str):

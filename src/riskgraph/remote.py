@@ -22,13 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskgraph.errors import InputError
+from riskgraph.namespaces import PROJECT_GRAPH as DEFAULT_GRAPH  # noqa: F401 (re-exported)
+from riskgraph.remote_defaults import PASSWORD_ENV, USER_ENV
 from riskgraph.results import QueryResult, Term
 
-# The graph riskgraph pushes to and queries when no --graph is given.
-DEFAULT_GRAPH = "https://w3id.org/riskgraph/graph"
 DEFAULT_TIMEOUT = 60.0
-PASSWORD_ENV = "RISKGRAPH_PASSWORD"
-USER_ENV = "RISKGRAPH_USER"
 SPARQL_JSON = "application/sparql-results+json"
 UPLOAD_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle"}
 _ERROR_BODY_CHARS = 400

@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskgraph.errors import InputError
+from riskgraph.namespaces import PROJECT_GRAPH
 from riskgraph.queries import bind_values
 from riskgraph.results import QueryResult, Term
 from riskgraph.sparql_safety import check_query
 
-# The graph the embedded store keeps its triples in; queries see it as their
+# The embedded store keeps its triples in PROJECT_GRAPH; queries see it as their
 # default graph, and FROM <PROJECT_GRAPH> names it, as on a SPARQL server.
-PROJECT_GRAPH = "https://w3id.org/riskgraph/graph"
 DEFAULT_TIMEOUT = 30.0
 MARKER = "riskgraph-store.json"
 
@@ -366,11 +366,8 @@ def open_store(store_dir: Path | str | None = None, endpoint: str | None = None,
     if endpoint is not None and store_dir is not None:
         raise InputError("give either --store or --endpoint, not both")
     if endpoint is not None:
-        try:
-            from riskgraph.remote import RemoteStore
-        except ImportError:
-            raise InputError("remote endpoints need riskgraph.remote, which is not "
-                             "available in this installation") from None
+        from riskgraph.remote import RemoteStore
+
         return RemoteStore(endpoint, **remote_options)
     if store_dir is not None:
         return EmbeddedStore.open(store_dir)

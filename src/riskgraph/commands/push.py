@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from riskgraph.remote import DEFAULT_GRAPH, PASSWORD_ENV, USER_ENV
+from riskgraph.namespaces import PROJECT_GRAPH as DEFAULT_GRAPH
+from riskgraph.remote_defaults import PASSWORD_ENV, USER_ENV
 
 
 def _ask_password(user: str) -> str:

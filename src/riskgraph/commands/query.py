@@ -71,13 +71,17 @@ def _load(name: str | None, file: Path | None, sparql: str | None):
               help="Query the on-disk store written by `riskgraph build --store DIR`.")
 @click.option("--endpoint", "endpoint", metavar="URL",
               help="Query a SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI",
+              help="With --endpoint: the named graph(s) to query as the default graph "
+                   "(default: the graph `riskgraph push` writes).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Stop the query after this many seconds.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the result to this file instead of the terminal.")
 def query_command(name: str | None, list_queries: bool, params: tuple[str, ...], fmt: str,
                   file: Path | None, sparql: str | None, store_dir: Path | None,
-                  endpoint: str | None, timeout: float, output: Path | None) -> None:
+                  endpoint: str | None, graphs: tuple[str, ...], timeout: float,
+                  output: Path | None) -> None:
     """Answer a question about AI risks and mitigations with a canned SPARQL query,
     or run your own read-only query.
 
@@ -100,7 +104,12 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     from riskgraph.store import open_store
 
     query = _load(name, file, sparql)
-    store = open_store(store_dir, endpoint)  # the one place the store is chosen
+    if graphs and endpoint is None:
+        from riskgraph.errors import InputError
+
+        raise InputError("--graph needs --endpoint: the embedded store holds one graph")
+    remote_options = {"graphs": list(graphs)} if graphs else {}
+    store = open_store(store_dir, endpoint, **remote_options)  # the one place a store is chosen
     for note in getattr(store, "notes", []):
         click.echo(f"note: {note}", err=True)
     prepared = prepare(query, _params(params), store, timeout)
