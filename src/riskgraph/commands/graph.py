@@ -46,14 +46,14 @@ def graph_command(output: Path, query: str | None, params: tuple[str, ...], focu
       riskgraph graph --focus 4.2 --depth 2 -o subdomain-4.2.html
       riskgraph graph --data my-contribution.ttl -o review.html
     """
-    from riskgraph.commands.query import _params
+    from riskgraph.commands.params import parse_params
     from riskgraph.errors import InputError
     from riskgraph.render import render_graph
 
     if params and not query:
         raise InputError("--param needs --query", hint="for example --query "
                          "effective_mitigations -p area=CBRN")
-    result = render_graph(None, output, query=query, params=_params(params), focus=focus,
+    result = render_graph(None, output, query=query, params=parse_params(params), focus=focus,
                           depth=depth, data=list(data), layout_mode=layout_mode, title=title)
     click.echo(f"wrote {result.path}: {result.node_count:,} entities, {result.edge_count:,} "
                f"links, {result.bytes:,} bytes ({result.layout} layout)")

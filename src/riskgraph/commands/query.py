@@ -6,22 +6,9 @@ from pathlib import Path
 
 import click
 
+from riskgraph.commands.params import parse_params
+
 FORMATS = ("table", "csv", "json", "md")
-
-
-def _params(pairs: tuple[str, ...]) -> dict[str, str]:
-    from riskgraph.errors import InputError
-
-    params: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise InputError(f"--param {pair!r} must look like NAME=VALUE",
-                             hint="for example --param area=CBRN")
-        if name.strip() in params:
-            raise InputError(f"--param {name.strip()} is given twice")
-        params[name.strip()] = value
-    return params
 
 
 def _echo_list() -> None:
@@ -112,7 +99,7 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     store = open_store(store_dir, endpoint, **remote_options)  # the one place a store is chosen
     for note in getattr(store, "notes", []):
         click.echo(f"note: {note}", err=True)
-    prepared = prepare(query, _params(params), store, timeout)
+    prepared = prepare(query, parse_params(params), store, timeout)
     result = run_prepared(prepared, store, timeout)
     text = render(result, fmt)
     if output is None:
