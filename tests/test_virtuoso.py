@@ -338,16 +338,7 @@ def test_only_the_riskgraph_graph_is_queried(remote):
 # Virtuoso, not in the queries (the embedded store gives the SPARQL 1.1 answer).
 # Strict: once a query is rewritten around the bug its test passes, and the entry
 # here must go.
-VIRTUOSO_BUGS = {
-    "domain_stage_matrix": (
-        "Virtuoso joins OPTIONAL { SELECT DISTINCT ... UNION ... } wrongly after a basic "
-        "graph pattern of two or more triples: domains without mitigations get rows. "
-        "Workaround: wrap the outer triples in { SELECT ?dom ?code ?domain WHERE {...} }"),
-    "mitigations_for_domain": (
-        "Virtuoso fails with 'SQ156: Internal Optimized compiler error' on BIND(?sub AS "
-        "?target) inside a UNION branch. Workaround: bind ?via in the UNION branches and "
-        "BIND(COALESCE(?via, ?sub) AS ?target) after the UNION"),
-}
+VIRTUOSO_BUGS: dict[str, str] = {}
 
 
 def _canned_cases() -> list:
