@@ -354,3 +354,15 @@ def test_bundled_data_is_consistent_and_uses_only_declared_terms():
     checked = check()
     assert [str(t) for t in checked.undeclared] == []
     assert checked.reasoning.consistent, [str(c) for c in checked.reasoning.clashes]
+
+
+def test_reasoning_does_not_turn_taxonomy_terms_into_sources_or_evidence():
+    """Domains of properties used on concepts or schemes would make the reasoner infer,
+    for example, that a concept scheme is a rg:Source; the class counts then lie."""
+    from riskgraph.build import merged_graph
+
+    merged, _ = merged_graph()
+    taxonomy = set(merged.subjects(RDF.type, SKOS.Concept)) | set(
+        merged.subjects(RDF.type, SKOS.ConceptScheme))
+    for cls in (RG.Source, RG.Evidence, RG.Publication, RG.Mitigation, RG.Risk):
+        assert not taxonomy & set(merged.subjects(RDF.type, cls)), cls
