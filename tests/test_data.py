@@ -12,6 +12,7 @@ from rdflib import namespace as ns
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from riskgraph import resources
+from riskgraph.classes import superclass_closure
 from riskgraph.loading import load_files, ontology_files
 from riskgraph.namespaces import ID_PATTERN, RG
 
@@ -35,19 +36,10 @@ def graph(data) -> Graph:
     """Ontology plus data, with asserted subclass types added so that, for example,
     a rg:Paper counts as a rg:Publication."""
     merged = load_files(ontology_files()) + data
-    supers: dict = {}
-    for sub, sup in merged.subject_objects(RDFS.subClassOf):
-        if isinstance(sup, URIRef):
-            supers.setdefault(sub, set()).add(sup)
+    supers = superclass_closure(merged)
     for node, cls in list(merged.subject_objects(RDF.type)):
-        todo, seen = [cls], set()
-        while todo:
-            current = todo.pop()
-            for sup in supers.get(current, ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    merged.add((node, RDF.type, sup))
-                    todo.append(sup)
+        for sup in supers.get(cls, ()):
+            merged.add((node, RDF.type, sup))
     return merged
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from riskgraph.classes import superclass_closure
 from riskgraph.namespaces import ID
 
 
@@ -58,34 +59,9 @@ def _short(graph: Graph, term) -> str:
         return str(term)
 
 
-def _superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
-    """Named superclasses of every named class, reflexive and transitive."""
-    direct: dict[URIRef, set[URIRef]] = {}
-    for sub, sup in graph.subject_objects(RDFS.subClassOf):
-        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-            direct.setdefault(sub, set()).add(sup)
-    for cls, union in graph.subject_objects(OWL.unionOf):
-        if isinstance(cls, URIRef):
-            for member in graph.items(union):
-                if isinstance(member, URIRef):
-                    direct.setdefault(member, set()).add(cls)
-    closed: dict[URIRef, set[URIRef]] = {}
-
-    def up(cls: URIRef) -> set[URIRef]:
-        if cls not in closed:
-            closed[cls] = {cls}
-            for sup in direct.get(cls, ()):
-                closed[cls] |= up(sup)
-        return closed[cls]
-
-    for cls in list(direct):
-        up(cls)
-    return closed
-
-
 def _derived_types(graph: Graph) -> dict[URIRef, dict[URIRef, str]]:
     """Each individual's classes with the reason for each (asserted, domain, range, subclass)."""
-    supers = _superclasses(graph)
+    supers = superclass_closure(graph)
     domains = {p: o for p, o in graph.subject_objects(RDFS.domain) if isinstance(o, URIRef)}
     ranges = {p: o for p, o in graph.subject_objects(RDFS.range) if isinstance(o, URIRef)}
     types: dict[URIRef, dict[URIRef, str]] = {}
@@ -124,7 +100,7 @@ def explain(graph: Graph) -> list[Clash]:
 def materialise(graph: Graph) -> Graph:
     """Superclass types, inverse and symmetric property values not yet in ``graph``."""
     out = Graph()
-    supers = _superclasses(graph)
+    supers = superclass_closure(graph)
     for node, cls in list(graph.subject_objects(RDF.type)):
         if isinstance(node, URIRef) and str(node).startswith(str(ID)):
             for sup in supers.get(cls, ()):

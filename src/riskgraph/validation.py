@@ -30,6 +30,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 from riskgraph import resources
+from riskgraph.classes import superclass_closure
 from riskgraph.errors import InputError
 from riskgraph.loading import load_bundled, load_files, ontology_files, read_rdf_file
 from riskgraph.locate import LOCAL_NAME, EntityLocator
@@ -151,28 +152,6 @@ def _shapes() -> Graph:
 def load_shapes() -> Graph:
     """ontology/shapes.ttl: the only shapes riskgraph validates against."""
     return _shapes()
-
-
-def superclass_closure(ontology: Graph) -> dict[URIRef, set[URIRef]]:
-    """Every class mapped to itself and all its rdfs:subClassOf ancestors."""
-    direct: dict[URIRef, set[URIRef]] = {}
-    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-            direct.setdefault(sub, set()).add(sup)
-    closure: dict[URIRef, set[URIRef]] = {}
-
-    def ancestors(cls: URIRef, seen: frozenset = frozenset()) -> set[URIRef]:
-        if cls not in closure:
-            found = {cls}
-            for sup in direct.get(cls, ()):
-                if sup not in seen:
-                    found |= ancestors(sup, seen | {cls})
-            closure[cls] = found
-        return closure[cls]
-
-    for cls in list(direct):
-        ancestors(cls)
-    return closure
 
 
 def _bundle_key() -> tuple:
