@@ -413,7 +413,8 @@ def test_query_path_does_not_import_heavy_libraries(_isolated_cache):
 
     ensure_cached_graph()  # built once here; the subprocess only reads it
     code = ("import sys, atexit\n"
-            "heavy = ('rdflib', 'pyshacl', 'pyvis', 'owlready2', 'networkx')\n"
+            "heavy = ('rdflib', 'pyshacl', 'pyvis', 'owlready2', 'networkx') + tuple("
+            "'riskgraph.commands.' + c for c in ('build', 'demo', 'graph', 'push', 'validate'))\n"
             "atexit.register(lambda: print('LOADED', sorted(m for m in heavy "
             "if m in sys.modules), file=sys.stderr))\n"
             "from riskgraph.cli import main\n"
@@ -423,3 +424,24 @@ def test_query_path_does_not_import_heavy_libraries(_isolated_cache):
     assert done.returncode == 0, done.stderr
     assert "Third party pre-deployment model audits" in done.stdout
     assert "LOADED []" in done.stderr
+
+
+def test_default_store_answers_from_one_worker_and_recovers_after_a_timeout():
+    from riskgraph.store import QueryTimeout, default_store
+
+    store = default_store()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    first = store.select(count, timeout=5)
+    worker = store._worker
+    assert worker is not None and worker.alive
+    assert store.select(count, timeout=None).rows == first.rows
+    assert store._worker is worker  # the graph is loaded once per process
+    assert int(first.rows[0]["n"].value) == len(store) > 1000
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with pytest.raises(QueryTimeout):
+        store.select(slow, timeout=0.3)
+    assert not worker.alive
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(worker.pid, os.WNOHANG)
+    assert store.select(count, timeout=5).rows == first.rows  # a new worker
+

@@ -44,10 +44,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from riskgraph.commands import COMMANDS
+    from riskgraph.commands import COMMANDS, LazyCommands
 
-    for command in COMMANDS:
-        cli.add_command(command)
+    cli.commands = LazyCommands(COMMANDS)  # a command's module is imported when it is used
 
 
 _register()
