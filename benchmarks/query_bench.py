@@ -2,7 +2,7 @@
 rdflib in-memory Graph, in the same run, at about 10k, 100k and 1M triples.
 
     .venv/bin/python -m benchmarks.query_bench [--sizes 10000 100000 1000000]
-        [--rdflib-cap SECONDS] [--repeat N]
+        [--rdflib-cap SECONDS] [--repeat N] [--process-repeat N] [--process-only]
 
 Each graph is ``benchmarks.synthetic.generate(n)`` plus the ontology and the
 superclass types and inverse properties riskgraph's reasoner adds, so that the
@@ -165,13 +165,20 @@ def main() -> None:
     parser.add_argument("--rdflib-cap", type=float, default=60.0,
                         help="stop an rdflib query after this many seconds")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--process-repeat", type=int, default=15,
+                        help="runs of each whole process (medians are printed)")
+    parser.add_argument("--process-only", action="store_true",
+                        help="time only the whole processes on the bundled data")
     args = parser.parse_args()
+    if args.process_only:
+        bench_process(args.process_repeat)
+        return
     summary = []
     for n in args.sizes:
         results = bench_size(n, args.rdflib_cap, args.repeat if n < 1_000_000 else 1)
         ratios = [args.rdflib_cap / ox if capped else rd / ox for _, ox, rd, capped in results]
         summary.append((n, statistics.median(ratios), sum(c for *_, c in results)))
-    bench_process(11)
+    bench_process(args.process_repeat)
     print("\n== summary: median rdflib/oxigraph ratio per size (target >= 30x at >= 100k)")
     for n, ratio, capped in summary:
         extra = f", {capped} rdflib queries capped (lower bound)" if capped else ""

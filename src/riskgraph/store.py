@@ -2,17 +2,22 @@
 
 By default the store is in memory, loaded from the cached built graph
 (``riskgraph.cache.ensure_cached_graph``: ontology, data and inferred triples
-as N-Triples), so a query never imports rdflib or a reasoner. For graphs too
-large to load at every call, ``riskgraph build --store DIR`` writes an on-disk
-store (``write_store``) that ``--store DIR`` opens read-only.
+as N-Triples), so a query never imports rdflib or a reasoner. A forked worker
+(``riskgraph.worker``) loads it and answers every query of the process;
+``prestart_default_store`` starts the worker early, so that it loads the graph
+while this process imports the rest. For graphs too large to load at every
+call, ``riskgraph build --store DIR`` writes an on-disk store (``write_store``)
+that ``--store DIR`` opens read-only.
 
 Time limit: pyoxigraph cannot interrupt a query, so a query with a time limit
-runs in a child process that is killed when the limit passes. For the
-in-memory store the child is a ``fork`` of this process (a few milliseconds; the
-store is shared copy-on-write and pyoxigraph's memory store runs no threads).
+runs in a child process that is killed when the limit passes: the default
+store's worker, or for another in-memory store a ``fork`` of this process per
+query (a few milliseconds; the store is shared copy-on-write and pyoxigraph's
+memory store runs no threads).
 An on-disk store runs RocksDB threads, which a fork would not carry over, so
 there the child is a fresh interpreter (``python -m riskgraph.store``) that
-opens the store read-only itself. Without a time limit the query runs in-process.
+opens the store read-only itself. Without a time limit the query runs in-process
+(or in the default store's worker).
 """
 
 from __future__ import annotations
@@ -21,20 +26,16 @@ import json
 import os
 import re
 import select
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PROJECT_GRAPH
-from riskgraph.queries import bind_values
 from riskgraph.results import QueryResult, Term
-from riskgraph.sparql_safety import check_query
 
 # The embedded store keeps its triples in PROJECT_GRAPH; queries see it as their
 # default graph, and FROM <PROJECT_GRAPH> names it, as on a SPARQL server.
@@ -64,26 +65,33 @@ class EmbeddedStore:
 
     def __init__(self, store, *, directory: Path | None = None, source: Path | None = None,
                  notes: list[str] | None = None) -> None:
-        self._store = store
+        self._handle = store  # None: loaded from ``source`` where it is first needed
+        self._worker = None  # the riskgraph.worker.Worker that holds the store, if any
         self.directory = directory  # set for an on-disk store
         self.source = source  # the N-Triples file an in-memory store was loaded from
         self.notes = notes or []
 
+    @property
+    def _store(self):
+        """The store in this process (loaded here on first need if a worker holds it)."""
+        if self._handle is None:
+            self._handle = _load(self.source)  # type: ignore[arg-type]
+        return self._handle
+
     @classmethod
     def from_ntriples(cls, source: Path | bytes) -> EmbeddedStore:
         """An in-memory store holding the N-Triples file (or bytes) ``source``."""
-        ox = _ox()
-        store = ox.Store()
-        graph = ox.NamedNode(PROJECT_GRAPH)
-        try:
-            if isinstance(source, bytes):
-                store.bulk_load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            else:
-                store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        except (SyntaxError, OSError) as exc:
-            raise InputError(f"cannot load the graph: {exc}",
-                             file=None if isinstance(source, bytes) else source) from None
-        return cls(store, source=None if isinstance(source, bytes) else Path(source))
+        return cls(_load(source), source=None if isinstance(source, bytes) else Path(source))
+
+    @classmethod
+    def in_worker(cls, source: Path) -> EmbeddedStore:
+        """An in-memory store of the N-Triples file ``source``, loaded in a forked
+        worker (where ``fork`` exists) when first queried or started."""
+        return cls(None, source=Path(source))
+
+    def start(self) -> None:
+        """Start the worker now, if this store is held by one, so that it loads meanwhile."""
+        self._get_worker()
 
     @classmethod
     def open(cls, directory: Path | str) -> EmbeddedStore:
@@ -97,6 +105,9 @@ class EmbeddedStore:
         return cls(store, directory=directory, notes=_staleness(meta))
 
     def __len__(self) -> int:
+        if self._handle is None and self._get_worker() is not None:
+            count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            return int(self.select(count, timeout=None).rows[0]["n"].value)
         return len(self._store)
 
     def select(self, text: str, bindings: dict[str, Term] | None = None,
@@ -106,9 +117,15 @@ class EmbeddedStore:
         Raises ``UnsafeQuery`` before running, ``InputError`` with line and
         column for malformed SPARQL, and ``QueryTimeout`` past ``timeout`` seconds.
         """
+        from riskgraph.queries import bind_values
+        from riskgraph.sparql_safety import check_query
+
         check_query(text)
         query = bind_values(text, dict(bindings or {}))
-        if timeout is None:
+        worker = self._get_worker()
+        if worker is not None:
+            payload = _ask(worker, query, timeout)
+        elif timeout is None:
             payload = execute(self._store, query)
         elif self.directory is None and hasattr(os, "fork"):
             payload = _in_fork(self._store, query, timeout)
@@ -116,12 +133,61 @@ class EmbeddedStore:
             payload = _in_subprocess(self.directory, self.source, query, timeout)
         return decode(payload, text, query)
 
+    def _get_worker(self):
+        """The worker holding a store loaded from ``source``; started on first need."""
+        if self._worker is not None and self._worker.alive:
+            return self._worker
+        if self._handle is not None or self.source is None or not hasattr(os, "fork"):
+            return None
+        from riskgraph.worker import Worker
+
+        self._worker = Worker(partial(_serve, self.source))
+        return self._worker
+
     def __repr__(self) -> str:
         where = self.directory or self.source or "memory"
         return f"EmbeddedStore({str(where)!r})"
 
 
 # --- running a query ---------------------------------------------------------
+
+def _load(source: Path | bytes):
+    """A pyoxigraph in-memory store holding the N-Triples file (or bytes) ``source``."""
+    ox = _ox()
+    store = ox.Store()
+    graph = ox.NamedNode(PROJECT_GRAPH)
+    try:
+        if isinstance(source, bytes):
+            store.bulk_load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        else:
+            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    except (SyntaxError, OSError) as exc:
+        raise InputError(f"cannot load the graph: {exc}",
+                         file=None if isinstance(source, bytes) else source) from None
+    return store
+
+
+def _serve(source: Path):
+    """In the worker: load the store and return the function that answers a query;
+    a loading error answers every query."""
+    try:
+        store = _load(source)
+    except InputError as exc:
+        failure = b"E" + json.dumps({"kind": "load", "message": str(exc)}).encode()
+        return lambda request: failure
+    return lambda request: execute(store, request.decode())
+
+
+def _ask(worker, query: str, timeout: float | None) -> bytes:
+    from riskgraph.worker import Expired, Stopped
+
+    try:
+        return worker.ask(query.encode(), timeout)
+    except Expired:
+        raise _timed_out(timeout or 0) from None
+    except Stopped:
+        raise InputError("the query worker stopped without an answer") from None
+
 
 def execute(store, query: str) -> bytes:
     """The answer as bytes: b"R" + SPARQL JSON, b"T" + N-Triples, or b"E" + error JSON."""
@@ -178,6 +244,8 @@ def _in_subprocess(directory: Path | None, source: Path | None, query: str,
                    timeout: float) -> bytes:
     if directory is None and source is None:
         raise InputError("a time limit needs a store loaded from a file on this platform")
+    import subprocess
+
     job = json.dumps({"dir": str(directory) if directory else None,
                       "nt": str(source) if source else None, "query": query})
     proc = subprocess.Popen([sys.executable, "-m", "riskgraph.store"], stdin=subprocess.PIPE,
@@ -226,6 +294,8 @@ def decode(payload: bytes, text: str, query: str) -> QueryResult:
     if kind == b"E":
         error = json.loads(body)
         message = error["message"]
+        if error["kind"] == "load":  # already says which file and why
+            return _raise(InputError(message))
         match = _POSITION.match(message)
         if error["kind"] == "syntax" and match:
             line, column = int(match.group(1)), int(match.group(2))
@@ -301,6 +371,9 @@ def write_store(source: Path | bytes, directory: Path | str,
     run leaves nothing half-written. An existing riskgraph store there is
     replaced; any other existing, non-empty directory is refused.
     """
+    import shutil
+    import tempfile
+
     from riskgraph import __version__
     from riskgraph.cache import fingerprint
 
@@ -350,11 +423,28 @@ def default_store() -> EmbeddedStore:
     """The bundled graph (built once into the cache) in an in-memory store."""
     from riskgraph.cache import ensure_cached_graph
 
-    path = ensure_cached_graph()
+    return _default(ensure_cached_graph())
+
+
+def _default(path: Path) -> EmbeddedStore:
     if path not in _DEFAULT:
         _DEFAULT.clear()
-        _DEFAULT[path] = EmbeddedStore.from_ntriples(path)
+        _DEFAULT[path] = EmbeddedStore.in_worker(path)
     return _DEFAULT[path]
+
+
+def prestart_default_store() -> None:
+    """Start loading the default store's worker now, if the cache holds the graph,
+    so that it loads while this process imports the rest. Never builds, never raises:
+    ``default_store`` reports any problem later, in its usual order."""
+    from riskgraph.cache import cached_graph_path
+
+    try:
+        path = cached_graph_path()
+        if path.is_file():
+            _default(path).start()
+    except OSError:
+        pass
 
 
 def open_store(store_dir: Path | str | None = None, endpoint: str | None = None,

@@ -86,6 +86,10 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     if list_queries:
         _echo_list()
         return
+    if store_dir is None and endpoint is None:
+        from riskgraph.store import prestart_default_store
+
+        prestart_default_store()  # the worker loads the graph while the rest is imported
     from riskgraph.formatting import render
     from riskgraph.queries import prepare, run_prepared
     from riskgraph.store import open_store
