@@ -12,12 +12,13 @@ rows (checked). The ratio compares engine times: ``EmbeddedStore.select``
 without a time limit (in-process, results through SPARQL JSON) against rdflib
 timed inside a forked child, so that an rdflib query beyond ``--rdflib-cap``
 seconds can be stopped: its ratio is then a lower bound, printed with ">=".
-The "forked" column is the path ``riskgraph query`` takes (a time limit, so a
-forked worker); in this process it also pays for forking the big rdflib graph.
+The "forked" column runs the query with a time limit, so in a forked child (one
+per query here; ``riskgraph query`` keeps one worker for all its queries); in this
+process it also pays for forking the big rdflib graph.
 
 Then it times whole processes on the bundled data: ``python -c pass``,
 ``python -c "import rdflib"`` and ``python -m riskgraph query NAME``, and prints
-the start-up-free cost of each.
+the start-up-free cost of each (``--process-only``: only this part).
 """
 
 from __future__ import annotations
