@@ -132,20 +132,25 @@ def _value(lines: _Lines, number: int, rest: str | None, indent: int):
     return _scalar(rest, lines, number)
 
 
+def _next_at(lines: _Lines, indent: int) -> tuple[int, str] | None:
+    """The next non-blank line if it is indented at least ``indent`` (blank lines are
+    consumed), else None: the end of the block that starts at ``indent``."""
+    while (nxt := lines.peek()) is not None:
+        if nxt[1].strip():
+            return nxt if _indent(nxt[1]) >= indent else None
+        lines.i += 1
+    return None
+
+
 def _mapping(lines: _Lines, indent: int, first: tuple[int, str] | None = None) -> dict:
     out: dict = {}
     pending = first
     while True:
         if pending is None:
-            nxt = lines.peek()
+            nxt = _next_at(lines, indent)
             if nxt is None:
                 break
             number, content = nxt
-            if not content.strip():
-                lines.i += 1
-                continue
-            if _indent(content) < indent:
-                break
             if _indent(content) > indent:
                 raise lines.error(number, "unexpected indentation")
             lines.i += 1
@@ -171,13 +176,8 @@ def _block(lines: _Lines, indent: int):
     if not content.strip().startswith("- ") and content.strip() != "-":
         return _mapping(lines, indent)
     items: list = []
-    while (nxt := lines.peek()) is not None:
+    while (nxt := _next_at(lines, indent)) is not None:
         number, content = nxt
-        if not content.strip():
-            lines.i += 1
-            continue
-        if _indent(content) < indent:
-            break
         if _indent(content) > indent or not content.strip().startswith("-"):
             raise lines.error(number, "unexpected indentation in a list")
         lines.i += 1

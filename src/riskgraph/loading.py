@@ -187,11 +187,17 @@ def load_files(paths: list[Path], graph: Graph | None = None) -> Graph:
     return graph
 
 
-def load_bundled(extra: list[Path] | None = None) -> Graph:
-    """Ontology, alignments and all of data/, plus any extra files."""
+def load_bundled(extra: list[Path] | None = None, ontology: Graph | None = None) -> Graph:
+    """Ontology, alignments and all of data/, plus any extra files.
+
+    A caller that has already parsed the ontology passes it, so it is not parsed twice.
+    """
     graph = Graph()
     from riskgraph.namespaces import PREFIXES
 
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
-    return load_files(bundled_files() + list(extra or []), graph)
+    if ontology is None:
+        return load_files(bundled_files() + list(extra or []), graph)
+    graph += ontology
+    return load_files(resources.data_files() + list(extra or []), graph)

@@ -163,7 +163,8 @@ def _bundle_key() -> tuple:
 @lru_cache(maxsize=2)
 def _bundled_graphs(key: tuple) -> tuple[Graph, Graph]:
     """The ontology and the bundled graph, parsed once per process and bundle version."""
-    return load_files(ontology_files()), load_bundled()
+    ontology = load_files(ontology_files())
+    return ontology, load_bundled(ontology=ontology)
 
 
 class Context:

@@ -1,8 +1,9 @@
 """A forked child that answers requests one at a time, each within a time limit.
 
-``riskgraph.store`` runs its on-disk store's queries in one: the child opens the
-store itself, after the fork (RocksDB's threads would not survive one), once for
-all the queries of a process, and is killed when a query runs past its limit.
+``riskgraph.store`` runs the default store's queries in one: the child loads the
+built graph itself, after the fork, so that it loads while the parent is still
+importing; it serves all the queries of a process and is killed when a query runs
+past its limit.
 The child is killed and reaped when its ``Worker`` is dropped or the process exits.
 """
 
