@@ -46,8 +46,8 @@ REPEATS = 3  # page loads per figure; the median is printed (the machine may be 
 def synthetic_graph(nodes: int):
     """A synthetic graph (with the ontology) of about ``nodes`` drawn entities."""
     from benchmarks.synthetic import generate
-    from riskgraph.graphmodel import build_model
-    from riskgraph.loading import load_files, ontology_files
+    from riskgraph.io.rdf import load_files, ontology_files
+    from riskgraph.page.model import build_model
 
     ontology = load_files(ontology_files())
     triples = int(nodes * TRIPLES_PER_NODE)
@@ -62,8 +62,8 @@ def synthetic_graph(nodes: int):
 
 def riskgraph_page(graph, out: Path) -> tuple[float, int, int, int]:
     """Generate the riskgraph page; returns (seconds, bytes, nodes, data bytes)."""
-    from riskgraph.graphmodel import build_model
-    from riskgraph.render import render_model
+    from riskgraph.page.model import build_model
+    from riskgraph.page.render import render_model
 
     start = time.perf_counter()
     model = build_model(graph)
@@ -79,7 +79,7 @@ def pyvis_page(graph, out: Path) -> tuple[float, int, int]:
     import networkx as nx
     from pyvis.network import Network
 
-    from riskgraph.graphmodel import build_model
+    from riskgraph.page.model import build_model
 
     model = build_model(graph)
     start = time.perf_counter()

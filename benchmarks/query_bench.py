@@ -35,8 +35,8 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import concept, generate, iri
-from riskgraph.queries import bind_values, list_queries, prepare
-from riskgraph.store import EmbeddedStore
+from riskgraph.query.canned import bind_values, list_queries, prepare
+from riskgraph.store.embedded import EmbeddedStore
 
 # Values that exist in the synthetic graphs (their labels differ from the real data's).
 BENCH_PARAMS = {
@@ -49,8 +49,8 @@ BENCH_PARAMS = {
 
 def build_graph(n: int):
     """Synthetic data + ontology + the reasoner's superclass types and inverses."""
-    from riskgraph.loading import load_files, ontology_files
-    from riskgraph.reasoning import materialise
+    from riskgraph.io.rdf import load_files, ontology_files
+    from riskgraph.reason.reasoner import materialise
 
     graph = generate(n)
     load_files(ontology_files(), graph)
@@ -134,7 +134,7 @@ def bench_size(n: int, cap: float, repeat: int) -> list[tuple[str, float, float 
 
 def bench_process(repeat: int) -> None:
     """Median wall time of whole processes, measured in turn so that they share the noise."""
-    from riskgraph.cache import ensure_cached_graph
+    from riskgraph.build.cache import ensure_cached_graph
 
     ensure_cached_graph()  # warm: the measured process only reads the cache
     py = sys.executable

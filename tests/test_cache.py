@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from riskgraph import cache
+from riskgraph.build import cache
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from rdflib import namespace as ns
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from riskgraph import resources
-from riskgraph.classes import superclass_closure
-from riskgraph.loading import load_files, ontology_files
+from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID_PATTERN, RG
+from riskgraph.reason.classes import superclass_closure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 BASE = "https://w3id.org/riskgraph/id/"
@@ -341,7 +341,7 @@ def test_delphi_headlines_are_encoded_without_invented_numbers(graph):
 # Reasoning
 # ---------------------------------------------------------------------------
 def test_bundled_data_is_consistent_and_uses_only_declared_terms():
-    from riskgraph.build import check
+    from riskgraph.build.pipeline import check
 
     checked = check()
     assert [str(t) for t in checked.undeclared] == []
@@ -351,7 +351,7 @@ def test_bundled_data_is_consistent_and_uses_only_declared_terms():
 def test_reasoning_does_not_turn_taxonomy_terms_into_sources_or_evidence():
     """Domains of properties used on concepts or schemes would make the reasoner infer,
     for example, that a concept scheme is a rg:Source; the class counts then lie."""
-    from riskgraph.build import merged_graph
+    from riskgraph.build.pipeline import merged_graph
 
     merged, _ = merged_graph()
     taxonomy = set(merged.subjects(RDF.type, SKOS.Concept)) | set(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from riskgraph.render import render_graph
+from riskgraph.page.render import render_graph
 
 pytestmark = pytest.mark.browser
 
@@ -320,9 +320,9 @@ def test_injection_payloads_show_as_text_and_never_run(browser, tmp_path):
 
 def test_a_large_graph_opens_laid_out_and_labels_what_is_zoomed_in(browser, tmp_path):
     from benchmarks.synthetic import generate
-    from riskgraph.graphmodel import build_model
-    from riskgraph.loading import load_files, ontology_files
-    from riskgraph.render import render_model
+    from riskgraph.io.rdf import load_files, ontology_files
+    from riskgraph.page.model import build_model
+    from riskgraph.page.render import render_model
 
     model = build_model(generate(26_000) + load_files(ontology_files()))
     assert model.node_count > 3000

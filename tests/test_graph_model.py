@@ -13,10 +13,10 @@ import pytest
 from rdflib import Graph
 
 from riskgraph.errors import InputError
-from riskgraph.graphmodel import build_model, layout
-from riskgraph.loading import load_files, ontology_files
+from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, RG
-from riskgraph.render import csp_hash, render_graph, script_json
+from riskgraph.page.model import build_model, layout
+from riskgraph.page.render import csp_hash, render_graph, script_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 CONCEPT = f"{ID}concept/"
@@ -190,8 +190,8 @@ def test_bundled_page_filters_come_from_the_data(bundled_page):
 
 
 def test_writing_leaves_the_rest_of_the_folder_alone(small_graph, tmp_path):
-    from riskgraph.graphmodel import build_model as model_of
-    from riskgraph.render import render_model
+    from riskgraph.page.model import build_model as model_of
+    from riskgraph.page.render import render_model
 
     keep = tmp_path / "notes.txt"
     keep.write_text("mine")

@@ -9,8 +9,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from riskgraph import resources
-from riskgraph.loading import load_files, ontology_files
-from riskgraph.vocabulary import undeclared_terms
+from riskgraph.io.rdf import load_files, ontology_files
+from riskgraph.reason.vocabulary import undeclared_terms
 
 FIXTURES = Path(__file__).parent / "fixtures" / "foundation"
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from riskgraph.queries import list_queries, parse_query, prepare, run_prepared, run_query
+from riskgraph.query.canned import list_queries, parse_query, prepare, run_prepared, run_query
 
 STANDOUTS = {"Pre-deployment risk assessments", "Third party pre-deployment model audits",
              "Safety incident reports and security information sharing"}
@@ -24,7 +24,7 @@ TESTED = {"effective_mitigations", "mitigations_for_domain", "who_does_what",
 
 @pytest.fixture(scope="module")
 def store():
-    from riskgraph.store import default_store
+    from riskgraph.store.embedded import default_store
 
     return default_store()
 
@@ -258,7 +258,7 @@ def test_graph_summary_counts_match_the_built_graph(store):
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDF
 
-    from riskgraph.cache import ensure_cached_graph
+    from riskgraph.build.cache import ensure_cached_graph
 
     graph = Graph().parse(ensure_cached_graph(), format="nt")
     found = {(r["group"], r["item"]): int(r["count"]) for r in rows(store, "graph_summary")}
@@ -292,7 +292,7 @@ def test_ask_as_json(run_cli):
 
 
 def test_csv_follows_w3c_results_format(store):
-    from riskgraph.formatting import to_csv
+    from riskgraph.query.formats import to_csv
 
     text = to_csv(run_query("mitigations_for_domain", {"risk": "4.2"}, store))
     assert text.split("\r\n")[0] == "label,stage,actor,addresses,mitigation"
@@ -314,8 +314,8 @@ def test_markdown_and_table(run_cli):
 
 
 def test_table_shows_prefixed_names_and_hides_iris_only_when_needed():
-    from riskgraph.formatting import to_table
-    from riskgraph.results import QueryResult, Term
+    from riskgraph.query.formats import to_table
+    from riskgraph.query.results import QueryResult, Term
 
     result = QueryResult(["label", "iri"], [{
         "label": Term("literal", "Data curation", lang="en"),
@@ -345,8 +345,8 @@ def test_list_shows_summaries_and_parameters(run_cli):
 # --- binding -----------------------------------------------------------------------------
 
 def test_bind_values_opens_the_where_group():
-    from riskgraph.queries import bind_values
-    from riskgraph.results import Term
+    from riskgraph.query.canned import bind_values
+    from riskgraph.query.results import Term
 
     text = "PREFIX a: <http://a#>\nSELECT ?x WHERE {\n ?x a:p ?_v . FILTER(?_v != 'x {') }"
     bound = bind_values(text, {"_v": Term("literal", 'say "hi"')})
@@ -376,8 +376,8 @@ def _default_params(query) -> dict[str, str]:
 
 
 def test_disk_store_gives_the_same_rows(store, tmp_path):
-    from riskgraph.cache import ensure_cached_graph
-    from riskgraph.store import EmbeddedStore, write_store
+    from riskgraph.build.cache import ensure_cached_graph
+    from riskgraph.store.embedded import EmbeddedStore, write_store
 
     info = write_store(ensure_cached_graph(), tmp_path / "store")
     assert info.triples == len(store)
@@ -409,12 +409,12 @@ def test_build_store_cli(run_cli, tmp_path):
 # --- the query path stays light ----------------------------------------------------------
 
 def test_query_path_does_not_import_heavy_libraries(_isolated_cache):
-    from riskgraph.cache import ensure_cached_graph
+    from riskgraph.build.cache import ensure_cached_graph
 
     ensure_cached_graph()  # built once here; the subprocess only reads it
     code = ("import sys, atexit\n"
             "heavy = ('rdflib', 'pyshacl', 'pyvis', 'owlready2', 'networkx') + tuple("
-            "'riskgraph.commands.' + c for c in ('build', 'demo', 'graph', 'push', 'validate'))\n"
+            "'riskgraph.cli.' + c for c in ('build', 'demo', 'graph', 'push', 'validate'))\n"
             "atexit.register(lambda: print('LOADED', sorted(m for m in heavy "
             "if m in sys.modules), file=sys.stderr))\n"
             "from riskgraph.cli import main\n"
@@ -427,7 +427,7 @@ def test_query_path_does_not_import_heavy_libraries(_isolated_cache):
 
 
 def test_default_store_answers_from_one_worker_and_recovers_after_a_timeout():
-    from riskgraph.store import QueryTimeout, default_store
+    from riskgraph.store.embedded import QueryTimeout, default_store
 
     store = default_store()
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from riskgraph.errors import InputError
-from riskgraph.sparql_safety import UnsafeQuery, check_query, tokenize
+from riskgraph.query.safety import UnsafeQuery, check_query, tokenize
 
 PREFIXES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX rg: <https://w3id.org/riskgraph/ns#>\n")
@@ -75,7 +75,7 @@ def test_cli_refuses_with_exit_code_2(run_cli, name):
 
 def test_refused_before_running(monkeypatch):
     """The store never executes a refused query."""
-    from riskgraph import store as store_module
+    from riskgraph.store import embedded as store_module
 
     def boom(*args, **kwargs):
         raise AssertionError("the query was executed")
@@ -203,7 +203,7 @@ def test_query_over_time_limit_is_stopped(run_cli):
 
 
 def test_time_limit_on_disk_store(tmp_path):
-    from riskgraph.store import EmbeddedStore, QueryTimeout, write_store
+    from riskgraph.store.embedded import EmbeddedStore, QueryTimeout, write_store
 
     write_store(b"".join(b"<http://a/%d> <http://b> <http://c/%d> .\n" % (i, i)
                          for i in range(300)), tmp_path / "store")
@@ -230,7 +230,7 @@ def test_malformed_file_names_the_file(run_cli, tmp_path):
 
 
 def test_syntax_error_column_ignores_the_bound_values(tmp_path):
-    from riskgraph.queries import load_query_file, prepare, run_prepared
+    from riskgraph.query.canned import load_query_file, prepare, run_prepared
 
     path = tmp_path / "q.rq"
     path.write_text("SELECT ?x WHERE { BIND(?_v AS ?x) ?x ?y } LIMIT 1\n")
@@ -279,7 +279,7 @@ def test_bad_literal_parameter(run_cli):
 
 def test_values_cannot_inject_sparql():
     """A value is bound as one literal, however much SPARQL it contains."""
-    from riskgraph.queries import parse_query, prepare, run_prepared
+    from riskgraph.query.canned import parse_query, prepare, run_prepared
 
     nasty = '"} } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #\\\n'
     query = parse_query("SELECT ?v WHERE { BIND(?_q AS ?v) }", "--sparql", canned=False)
@@ -330,7 +330,7 @@ MALFORMED = {
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
 def test_malformed_front_matter_names_the_file(tmp_path, name):
-    from riskgraph.queries import load_query_file
+    from riskgraph.query.canned import load_query_file
 
     header, expected = MALFORMED[name]
     path = tmp_path / f"{name}.rq"
@@ -342,7 +342,7 @@ def test_malformed_front_matter_names_the_file(tmp_path, name):
 
 
 def test_good_front_matter_parses(tmp_path):
-    from riskgraph.queries import load_query_file
+    from riskgraph.query.canned import load_query_file
 
     path = tmp_path / "good.rq"
     path.write_text(GOOD_HEADER + "#+ tags: [a, 'b c']\n#+ description: >\n#+   one\n#+   two\n"

@@ -8,8 +8,8 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from riskgraph.build import check
-from riskgraph.reasoning import java_available
+from riskgraph.build.pipeline import check
+from riskgraph.reason.reasoner import java_available
 
 FIXTURES = Path(__file__).parent / "fixtures" / "foundation"
 INCONSISTENT = FIXTURES / "inconsistent_mitigation_typed_as_risk.ttl"

@@ -14,9 +14,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from riskgraph import resources
-from riskgraph.locate import EntityLocator, statement_starts
 from riskgraph.namespaces import ID_PATTERN
-from riskgraph.validation import (
+from riskgraph.validate.locate import EntityLocator, statement_starts
+from riskgraph.validate.scoped import (
     Context,
     data_graph,
     focus_nodes,
@@ -300,7 +300,7 @@ def test_refused_formats(run_cli, name):
 
 
 def test_huge_file_is_refused_unread(run_cli, tmp_path):
-    from riskgraph.loading import MAX_BYTES
+    from riskgraph.io.rdf import MAX_BYTES
 
     huge = tmp_path / "huge.ttl"
     with huge.open("wb") as handle:  # sparse: the size is checked before reading
@@ -468,7 +468,7 @@ def test_library_result_for_the_demo(tmp_path):
 def test_data_graph_size_does_not_depend_on_the_size_of_the_bundled_graph():
     from benchmarks.synthetic import generate
     from benchmarks.validate_bench import contribution
-    from riskgraph.loading import load_files, ontology_files
+    from riskgraph.io.rdf import load_files, ontology_files
 
     ontology = load_files(ontology_files())
     piece = contribution()
@@ -485,7 +485,7 @@ def test_data_graph_size_does_not_depend_on_the_size_of_the_bundled_graph():
 def test_bundled_entities_referred_to_are_not_validated():
     """A broken bundled entity the contribution points at is not the contribution's
     problem: only the contribution's own entities are focus nodes."""
-    from riskgraph.loading import load_files, ontology_files
+    from riskgraph.io.rdf import load_files, ontology_files
 
     ontology = load_files(ontology_files())
     bundled = Graph()
@@ -504,7 +504,7 @@ def test_bundled_entities_referred_to_are_not_validated():
         <https://w3id.org/riskgraph/id/source/s> a rg:WebPage ; rdfs:label "S"@en ;
             skos:definition "A page."@en ; <https://schema.org/url> "https://example.org" .
     """, format="turtle")
-    from riskgraph.validation import check_graph
+    from riskgraph.validate.scoped import check_graph
 
     problems = check_graph(piece, Context(bundled, ontology), EntityLocator(""))
     assert problems == []

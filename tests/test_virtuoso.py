@@ -30,8 +30,8 @@ from pathlib import Path
 import pytest
 
 from riskgraph.errors import InputError
-from riskgraph.remote import DEFAULT_GRAPH, RemoteStore, check_url
-from riskgraph.results import QueryResult, Term
+from riskgraph.query.results import QueryResult, Term
+from riskgraph.store.remote import DEFAULT_GRAPH, RemoteStore, check_url
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + name for name in (
@@ -188,7 +188,7 @@ def password(virtuoso, monkeypatch):
 
 @pytest.fixture(scope="session")
 def built_graph() -> Path:
-    from riskgraph.cache import ensure_cached_graph
+    from riskgraph.build.cache import ensure_cached_graph
 
     return ensure_cached_graph()
 
@@ -344,7 +344,7 @@ VIRTUOSO_BUGS: dict[str, str] = {}
 def _canned_cases() -> list:
     """Each canned query with its defaults (examples for required parameters), and
     again with every example value, so that bound parameters are compared too."""
-    from riskgraph.queries import list_queries
+    from riskgraph.query.canned import list_queries
 
     cases = []
     for query in list_queries():
@@ -362,7 +362,7 @@ def _canned_cases() -> list:
 @pytest.mark.virtuoso
 @pytest.mark.parametrize(("name", "params", "needs_rows"), _canned_cases())
 def test_canned_query_gives_the_same_rows_on_virtuoso(name, params, needs_rows, remote):
-    from riskgraph.queries import run_query
+    from riskgraph.query.canned import run_query
 
     assert None not in params.values(), f"{name}: a required parameter has no example"
     embedded = run_query(name, params)

@@ -31,7 +31,7 @@ class DemoReport:
 
 
 def _build_step(out_dir: Path, report: DemoReport) -> StepResult:
-    from riskgraph.build import build
+    from riskgraph.build.pipeline import build
 
     result = build(out_dir)
     if not result.ok:
@@ -45,7 +45,7 @@ def _build_step(out_dir: Path, report: DemoReport) -> StepResult:
 
 
 def _validate_step(report: DemoReport) -> StepResult:
-    from riskgraph.validation import validate_bundled
+    from riskgraph.validate.scoped import validate_bundled
 
     result = validate_bundled()
     counts = f"{result.violation_count} violations, {result.warning_count} warnings"
@@ -54,7 +54,7 @@ def _validate_step(report: DemoReport) -> StepResult:
 
 
 def _query_step(report: DemoReport) -> StepResult:
-    from riskgraph.queries import run_query
+    from riskgraph.query.canned import run_query
 
     result = run_query(DEMO_QUERY, {})
     labels = []
@@ -68,7 +68,7 @@ def _query_step(report: DemoReport) -> StepResult:
 
 
 def _graph_step(out_dir: Path, report: DemoReport) -> StepResult:
-    from riskgraph.render import render_graph
+    from riskgraph.page.render import render_graph
 
     result = render_graph(None, out_dir / "riskgraph.html")
     report.outputs.append(result.path)

@@ -1,9 +1,9 @@
 """The embedded SPARQL store (pyoxigraph), and the one place a store is chosen.
 
 By default the store is in memory, loaded from the cached built graph
-(``riskgraph.cache.ensure_cached_graph``: ontology, data and inferred triples
+(``riskgraph.build.cache.ensure_cached_graph``: ontology, data and inferred triples
 as N-Triples), so a query never imports rdflib or a reasoner. A forked worker
-(``riskgraph.worker``) loads it and answers every query of the process;
+(``riskgraph.store.worker``) loads it and answers every query of the process;
 ``prestart_default_store`` starts the worker early, so that it loads the graph
 while this process imports the rest. For graphs too large to load at every
 call, ``riskgraph build --store DIR`` writes an on-disk store (``write_store``)
@@ -15,7 +15,7 @@ store's worker, or for another in-memory store a ``fork`` of this process per
 query (a few milliseconds; the store is shared copy-on-write and pyoxigraph's
 memory store runs no threads).
 An on-disk store runs RocksDB threads, which a fork would not carry over, so
-there the child is a fresh interpreter (``python -m riskgraph.store``) that
+there the child is a fresh interpreter (``python -m riskgraph.store.embedded``) that
 opens the store read-only itself. Without a time limit the query runs in-process
 (or in the default store's worker).
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PROJECT_GRAPH
-from riskgraph.results import QueryResult, Term
+from riskgraph.query.results import QueryResult, Term
 
 # The embedded store keeps its triples in PROJECT_GRAPH; queries see it as their
 # default graph, and FROM <PROJECT_GRAPH> names it, as on a SPARQL server.
@@ -66,7 +66,7 @@ class EmbeddedStore:
     def __init__(self, store, *, directory: Path | None = None, source: Path | None = None,
                  notes: list[str] | None = None) -> None:
         self._handle = store  # None: loaded from ``source`` where it is first needed
-        self._worker = None  # the riskgraph.worker.Worker that holds the store, if any
+        self._worker = None  # the riskgraph.store.worker.Worker that holds the store, if any
         self.directory = directory  # set for an on-disk store
         self.source = source  # the N-Triples file an in-memory store was loaded from
         self.notes = notes or []
@@ -117,8 +117,8 @@ class EmbeddedStore:
         Raises ``UnsafeQuery`` before running, ``InputError`` with line and
         column for malformed SPARQL, and ``QueryTimeout`` past ``timeout`` seconds.
         """
-        from riskgraph.queries import bind_values
-        from riskgraph.sparql_safety import check_query
+        from riskgraph.query.canned import bind_values
+        from riskgraph.query.safety import check_query
 
         check_query(text)
         query = bind_values(text, dict(bindings or {}))
@@ -139,7 +139,7 @@ class EmbeddedStore:
             return self._worker
         if self._handle is not None or self.source is None or not hasattr(os, "fork"):
             return None
-        from riskgraph.worker import Worker
+        from riskgraph.store.worker import Worker
 
         self._worker = Worker(partial(_serve, self.source))
         return self._worker
@@ -179,7 +179,7 @@ def _serve(source: Path):
 
 
 def _ask(worker, query: str, timeout: float | None) -> bytes:
-    from riskgraph.worker import Expired, Stopped
+    from riskgraph.store.worker import Expired, Stopped
 
     try:
         return worker.ask(query.encode(), timeout)
@@ -248,8 +248,8 @@ def _in_subprocess(directory: Path | None, source: Path | None, query: str,
 
     job = json.dumps({"dir": str(directory) if directory else None,
                       "nt": str(source) if source else None, "query": query})
-    proc = subprocess.Popen([sys.executable, "-m", "riskgraph.store"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "riskgraph.store.embedded"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, err = proc.communicate(job.encode(), timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -355,7 +355,7 @@ def read_marker(directory: Path) -> dict:
 def _staleness(meta: dict) -> list[str]:
     if meta.get("extra"):
         return []
-    from riskgraph.cache import fingerprint
+    from riskgraph.build.cache import fingerprint
 
     if meta.get("fingerprint") != fingerprint():
         return ["the store was built from other versions of the bundled files; run "
@@ -375,7 +375,7 @@ def write_store(source: Path | bytes, directory: Path | str,
     import tempfile
 
     from riskgraph import __version__
-    from riskgraph.cache import fingerprint
+    from riskgraph.build.cache import fingerprint
 
     ox = _ox()
     directory = Path(directory)
@@ -421,7 +421,7 @@ _DEFAULT: dict[Path, EmbeddedStore] = {}
 
 def default_store() -> EmbeddedStore:
     """The bundled graph (built once into the cache) in an in-memory store."""
-    from riskgraph.cache import ensure_cached_graph
+    from riskgraph.build.cache import ensure_cached_graph
 
     return _default(ensure_cached_graph())
 
@@ -437,7 +437,7 @@ def prestart_default_store() -> None:
     """Start loading the default store's worker now, if the cache holds the graph,
     so that it loads while this process imports the rest. Never builds, never raises:
     ``default_store`` reports any problem later, in its usual order."""
-    from riskgraph.cache import cached_graph_path
+    from riskgraph.build.cache import cached_graph_path
 
     try:
         path = cached_graph_path()
@@ -456,7 +456,7 @@ def open_store(store_dir: Path | str | None = None, endpoint: str | None = None,
     if endpoint is not None and store_dir is not None:
         raise InputError("give either --store or --endpoint, not both")
     if endpoint is not None:
-        from riskgraph.remote import RemoteStore
+        from riskgraph.store.remote import RemoteStore
 
         return RemoteStore(endpoint, **remote_options)
     if store_dir is not None:

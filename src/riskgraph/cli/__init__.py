@@ -1,7 +1,7 @@
 """The ``riskgraph`` command line: a thin layer that formats library results.
 
 Exit codes: 0 ok; 1 the data does not conform or a check failed; 2 usage or input error.
-Each command lives in its own module under ``riskgraph.commands`` and imports
+Each command lives in its own module in ``riskgraph.cli`` (listed in ``registry``) and imports
 the library lazily, so that a command loads only what it needs.
 """
 
@@ -44,7 +44,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from riskgraph.commands import COMMANDS, LazyCommands
+    from riskgraph.cli.registry import COMMANDS, LazyCommands
 
     cli.commands = LazyCommands(COMMANDS)  # a command's module is imported when it is used
 

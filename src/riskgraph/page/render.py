@@ -19,10 +19,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from riskgraph import __version__
-from riskgraph.atomic import write_text_atomic
 from riskgraph.errors import InputError
-from riskgraph.graphmodel import GraphModel, build_model, layout, neighbourhood
+from riskgraph.io.atomic import write_text_atomic
 from riskgraph.namespaces import PREFIXES
+from riskgraph.page.model import GraphModel, build_model, layout, neighbourhood
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LAYOUTS = ("auto", "python", "physics")
@@ -81,7 +81,7 @@ def _inline(text: str, tag: str) -> str:
 
 
 def _bundled_graph() -> tuple[Graph, str]:
-    from riskgraph.cache import ensure_cached_graph
+    from riskgraph.build.cache import ensure_cached_graph
 
     path = ensure_cached_graph()
     graph = Graph()
@@ -115,7 +115,7 @@ def _resolve_focus(model: GraphModel, focus: str) -> str:
 
 def _query_answer(model: GraphModel, name: str, params: dict[str, str]) -> tuple[set, set]:
     """The IRIs a canned query returns, and what to draw: them and their direct links."""
-    from riskgraph.queries import run_query
+    from riskgraph.query.canned import run_query
 
     result = run_query(name, params)
     answer = {term.value for row in result.rows for term in row.values()
@@ -231,7 +231,7 @@ def render_graph(graph: Graph | None, out: Path, *, query: str | None = None,
     draws the subgraph a canned query returns; ``focus`` the neighbourhood of one
     entity, ``depth`` links deep.
     """
-    from riskgraph.loading import read_rdf_file
+    from riskgraph.io.rdf import read_rdf_file
 
     if depth < 0:
         raise InputError("--depth must be 0 or more")

@@ -10,11 +10,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from riskgraph import resources
-from riskgraph.atomic import write_atomic
-from riskgraph.loading import load_files, ontology_files
+from riskgraph.io.atomic import write_atomic
+from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, PREFIXES, RG
-from riskgraph.reasoning import ReasoningResult, reason
-from riskgraph.vocabulary import UndeclaredTerm, undeclared_terms
+from riskgraph.reason.reasoner import ReasoningResult, reason
+from riskgraph.reason.vocabulary import UndeclaredTerm, undeclared_terms
 
 SERIALISATIONS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 BASENAME = "riskgraph"

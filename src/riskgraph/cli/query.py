@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from riskgraph.commands.params import parse_params
+from riskgraph.cli.params import parse_params
 
 FORMATS = ("table", "csv", "json", "md")
 
 
 def _echo_list() -> None:
-    from riskgraph.queries import list_queries
+    from riskgraph.query.canned import list_queries
 
     for query in list_queries():
         click.echo(click.style(query.name, bold=True) + f"  {query.summary}")
@@ -31,7 +31,7 @@ def _echo_list() -> None:
 
 def _load(name: str | None, file: Path | None, sparql: str | None):
     from riskgraph.errors import InputError
-    from riskgraph.queries import get_query, load_query_file, parse_query
+    from riskgraph.query.canned import get_query, load_query_file, parse_query
 
     given = [x for x in (name, file, sparql) if x is not None]
     if len(given) != 1:
@@ -87,12 +87,12 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
         _echo_list()
         return
     if store_dir is None and endpoint is None:
-        from riskgraph.store import prestart_default_store
+        from riskgraph.store.embedded import prestart_default_store
 
         prestart_default_store()  # the worker loads the graph while the rest is imported
-    from riskgraph.formatting import render
-    from riskgraph.queries import prepare, run_prepared
-    from riskgraph.store import open_store
+    from riskgraph.query.canned import prepare, run_prepared
+    from riskgraph.query.formats import render
+    from riskgraph.store.embedded import open_store
 
     query = _load(name, file, sparql)
     if graphs and endpoint is None:
@@ -109,7 +109,7 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     if output is None:
         click.echo(text, nl=False)
     else:
-        from riskgraph.atomic import write_text_atomic
+        from riskgraph.io.atomic import write_text_atomic
 
         write_text_atomic(output, text)
         click.echo(f"wrote {len(result.rows)} rows to {output}", err=True)

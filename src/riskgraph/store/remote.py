@@ -5,7 +5,7 @@ Only the standard library is used, so ``riskgraph query --endpoint`` stays as
 light as the embedded path. Only http and https URLs are accepted and no other
 URL handler is installed, so neither a URL nor a redirect can reach the file
 system. Parameter values travel as RDF terms in a ``VALUES`` block
-(``riskgraph.queries.bind_values``), never as pasted user text.
+(``riskgraph.query.canned.bind_values``), never as pasted user text.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PROJECT_GRAPH as DEFAULT_GRAPH  # noqa: F401 (re-exported)
-from riskgraph.remote_defaults import PASSWORD_ENV, USER_ENV
-from riskgraph.results import QueryResult, Term
+from riskgraph.query.results import QueryResult, Term
+from riskgraph.store.remote_defaults import PASSWORD_ENV, USER_ENV
 
 DEFAULT_TIMEOUT = 60.0
 SPARQL_JSON = "application/sparql-results+json"
@@ -268,9 +268,9 @@ class RemoteStore:
     def select(self, text: str, bindings: dict[str, Term] | None = None,
                timeout: float | None = None) -> QueryResult:
         """Run a read-only query; refused before sending if it could reach further
-        than the graph (``riskgraph.sparql_safety``), as on the embedded store."""
-        from riskgraph.queries import bind_values  # the one place terms become SPARQL text
-        from riskgraph.sparql_safety import check_query
+        than the graph (``riskgraph.query.safety``), as on the embedded store."""
+        from riskgraph.query.canned import bind_values  # the one place terms become SPARQL text
+        from riskgraph.query.safety import check_query
 
         check_query(text)
         query = bind_values(text, dict(bindings or {}))

@@ -11,13 +11,13 @@ import importlib
 from collections.abc import Iterator, MutableMapping
 
 COMMANDS = {
-    "demo": "riskgraph.commands.demo:demo_command",
-    "build": "riskgraph.commands.build:build_command",
-    "reason": "riskgraph.commands.build:reason_command",
-    "validate": "riskgraph.commands.validate:validate_command",
-    "query": "riskgraph.commands.query:query_command",
-    "push": "riskgraph.commands.push:push_command",
-    "graph": "riskgraph.commands.graph:graph_command",
+    "demo": "riskgraph.cli.demo:demo_command",
+    "build": "riskgraph.cli.build:build_command",
+    "reason": "riskgraph.cli.build:reason_command",
+    "validate": "riskgraph.cli.validate:validate_command",
+    "query": "riskgraph.cli.query:query_command",
+    "push": "riskgraph.cli.push:push_command",
+    "graph": "riskgraph.cli.graph:graph_command",
 }
 
 

@@ -1,6 +1,6 @@
 """Settings shared by the remote client and the ``push`` command.
 
-Kept apart from ``riskgraph.remote`` (which imports urllib and http.client) so
+Kept apart from ``riskgraph.store.remote`` (which imports urllib and http.client) so
 that building the command line does not pay for the HTTP stack.
 """
 

@@ -75,7 +75,7 @@ def fingerprint(extra: list[Path] | None = None) -> str:
 
 
 def _write_memo(path: Path, memo: dict) -> None:
-    from riskgraph.atomic import write_text_atomic
+    from riskgraph.io.atomic import write_text_atomic
 
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
         write_text_atomic(path, json.dumps(memo))
@@ -93,7 +93,7 @@ def ensure_cached_graph() -> Path:
     path = cached_graph_path()
     if path.exists():
         return path
-    from riskgraph.build import build
+    from riskgraph.build.pipeline import build
     from riskgraph.errors import CheckFailed
 
     result = build(path.parent, formats=("nt",))

@@ -51,7 +51,7 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
       riskgraph build -o riskgraph-out
       riskgraph build --store riskgraph-store
     """
-    from riskgraph.build import build
+    from riskgraph.build.pipeline import build
 
     result = build(out_dir, formats or FORMATS, list(extra))
     echo_reasoning(result.reasoning)
@@ -64,7 +64,7 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
     for path in result.written:
         click.echo(f"wrote {path}")
     if store_dir is not None:
-        from riskgraph.store import write_store
+        from riskgraph.store.embedded import write_store
 
         info = write_store(result.graph.serialize(format="nt", encoding="utf-8"), store_dir,
                            list(extra))
@@ -84,7 +84,7 @@ def reason_command(files: tuple[Path, ...], no_hermit: bool) -> None:
       riskgraph reason my-contribution.ttl
     Exit code 1 when inconsistent, with the individuals and axioms that clash.
     """
-    from riskgraph.build import check
+    from riskgraph.build.pipeline import check
 
     checked = check(list(files), use_hermit=False if no_hermit else None)
     echo_reasoning(checked.reasoning)

@@ -46,9 +46,9 @@ def graph_command(output: Path, query: str | None, params: tuple[str, ...], focu
       riskgraph graph --focus 4.2 --depth 2 -o subdomain-4.2.html
       riskgraph graph --data my-contribution.ttl -o review.html
     """
-    from riskgraph.commands.params import parse_params
+    from riskgraph.cli.params import parse_params
     from riskgraph.errors import InputError
-    from riskgraph.render import render_graph
+    from riskgraph.page.render import render_graph
 
     if params and not query:
         raise InputError("--param needs --query", hint="for example --query "

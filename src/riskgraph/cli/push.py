@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from riskgraph.namespaces import PROJECT_GRAPH as DEFAULT_GRAPH
-from riskgraph.remote_defaults import PASSWORD_ENV, USER_ENV
+from riskgraph.store.remote_defaults import PASSWORD_ENV, USER_ENV
 
 
 def _ask_password(user: str) -> str:
@@ -49,14 +49,14 @@ def push_command(endpoint: str, graph: str, user: str | None, password_env: str,
       riskgraph push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth \\
           --graph https://w3id.org/riskgraph/graph --user dba
     """
-    from riskgraph.remote import auth_from_env, check_iri, check_url, push_graph
+    from riskgraph.store.remote import auth_from_env, check_iri, check_url, push_graph
 
     check_url(endpoint, "Graph Store endpoint")
     check_iri(graph)
     ask = _ask_password if sys.stdin.isatty() else None
     auth = auth_from_env(user, password_env, ask)
     if file is None:
-        from riskgraph.cache import ensure_cached_graph
+        from riskgraph.build.cache import ensure_cached_graph
 
         file = ensure_cached_graph()
     result = push_graph(endpoint, graph, file, auth, append=append, timeout=timeout)

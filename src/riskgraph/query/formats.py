@@ -8,7 +8,7 @@ import csv
 import io
 import json
 
-from riskgraph.results import QueryResult, Term
+from riskgraph.query.results import QueryResult, Term
 
 FORMATS = ("table", "csv", "json", "md")
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -1,6 +1,6 @@
 """A forked child that answers requests one at a time, each within a time limit.
 
-``riskgraph.store`` runs the default store's queries in one: the child loads the
+``riskgraph.store.embedded`` runs the default store's queries in one: the child loads the
 built graph itself, after the fork, so that it loads while the parent is still
 importing; it serves all the queries of a process and is killed when a query runs
 past its limit.

@@ -30,11 +30,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 from riskgraph import resources
-from riskgraph.classes import superclass_closure
 from riskgraph.errors import InputError
-from riskgraph.loading import load_bundled, load_files, ontology_files, read_rdf_file
-from riskgraph.locate import LOCAL_NAME, EntityLocator
+from riskgraph.io.rdf import load_bundled, load_files, ontology_files, read_rdf_file
 from riskgraph.namespaces import PREFIXES
+from riskgraph.reason.classes import superclass_closure
+from riskgraph.validate.locate import LOCAL_NAME, EntityLocator
 
 RGSH = Namespace("https://w3id.org/riskgraph/shapes#")
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.Shape)

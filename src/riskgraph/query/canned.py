@@ -1,7 +1,7 @@
 """Canned SPARQL queries: discovery, front matter, parameters and binding.
 
 Each ``queries/NAME.rq`` answers one question. Its ``#+`` front matter (see
-``riskgraph.frontmatter``) gives a summary, description, tags and parameters;
+``riskgraph.query.frontmatter``) gives a summary, description, tags and parameters;
 a parameter ``area`` is the variable ``?_area`` (required, or filled from its
 default) or ``?__area`` (optional: left unbound when not given).
 
@@ -19,9 +19,9 @@ from pathlib import Path
 
 from riskgraph import resources
 from riskgraph.errors import InputError
-from riskgraph.frontmatter import parse_front_matter
-from riskgraph.results import QueryResult, Term
-from riskgraph.sparql_safety import Token, check_query
+from riskgraph.query.frontmatter import parse_front_matter
+from riskgraph.query.results import QueryResult, Term
+from riskgraph.query.safety import Token, check_query
 
 SUFFIX = ".rq"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -303,7 +303,7 @@ def bind_values(text: str, bindings: dict[str, Term]) -> str:
     """
     if not bindings:
         return text
-    from riskgraph.sparql_safety import tokenize
+    from riskgraph.query.safety import tokenize
 
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
@@ -468,7 +468,7 @@ def prepare(name_or_query, params: dict[str, str] | None = None, store=None,
         values[param.name] = value
         if param.kind == "iri":
             if store is None:
-                from riskgraph.store import open_store
+                from riskgraph.store.embedded import open_store
 
                 store = open_store()
             bindings[param.variable] = resolve_iri(param, value, store, timeout)
@@ -490,7 +490,7 @@ def _param_help(param: Param) -> str:
 
 def run_prepared(prepared: PreparedQuery, store=None, timeout: float | None = None) -> QueryResult:
     if store is None:
-        from riskgraph.store import open_store
+        from riskgraph.store.embedded import open_store
 
         store = open_store()
     try:
@@ -506,7 +506,7 @@ def run_query(name, params: dict[str, str] | None = None, store=None,
               timeout: float | None = None) -> QueryResult:
     """Run the canned query ``name`` (or a ``CannedQuery``) with ``params``."""
     if store is None:
-        from riskgraph.store import open_store
+        from riskgraph.store.embedded import open_store
 
         store = open_store()
     prepared = prepare(name, params, store, timeout)

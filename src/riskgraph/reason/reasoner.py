@@ -17,8 +17,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from riskgraph.classes import superclass_closure
 from riskgraph.namespaces import ID
+from riskgraph.reason.classes import superclass_closure
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Building the graph: ontology + data + inferences, and the cache that keeps it."""

@@ -1,0 +1,1 @@
+"""Reading and writing files: RDF input that never fetches, atomic outputs."""

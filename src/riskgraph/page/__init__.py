@@ -1,0 +1,1 @@
+"""The graph page: RDF to a graph model, layout, and the offline HTML template."""

@@ -1,0 +1,1 @@
+"""Queries: canned .rq files and their front matter, parameters, safety, results, formats."""

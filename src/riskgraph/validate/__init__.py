@@ -1,0 +1,1 @@
+"""SHACL validation of contributions and whole graphs, and its reports."""
