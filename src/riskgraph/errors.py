@@ -1,6 +1,15 @@
-"""One base error for riskgraph; each carries the file and line where it can.
+"""riskgraph's errors: one hierarchy; each error carries the file and line where it can.
 
-The CLI maps ``InputError`` to exit code 2 and ``CheckFailed`` to exit code 1.
+    RiskgraphError              base of every error riskgraph raises on purpose
+    ├── InputError              usage or input error (exit code 2)
+    │   ├── UnsafeQuery         a query that could reach the network, files or updates
+    │   ├── QueryTimeout        a query ran past its time limit and was stopped
+    │   └── EndpointError       a SPARQL server could not be reached or refused
+    └── CheckFailed             the data does not conform or a check failed (exit code 1)
+        ├── ValidationError     the data does not conform to the shapes
+        └── InconsistentGraph   the reasoner found the graph inconsistent
+
+Library messages speak of arguments; the command line adds its option names.
 """
 
 from __future__ import annotations
@@ -44,3 +53,23 @@ class CheckFailed(RiskgraphError):
     """The data does not conform or a check failed (exit code 1)."""
 
     exit_code = 1
+
+
+class UnsafeQuery(InputError):
+    """The query could reach the network or files, or change data; it was not run."""
+
+
+class QueryTimeout(InputError):
+    """The query ran past its time limit and was stopped."""
+
+
+class EndpointError(InputError):
+    """A SPARQL server could not be reached, refused the login or answered with an error."""
+
+
+class ValidationError(CheckFailed):
+    """The data does not conform to riskgraph's shapes."""
+
+
+class InconsistentGraph(CheckFailed):
+    """The reasoner found the ontology and data inconsistent."""

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from riskgraph.errors import InputError
+from riskgraph.errors import InputError, UnsafeQuery
 
 PROJECT_NAMESPACE = "https://w3id.org/riskgraph/"
 # IRIs a query may name in FROM / FROM NAMED: the project's own graphs only.
@@ -90,10 +90,6 @@ def position(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of ``offset`` in ``text``."""
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-class UnsafeQuery(InputError):
-    """The query could reach the network or the file system, or would change data."""
 
 
 @dataclass

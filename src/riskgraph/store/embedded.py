@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from riskgraph.errors import InputError
+from riskgraph.errors import InputError, QueryTimeout
 from riskgraph.namespaces import PROJECT_GRAPH
 from riskgraph.query.results import QueryResult, Term
 
@@ -41,10 +41,6 @@ from riskgraph.query.results import QueryResult, Term
 # default graph, and FROM <PROJECT_GRAPH> names it, as on a SPARQL server.
 DEFAULT_TIMEOUT = 30.0
 MARKER = "riskgraph-store.json"
-
-
-class QueryTimeout(InputError):
-    """The query ran past its time limit and was stopped."""
 
 
 @dataclass
