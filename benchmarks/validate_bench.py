@@ -22,8 +22,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from benchmarks.synthetic import RG, concept, generate, iri
 from riskgraph.io.rdf import load_files, ontology_files
-from riskgraph.validate.locate import EntityLocator
-from riskgraph.validate.scoped import Context, check_graph, focus_nodes, namespace_graph
+from riskgraph.validation.locate import EntityLocator
+from riskgraph.validation.scoped import Context, check_graph, focus_nodes, namespace_graph
 
 
 def contribution() -> Graph:

@@ -15,8 +15,8 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from riskgraph import resources
 from riskgraph.namespaces import ID_PATTERN
-from riskgraph.validate.locate import EntityLocator, statement_starts
-from riskgraph.validate.scoped import (
+from riskgraph.validation.locate import EntityLocator, statement_starts
+from riskgraph.validation.scoped import (
     Context,
     data_graph,
     focus_nodes,
@@ -504,7 +504,7 @@ def test_bundled_entities_referred_to_are_not_validated():
         <https://w3id.org/riskgraph/id/source/s> a rg:WebPage ; rdfs:label "S"@en ;
             skos:definition "A page."@en ; <https://schema.org/url> "https://example.org" .
     """, format="turtle")
-    from riskgraph.validate.scoped import check_graph
+    from riskgraph.validation.scoped import check_graph
 
     problems = check_graph(piece, Context(bundled, ontology), EntityLocator(""))
     assert problems == []

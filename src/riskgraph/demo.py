@@ -45,7 +45,7 @@ def _build_step(out_dir: Path, report: DemoReport) -> StepResult:
 
 
 def _validate_step(report: DemoReport) -> StepResult:
-    from riskgraph.validate.scoped import validate_bundled
+    from riskgraph.validation.scoped import validate_bundled
 
     result = validate_bundled()
     counts = f"{result.violation_count} violations, {result.warning_count} warnings"

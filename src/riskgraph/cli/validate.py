@@ -31,14 +31,14 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool,
     Files are only read, never changed.
     """
     from riskgraph.errors import InputError
-    from riskgraph.validate.report import (
+    from riskgraph.validation.report import (
         errors_text,
         render_json,
         render_text,
         render_turtle,
         summary,
     )
-    from riskgraph.validate.scoped import validate_bundled, validate_files
+    from riskgraph.validation.scoped import validate_bundled, validate_files
 
     if output is not None and any(output.resolve() == f.resolve() for f in files):
         raise InputError("the report would overwrite an input file", file=output,

@@ -5,7 +5,16 @@ Terms follow the W3C SPARQL 1.1 Query Results JSON Format's term model.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
+from typing import Any
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {XSD + name for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+    "unsignedShort", "unsignedByte")}
+_HTML_ROW_LIMIT = 500  # a notebook shows this many rows; to_dicts() has them all
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,31 @@ class Term:
             out["datatype"] = self.datatype
         return out
 
+    def to_python(self) -> Any:
+        """A plain Python value: IRIs and text as ``str``; numbers, booleans and
+        dates as ``int``, ``decimal.Decimal``, ``float``, ``bool``, ``datetime.date``;
+        a value its datatype cannot read stays ``str``."""
+        if self.kind != "literal" or not self.datatype:
+            return self.value
+        try:
+            if self.datatype in _INTEGERS:
+                return int(self.value)
+            if self.datatype == XSD + "decimal":
+                from decimal import Decimal
+
+                return Decimal(self.value)
+            if self.datatype in (XSD + "double", XSD + "float"):
+                return float(self.value)
+            if self.datatype == XSD + "boolean":
+                return {"true": True, "1": True, "false": False, "0": False}[self.value]
+            if self.datatype == XSD + "date":
+                from datetime import date
+
+                return date.fromisoformat(self.value)
+        except (ValueError, KeyError, ArithmeticError):
+            return self.value
+        return self.value
+
     @classmethod
     def from_json(cls, data: dict[str, str]) -> Term:
         kind = data["type"]
@@ -39,3 +73,34 @@ class QueryResult:
 
     def column(self, name: str) -> list[str | None]:
         return [row[name].value if name in row else None for row in self.rows]
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """One dict per row, variable -> plain Python value (unbound: ``None``)."""
+        return [{name: row[name].to_python() if name in row else None
+                 for name in self.variables} for row in self.rows]
+
+    def to_pandas(self) -> Any:
+        """The rows as a ``pandas.DataFrame`` (needs pandas, which riskgraph does not require)."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from None
+        return pandas.DataFrame(self.to_dicts(), columns=self.variables)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _repr_html_(self) -> str:
+        """An escaped HTML table, for Jupyter."""
+        if self.boolean is not None:
+            return f"<p>{html.escape(str(self.boolean).lower())}</p>"
+        head = "".join(f"<th>{html.escape(name)}</th>" for name in self.variables)
+        body = []
+        for row in self.rows[:_HTML_ROW_LIMIT]:
+            cells = "".join(f"<td>{html.escape(row[n].value) if n in row else ''}</td>"
+                            for n in self.variables)
+            body.append(f"<tr>{cells}</tr>")
+        more = len(self.rows) - _HTML_ROW_LIMIT
+        note = f"<p>{more:,} more rows: use to_dicts()</p>" if more > 0 else ""
+        return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+                f"</table>{note}")

@@ -7,7 +7,7 @@ import json
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from riskgraph.validate.scoped import FileReport, Problem, ValidationResult, namespace_graph
+from riskgraph.validation.scoped import FileReport, Problem, ValidationResult, namespace_graph
 
 WORDS = {"Violation": "violation", "Warning": "warning", "Info": "info"}
 

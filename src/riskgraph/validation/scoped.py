@@ -34,7 +34,7 @@ from riskgraph.errors import InputError
 from riskgraph.io.rdf import load_bundled, load_files, ontology_files, read_rdf_file
 from riskgraph.namespaces import PREFIXES
 from riskgraph.reason.classes import superclass_closure
-from riskgraph.validate.locate import LOCAL_NAME, EntityLocator
+from riskgraph.validation.locate import LOCAL_NAME, EntityLocator
 
 RGSH = Namespace("https://w3id.org/riskgraph/shapes#")
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.Shape)

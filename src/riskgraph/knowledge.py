@@ -1,0 +1,306 @@
+"""The Python face of riskgraph: load a graph, ask it questions, draw an answer.
+
+    import riskgraph
+    kg = riskgraph.load()
+    res = kg.query("effective_mitigations", area="CBRN")
+    res.to_dicts()
+
+Everything heavy (rdflib, pyoxigraph, the reasoner, the page code) is imported
+inside the functions that need it, so ``import riskgraph`` stays light.
+Library messages name arguments; the command line adds its option names.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from riskgraph.errors import InconsistentGraph, InputError
+from riskgraph.query.results import QueryResult, Term
+
+if TYPE_CHECKING:
+    from riskgraph.query.canned import CannedQuery
+
+PathArg = str | PathLike[str]
+# A canned query is named like a Python identifier; anything else is SPARQL text.
+_QUERY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class Store(Protocol):
+    """What riskgraph needs of a store: the embedded one, an on-disk one or a server."""
+
+    def select(self, text: str, bindings: dict[str, Term] | None = None,
+               timeout: float | None = None) -> QueryResult: ...
+
+
+class GraphPage(str):
+    """The graph page as an HTML string; shows itself inline in Jupyter.
+
+    ``node_count`` and ``edge_count`` say what was drawn. Write it with
+    ``Path("page.html").write_text(page)``, or use ``riskgraph graph -o``.
+    """
+
+    node_count: int
+    edge_count: int
+    title: str
+
+    def __new__(cls, text: str, *, node_count: int, edge_count: int,
+                title: str) -> GraphPage:
+        page = super().__new__(cls, text)
+        page.node_count, page.edge_count, page.title = node_count, edge_count, title
+        return page
+
+    def _repr_html_(self) -> str:
+        # srcdoc keeps the page's own Content-Security-Policy and scripts apart
+        # from the notebook's; the attribute value is escaped as a whole.
+        return (f'<iframe srcdoc="{html.escape(str(self), quote=True)}" '
+                f'title="{html.escape(self.title, quote=True)}" '
+                'style="width:100%;height:640px;border:1px solid #ccc" '
+                'sandbox="allow-scripts"></iframe>')
+
+    def __repr__(self) -> str:
+        return (f"<GraphPage {self.title!r}: {self.node_count} entities, "
+                f"{self.edge_count} links, {len(self):,} characters>")
+
+
+@dataclass
+class KnowledgeGraph:
+    """A riskgraph graph you can query: the bundled one, with your files, an
+    on-disk store or a SPARQL server. Make one with :func:`riskgraph.load`.
+
+    Use it as a context manager (or call :meth:`close`) to stop its query
+    worker at once; it is stopped at exit otherwise.
+    """
+
+    store: Store
+    source: str
+    extra: tuple[Path, ...] = ()
+
+    def query(self, query: str | CannedQuery, /, *, timeout: float | None = None,
+              **params: object) -> QueryResult:
+        """Run a canned query by name, or your own read-only SPARQL.
+
+        Parameters are keywords (``area="CBRN"``); friendly values (codes,
+        labels, prefixed names) are resolved as on the command line. Your own
+        SPARQL may use ``?_name`` variables, bound from the keywords.
+        ``timeout`` (seconds) stops a query that runs too long with
+        :class:`riskgraph.QueryTimeout`; there is none by default.
+        Unsafe queries (``SERVICE``, ``LOAD``, updates, ...) raise
+        :class:`riskgraph.UnsafeQuery` before anything runs.
+        """
+        from riskgraph.query.canned import (
+            CannedQuery,
+            get_query,
+            parse_query,
+            prepare,
+            run_prepared,
+        )
+
+        _check_timeout(timeout)
+        if isinstance(query, CannedQuery):
+            canned = query
+        elif not isinstance(query, str):
+            raise InputError(f"query must be a canned query's name or SPARQL text, not "
+                             f"{type(query).__name__}")
+        elif _QUERY_NAME.fullmatch(query.strip()):
+            canned = get_query(query.strip())
+        else:
+            canned = parse_query(query, "query", canned=False)
+        values = {name: _param_text(name, value) for name, value in params.items()}
+        prepared = prepare(canned, values, self.store, timeout)
+        return run_prepared(prepared, self.store, timeout)
+
+    def graph_page(self, *, query: str | None = None, focus: str | None = None,
+                   depth: int = 1, title: str | None = None, layout: str = "auto",
+                   **params: object) -> GraphPage:
+        """The interactive graph page (one offline HTML document) as a string.
+
+        ``query`` draws a canned query's answer (its parameters as keywords),
+        ``focus`` the neighbourhood of one entity ``depth`` links deep; with
+        neither, the whole graph. Files given to :func:`load` are drawn and
+        their new entities marked.
+        """
+        if params and not query:
+            raise InputError("query parameters need query=NAME",
+                             hint="for example graph_page(query='effective_mitigations', "
+                                  "area='CBRN')")
+        graph = None if self._is_bundled else self._whole_graph()
+        page = _render_page(graph, query=query,
+                         params={k: _param_text(k, v) for k, v in params.items()},
+                         focus=focus, depth=depth, data=list(self.extra),
+                         layout_mode=layout, title=title)
+        return GraphPage(page.html, node_count=page.node_count, edge_count=page.edge_count,
+                         title=page.title)
+
+    def __len__(self) -> int:
+        result = self.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(result.rows[0]["n"].value)
+
+    def close(self) -> None:
+        """Stop the store's query worker, if it has one (idempotent)."""
+        close = getattr(self.store, "close", None)
+        worker = getattr(self.store, "_worker", None)
+        if callable(close):
+            close()
+        elif worker is not None:
+            worker.stop()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {self.source}>"
+
+    @property
+    def _is_bundled(self) -> bool:
+        return self.source.startswith("bundled")
+
+    def _whole_graph(self) -> Any:
+        """Every triple of a store or server, as an rdflib graph, for the page."""
+        from rdflib import Graph, Literal, URIRef
+        from rdflib.term import BNode
+
+        def node(term: Term) -> Any:
+            if term.kind == "uri":
+                return URIRef(term.value)
+            if term.kind == "bnode":
+                return BNode(term.value)
+            return Literal(term.value, lang=term.lang,
+                           datatype=URIRef(term.datatype) if term.datatype else None)
+
+        graph = Graph()
+        rows = self.store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").rows
+        for row in rows:
+            graph.add((node(row["s"]), node(row["p"]), node(row["o"])))
+        return graph
+
+
+def load(extra: Iterable[PathArg] = (), *, store: PathArg | None = None,
+         endpoint: str | None = None, graphs: Sequence[str] | None = None,
+         user: str | None = None, password: str | None = None) -> KnowledgeGraph:
+    """Open a riskgraph graph to query.
+
+    - ``load()``: the bundled ontology, data and inferences (built once into
+      the cache, then reused until a bundled file changes).
+    - ``load(extra=["mine.ttl"])``: the same plus your files, checked and
+      reasoned over together (raises :class:`riskgraph.InconsistentGraph` if
+      they make the graph inconsistent).
+    - ``load(store="dir")``: an on-disk store written by ``riskgraph build --store``.
+    - ``load(endpoint=URL)``: a SPARQL 1.1 server holding the graph ``riskgraph
+      push`` wrote (``graphs`` names other graphs; ``user``/``password`` log in,
+      else ``RISKGRAPH_USER``/``RISKGRAPH_PASSWORD`` are used).
+    """
+    files = tuple(Path(p) for p in extra)
+    chosen = [name for name, given in (("extra", files), ("store", store),
+                                       ("endpoint", endpoint)) if given]
+    if len(chosen) > 1:
+        raise InputError(f"give only one of extra, store and endpoint (got {', '.join(chosen)})")
+    if (graphs is not None or user is not None or password is not None) and endpoint is None:
+        raise InputError("graphs, user and password go with endpoint=URL")
+    if endpoint is not None:
+        from riskgraph.store.remote import Auth, RemoteStore
+
+        auth = Auth(user, password or "") if user is not None else None
+        remote = RemoteStore(endpoint, list(graphs) if graphs is not None else None, auth)
+        return KnowledgeGraph(remote, f"endpoint {endpoint}")
+    if store is not None:
+        from riskgraph.store.embedded import EmbeddedStore
+
+        return KnowledgeGraph(EmbeddedStore.open(Path(store)), f"store {store}")
+    if files:
+        return KnowledgeGraph(_store_with(files), "bundled graph with "
+                              + ", ".join(p.name for p in files), files)
+    from riskgraph.store.embedded import default_store
+
+    return KnowledgeGraph(default_store(), "bundled graph")
+
+
+def _store_with(files: tuple[Path, ...]) -> Store:
+    from riskgraph.build.pipeline import check
+    from riskgraph.store.embedded import EmbeddedStore
+
+    checked = check(list(files))
+    if not checked.reasoning.consistent:
+        clashes = "; ".join(str(c) for c in checked.reasoning.clashes) or "see riskgraph reason"
+        raise InconsistentGraph(f"the files make the graph inconsistent: {clashes}")
+    if checked.undeclared:
+        first = checked.undeclared[0]
+        raise InputError(f"undeclared term: {first}", hint="check the spelling against "
+                         "ontology/riskgraph.ttl")
+    graph = checked.asserted + checked.reasoning.inferred
+    return EmbeddedStore.from_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+
+
+@dataclass
+class _Page:
+    html: str
+    node_count: int
+    edge_count: int
+    title: str
+
+
+def _render_page(graph: Any, **options: Any) -> _Page:
+    import tempfile
+
+    from riskgraph.page.render import render_graph
+
+    with tempfile.TemporaryDirectory(prefix="riskgraph-page-") as tmp:
+        result = render_graph(graph, Path(tmp) / "page.html", **options)
+        text = result.path.read_text(encoding="utf-8")
+    return _Page(text, result.node_count, result.edge_count, result.title)
+
+
+def validate(*files: PathArg, whole: bool = False) -> Any:
+    """Check files against riskgraph's SHACL shapes; with no files, the bundled data.
+
+    Contributions are checked in the context of the bundled graph (they may
+    refer to existing entities); ``whole=True`` checks the files as a complete
+    dataset on their own. Returns the report: ``conforms``, and per file the
+    problems (entity, line, property, value, message, severity, shape).
+    Unreadable files are reported in it, not raised.
+    """
+    from riskgraph.validation.scoped import validate_bundled, validate_files
+
+    if whole and not files:
+        raise InputError("whole=True needs the files of the dataset to check")
+    if whole:
+        raise InputError("whole-dataset validation is not available in this version")
+    return validate_files([Path(f) for f in files]) if files else validate_bundled()
+
+
+def list_queries() -> list[CannedQuery]:
+    """Every canned query (name, summary, description, tags, params), by name."""
+    from riskgraph.query.canned import list_queries as canned
+
+    return canned()
+
+
+def _check_timeout(timeout: float | None) -> None:
+    import math
+
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
+            or not math.isfinite(timeout) or timeout <= 0 or timeout > 86_400:
+        raise InputError(f"timeout must be a number of seconds above 0 and at most a day "
+                         f"(86400), not {timeout!r}")
+
+
+def _param_text(name: str, value: object) -> str:
+    """A keyword value as the text the parameter parser reads."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    if isinstance(value, Term):
+        return f"<{value.value}>" if value.kind == "uri" else value.value
+    raise InputError(f"parameter {name!r} takes text, a number or a Term, not "
+                     f"{type(value).__name__}")
