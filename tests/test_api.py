@@ -84,7 +84,8 @@ def test_canned_query_with_friendly_value(kg):
 
 def test_own_sparql_gives_plain_python_values(kg):
     res = kg.query("""PREFIX rg: <https://w3id.org/riskgraph/ns#>
-        SELECT (COUNT(?m) AS ?n) (1.5 AS ?d) (true AS ?b) ("2024-12-03"^^<http://www.w3.org/2001/XMLSchema#date> AS ?day)
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        SELECT (COUNT(?m) AS ?n) (1.5 AS ?d) (true AS ?b) ("2024-12-03"^^xsd:date AS ?day)
         WHERE { ?m a rg:Mitigation }""")
     row = res.to_dicts()[0]
     assert isinstance(row["n"], int) and row["n"] >= 42

@@ -47,24 +47,24 @@ class GraphPage(str):
 
     node_count: int
     edge_count: int
-    title: str
+    heading: str  # the page's title (``title`` is str's own method)
 
     def __new__(cls, text: str, *, node_count: int, edge_count: int,
-                title: str) -> GraphPage:
+                heading: str) -> GraphPage:
         page = super().__new__(cls, text)
-        page.node_count, page.edge_count, page.title = node_count, edge_count, title
+        page.node_count, page.edge_count, page.heading = node_count, edge_count, heading
         return page
 
     def _repr_html_(self) -> str:
         # srcdoc keeps the page's own Content-Security-Policy and scripts apart
         # from the notebook's; the attribute value is escaped as a whole.
         return (f'<iframe srcdoc="{html.escape(str(self), quote=True)}" '
-                f'title="{html.escape(self.title, quote=True)}" '
+                f'title="{html.escape(self.heading, quote=True)}" '
                 'style="width:100%;height:640px;border:1px solid #ccc" '
                 'sandbox="allow-scripts"></iframe>')
 
     def __repr__(self) -> str:
-        return (f"<GraphPage {self.title!r}: {self.node_count} entities, "
+        return (f"<GraphPage {self.heading!r}: {self.node_count} entities, "
                 f"{self.edge_count} links, {len(self):,} characters>")
 
 
@@ -135,7 +135,7 @@ class KnowledgeGraph:
                          focus=focus, depth=depth, data=list(self.extra),
                          layout_mode=layout, title=title)
         return GraphPage(page.html, node_count=page.node_count, edge_count=page.edge_count,
-                         title=page.title)
+                         heading=page.title)
 
     def __len__(self) -> int:
         result = self.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
