@@ -345,7 +345,7 @@ def test_list_shows_summaries_and_parameters(run_cli):
 # --- binding -----------------------------------------------------------------------------
 
 def test_bind_values_opens_the_where_group():
-    from riskgraph.query.canned import bind_values
+    from riskgraph.query.binding import bind_values
     from riskgraph.query.results import Term
 
     text = "PREFIX a: <http://a#>\nSELECT ?x WHERE {\n ?x a:p ?_v . FILTER(?_v != 'x {') }"
