@@ -370,3 +370,108 @@ def test_json_error_free_output_for_cli_errors(run_cli):
     assert "error:" in result.stderr
     with pytest.raises(json.JSONDecodeError):
         json.loads(result.stdout)
+
+
+# --- hostile queries: decided on the parsed query, not on its tokens -----------------
+
+BIF = "http://www.openlinksw.com/schemas/"
+HOSTILE = {
+    "base_trick": f'BASE <{BIF}> SELECT (<bif#file_to_string>("/etc/passwd") AS ?x) WHERE {{}}',
+    "base_chain": 'BASE <http://www.openlinksw.com/> BASE <schemas/> '
+                  'SELECT (<bif#file_to_string>("/etc/passwd") AS ?x) WHERE {}',
+    "prefix_trick": f'PREFIX b: <{BIF}> SELECT (b:bif\\#file_to_string("/etc/passwd") AS ?x) '
+                    "WHERE {}",
+    "prefix_whole_namespace": f'PREFIX v: <{BIF}bif#> SELECT (v:http_get("http://x/") AS ?x) '
+                              "WHERE {}",
+    "unicode_escape_in_local_name": f'PREFIX b: <{BIF}> '
+                                    'SELECT (b:\\u0062if\\#file_to_string("x") AS ?x) WHERE {}',
+    "unicode_escape_in_iri": 'SELECT (<http://www.openlinksw.com/schemas/\\u0062if#http_get>'
+                             '("http://x/") AS ?x) WHERE {}',
+    "upper_case_host": 'SELECT (<HTTP://WWW.OPENLINKSW.COM/schemas/bif#file_to_string>("x") '
+                       "AS ?x) WHERE {}",
+    "percent_escape": 'SELECT (<http://www.openlinksw.com/schemas/bif%23file_to_string>("x") '
+                      "AS ?x) WHERE {}",
+    "dot_segments": 'SELECT (<http://www.openlinksw.com/x/../schemas/bif#file_to_string>("x") '
+                    "AS ?x) WHERE {}",
+    "sql_undeclared": "SELECT (sql:foo() AS ?x) WHERE {}",
+    "bif_as_property": f'PREFIX b: <{BIF}bif#> SELECT ?s WHERE {{ ?s b:contains "x" }}',
+    "bif_in_order_by": f"SELECT ?s WHERE {{ ?s ?p ?o }} ORDER BY (<{BIF}bif#md5>(?s))",
+    "bif_in_having": f"SELECT ?s WHERE {{ ?s ?p ?o }} GROUP BY ?s HAVING (<{BIF}bif#x>(?s))",
+    "bif_in_values": f"SELECT * WHERE {{ VALUES ?f {{ <{BIF}bif#x> }} }}",
+    "bif_in_construct_template": f"CONSTRUCT {{ ?s <{BIF}bif#x> ?o }} WHERE {{ ?s ?p ?o }}",
+    "service_in_sub_select": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://x/> "
+                             "{ ?s ?p ?o } } } }",
+    "service_in_nested_sub_selects": "SELECT * WHERE { { SELECT * WHERE { { SELECT ?s WHERE "
+                                     "{ SERVICE SILENT <http://x/> { ?s ?p ?o } } } } } }",
+    "service_in_filter_exists": "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE "
+                                "<http://x/> { ?s ?p ?o } } }",
+    "service_in_filter_not_exists": "SELECT * WHERE { ?s ?p ?o FILTER NOT EXISTS { SERVICE "
+                                    "<http://x/> { ?s ?p ?o } } }",
+    "service_in_minus": "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://x/> { ?s ?p ?o } } }",
+    "service_in_optional_union": "SELECT * WHERE { { ?s ?p ?o } UNION { OPTIONAL { SERVICE "
+                                 "<http://x/> { ?s ?p ?o } } } }",
+    "service_unicode_escaped": "SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
+    "service_variable_endpoint": "SELECT * WHERE { BIND(<http://x/> AS ?e) SERVICE ?e "
+                                 "{ ?s ?p ?o } }",
+    "from_escaped_dot_segments": "PREFIX g: <https://w3id.org/riskgraph/> "
+                                 "SELECT * FROM g:\\.\\./evil WHERE { ?s ?p ?o }",
+    "from_named_unicode_file": "SELECT * FROM NAMED <\\u0066ile:///etc/passwd> WHERE { }",
+    "from_percent_dot_segments": "SELECT * FROM <https://w3id.org/riskgraph/%2e%2e/evil> "
+                                 "WHERE { }",
+    "define_lower_case": 'define input:grab-all "yes" SELECT * WHERE { ?s ?p ?o }',
+    "define_after_comment": '# hello\nDEFINE get:soft "soft" SELECT * WHERE { ?s ?p ?o }',
+    "insert_data": 'INSERT DATA { <http://a> <http://b> "c" }',
+    "update_after_query": "SELECT * WHERE { } ; DROP ALL",
+    "load_into": "LOAD SILENT <http://x/> INTO GRAPH <https://w3id.org/riskgraph/graph>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_queries_are_refused(name):
+    with pytest.raises(InputError) as info:
+        check_query(HOSTILE[name], "--sparql")
+    assert info.value.exit_code == 2
+    assert str(info.value).startswith("--sparql")
+
+
+@pytest.mark.parametrize("name", ["base_trick", "prefix_trick", "unicode_escape_in_local_name",
+                                  "service_in_filter_exists", "define_lower_case"])
+def test_hostile_queries_are_unsafe_with_a_reason(name):
+    with pytest.raises(UnsafeQuery) as info:
+        check_query(HOSTILE[name], "--sparql")
+    assert any(word in str(info.value) for word in ("server function", "SERVICE", "DEFINE"))
+
+
+def test_hostile_queries_never_reach_an_endpoint(listening_server):
+    """The remote store runs the same check before sending anything."""
+    from riskgraph.store.remote import RemoteStore
+
+    store = RemoteStore(listening_server)
+    for query in HOSTILE.values():
+        with pytest.raises(InputError):
+            store.select(query, {}, timeout=5)
+    assert _Counter.hits == []
+
+
+def test_every_canned_query_passes_the_full_check():
+    """The canned queries skip rdflib's parse at run time; here they get it."""
+    from riskgraph.query import safety
+    from riskgraph.query.canned import list_queries
+    from riskgraph.query.resolve import RESOLVE_QUERY
+
+    for text in [query.text for query in list_queries()] + [RESOLVE_QUERY]:
+        vetted = safety._VETTED.pop(text, None)
+        try:
+            safety.check_query(text, "canned")
+        finally:
+            if vetted is not None:
+                safety._VETTED[text] = vetted
+
+
+def test_canned_query_path_is_trusted_only_in_the_bundled_folder(tmp_path):
+    from riskgraph.query.canned import load_query_file
+
+    path = tmp_path / "mine.rq"
+    path.write_text("#+ summary: S\nSELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }\n")
+    with pytest.raises(UnsafeQuery):
+        load_query_file(path, canned=True)

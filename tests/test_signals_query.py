@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_timelimit import exists
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
