@@ -27,9 +27,7 @@ SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
 def __getattr__(name: str):
     # RG (closed: a misspelt term fails) and ID need rdflib, so they are made on first use.
     if name == "RG":
-        from riskgraph.rg_terms import RG
-
-        value = RG
+        value = _closed_namespace()
     elif name == "ID":
         from rdflib import Namespace
 
@@ -38,6 +36,17 @@ def __getattr__(name: str):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
     return value
+
+
+def _closed_namespace():
+    """``rg:`` as an rdflib ``DefinedNamespace`` that fails on an undeclared term."""
+    from rdflib.namespace import DefinedNamespace, Namespace
+    from rdflib.term import URIRef
+
+    from riskgraph.rg_terms import TERMS
+
+    return type("RG", (DefinedNamespace,), {"_NS": Namespace(RG_IRI), "_fail": True,
+                                             "__annotations__": dict.fromkeys(TERMS, URIRef)})
 
 
 # Kinds of instance IRI: https://w3id.org/riskgraph/id/<kind>/<slug>
