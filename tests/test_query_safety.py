@@ -331,6 +331,9 @@ MALFORMED = {
                           "unknown parameter key"),
     "unknown_class_prefix": ("#+ summary: A\n#+ params:\n#+   - name: x\n#+     class: foo:Bar\n",
                              "not a known prefixed name"),
+    "alias": ("#+ summary: &s A\n#+ description: *s\n", "aliases"),
+    "custom_tag": ("#+ summary: !shout A\n", "tags"),
+    "nested_list_in_tags": ("#+ summary: A\n#+ tags: [[a]]\n", "list of words"),
 }
 
 
@@ -345,6 +348,24 @@ def test_malformed_front_matter_names_the_file(tmp_path, name):
         load_query_file(path, canned=True)
     assert str(path) in str(info.value)
     assert expected in str(info.value)
+
+
+def test_front_matter_errors_give_the_line(tmp_path):
+    from riskgraph.query.canned import load_query_file
+
+    path = tmp_path / "q.rq"
+    path.write_text("# a comment first\n#+ summary: A\n#+ tags: [a]\n#+ summary: B\n" + BODY)
+    with pytest.raises(InputError) as info:
+        load_query_file(path, canned=True)
+    assert (info.value.file, info.value.line) == (str(path), 4)
+
+
+def test_front_matter_values_stay_text(tmp_path):
+    from riskgraph.query.canned import load_query_file
+
+    path = tmp_path / "q.rq"
+    path.write_text("#+ summary: A\n#+ params:\n#+   - name: x\n#+     default: 4.10\n" + BODY)
+    assert load_query_file(path, canned=True).params[0].default == "4.10"
 
 
 def test_good_front_matter_parses(tmp_path):

@@ -163,6 +163,13 @@ def parse_query(text: str, name: str, path: Path | None = None,
                          hint=f"allowed: {', '.join(sorted(FRONT_MATTER_KEYS))}")
     if canned and not isinstance(meta.get("summary"), str):
         raise InputError("bad front matter: a canned query needs '#+ summary: ...'", file=source)
+    tags = _as_list(meta.get("tags", []), "tags", source)
+    if not all(isinstance(tag, str) for tag in tags):
+        raise InputError("bad front matter: 'tags' must be a list of words", file=source)
+    texts = {key: meta.get(key, "") for key in ("summary", "description")}
+    for key, value in texts.items():
+        if not isinstance(value, str):
+            raise InputError(f"bad front matter: '{key}' must be text", file=source)
     trusted = canned and path is not None and _bundled(path)
     shape = check_canned(text, source) if trusted else check_query(text, source)
     params_vars: dict[str, str] = {}
@@ -183,9 +190,8 @@ def parse_query(text: str, name: str, path: Path | None = None,
                          hint="add it under '#+ params:' with '- name: ...'")
     params += [Param(n, v, required=not v.startswith("__"), kind="auto")
                for n, v in params_vars.items()]
-    tags = [str(t) for t in _as_list(meta.get("tags", []), "tags", source)]
-    return CannedQuery(name, str(meta.get("summary", "")), str(meta.get("description", "")),
-                       tags, params, text, path, shape.form)
+    return CannedQuery(name, texts["summary"], texts["description"], tags, params, text,
+                       path, shape.form)
 
 
 def _bundled(path: Path) -> bool:

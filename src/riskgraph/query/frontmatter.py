@@ -94,6 +94,9 @@ def _to_python(node, path, line_of, seen: set[int]):
         return [_to_python(item, path, line_of, seen) for item in node.value]
     out: dict = {}
     for key_node, value_node in node.value:
+        if id(value_node) in seen:  # say where the alias is, not where its anchor is
+            raise _error(path, line_of(key_node.start_mark), "anchors and aliases are not "
+                         "allowed")
         if not isinstance(key_node, yaml.ScalarNode):
             raise _error(path, line_of(key_node.start_mark), "a key must be a plain word")
         key = key_node.value
