@@ -88,7 +88,11 @@ class EmbeddedStore:
         """Start a worker now, which loads the store (if not loaded here yet) and then
         answers this store's queries until ``close()``."""
         if self._worker is None or not self._worker.alive:
-            self._worker = self._new_worker()
+            if self._handle is None and self.source is not None and hasattr(os, "fork"):
+                # the child loads the file while this process goes on
+                self._worker = Worker(partial(_answerer_from_file, self.source), "fork")
+            else:
+                self._worker = self._new_worker()
 
     def close(self) -> None:
         """Stop this store's worker, if any (idempotent)."""
@@ -139,9 +143,8 @@ class EmbeddedStore:
                 raise InputError("a time limit needs a store loaded from a file on this "
                                  "platform")
             return Worker(partial(_answerer_from_file, self.source), "spawn")
-        if self._handle is None:  # the child loads the file; this process need not
-            return Worker(partial(_answerer_from_file, self.source), "fork")
-        return Worker(partial(_answerer, self._handle), "fork")
+        # loaded here once, then shared copy-on-write with each child
+        return Worker(partial(_answerer, self._store), "fork")
 
     def __repr__(self) -> str:
         where = self.directory or self.source or "memory"
