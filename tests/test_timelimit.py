@@ -209,3 +209,13 @@ def test_spawned_child_does_not_run_the_callers_script_again(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["script ran", str(TRIPLES)]
+
+
+def test_started_worker_that_died_is_replaced(tmp_path):
+    source = tmp_path / "g.nt"
+    source.write_bytes(nt())
+    store = EmbeddedStore.lazy(source)
+    store.start()
+    os.kill(store._worker.pid, signal.SIGKILL)
+    assert count(store.select(COUNT, timeout=5)) == TRIPLES
+    assert store._worker is None

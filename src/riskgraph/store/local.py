@@ -27,7 +27,7 @@ from riskgraph.namespaces import PROJECT_GRAPH
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.store.timelimit import Expired, Stopped, Worker, check_timeout
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 30.0  # seconds; what `riskgraph query --timeout` defaults to
 
 
 def _ox():
@@ -113,7 +113,7 @@ class EmbeddedStore:
         return len(self._store)
 
     def select(self, text: str, bindings: dict[str, Term] | None = None,
-               timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+               timeout: float | None = None) -> QueryResult:
         """Run ``text`` with ``bindings`` as pre-bound variables; refuse unsafe queries.
 
         Raises ``UnsafeQuery`` before running, ``InputError`` with line and
@@ -127,13 +127,14 @@ class EmbeddedStore:
         request = (text, dict(bindings or {}))
         worker = self._worker
         if worker is not None and worker.alive:
-            payload = _ask(worker, request, timeout)
-        elif timeout is None:
-            payload = execute(self._store, *request)
-        else:
-            with self._new_worker() as once:
-                payload = _ask(once, request, timeout)
-        return decode(payload)
+            try:
+                return decode(_ask(worker, request, timeout, retry=True))
+            except Stopped:  # e.g. the thread that started it ended (PR_SET_PDEATHSIG)
+                self.close()
+        if timeout is None:
+            return decode(execute(self._store, *request))
+        with self._new_worker() as once:
+            return decode(_ask(once, request, timeout))
 
     def _new_worker(self) -> Worker:
         if self.directory is not None:  # RocksDB threads do not survive a fork
@@ -187,12 +188,15 @@ def _answerer_on_disk(directory: str):
     return _answerer(_ox().Store.read_only(directory))
 
 
-def _ask(worker: Worker, request, timeout: float | None) -> bytes:
+def _ask(worker: Worker, request, timeout: float | None, retry: bool = False) -> bytes:
+    """The worker's answer; ``Stopped`` is raised as it is when the caller can ``retry``."""
     try:
         return worker.ask(request, timeout)
     except Expired:
         raise _timed_out(timeout or 0) from None
     except Stopped:
+        if retry:
+            raise
         raise InputError("the query worker stopped without an answer") from None
 
 
