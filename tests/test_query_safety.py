@@ -415,6 +415,10 @@ HOSTILE = {
     "dot_segments": 'SELECT (<http://www.openlinksw.com/x/../schemas/bif#file_to_string>("x") '
                     "AS ?x) WHERE {}",
     "sql_undeclared": "SELECT (sql:foo() AS ?x) WHERE {}",
+    "bif_prefix_redeclared": "PREFIX bif: <http://example.org/> "
+                             "SELECT (bif:file_to_string('/etc/passwd') AS ?x) WHERE {}",
+    "bif_prefix_unicode_escaped": "PREFIX \\u0062if: <http://example.org/> "
+                                  "SELECT (\\u0062if:file_to_string('x') AS ?x) WHERE {}",
     "bif_as_property": f'PREFIX b: <{BIF}bif#> SELECT ?s WHERE {{ ?s b:contains "x" }}',
     "bif_in_order_by": f"SELECT ?s WHERE {{ ?s ?p ?o }} ORDER BY (<{BIF}bif#md5>(?s))",
     "bif_in_having": f"SELECT ?s WHERE {{ ?s ?p ?o }} GROUP BY ?s HAVING (<{BIF}bif#x>(?s))",

@@ -98,6 +98,7 @@ def check_query(text: str, source: str | None = None) -> QueryShape:
     if define is not None:  # Virtuoso's pragmas, before rdflib (which cannot parse them)
         raise _refuse(text, define, "DEFINE pragmas are not allowed: some servers use them to "
                       "fetch documents from the network", source)
+    _check_server_prefixes(text, source)
     parsed, query = _parse(text, tokens, source)
     _check_base(text, tokens, parsed, source)
     _check_dataset(text, tokens, query, source)
@@ -169,6 +170,24 @@ def _undeclared(text: str, tokens: list[Token], prefix: str, source) -> InputErr
         hint = f"add a line such as: PREFIX {prefix}: <http://example.org/{prefix}#>"
     return InputError(f"the prefix {prefix}: is not declared", file=source or "query",
                       line=line, column=column, hint=hint)
+
+
+def _check_server_prefixes(text: str, source) -> None:
+    """``bif:`` / ``sql:`` prefixed names are refused even when the query declares the
+    prefix: a server that predefines them may not let a query redefine them."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        expanded = expandUnicodeEscapes(text)
+    except ValueError:
+        expanded = text
+    for token in tokenize(expanded):
+        if token.kind == "pname" and \
+                token.text.partition(":")[0].lower() in SERVER_FUNCTION_PREFIXES:
+            line, column = position(expanded, token.start)
+            raise UnsafeQuery(f"{token.text} is a server function that can read files or the "
+                              "network; it is not allowed", file=source or "query", line=line,
+                              column=column, hint=_HINT)
 
 
 def _check_base(text: str, tokens: list[Token], parsed, source) -> None:
