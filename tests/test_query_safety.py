@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -181,26 +179,14 @@ def test_undeclared_prefix_is_named():
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
 
 
-def _children() -> set[int]:
-    """Our child processes, zombies included (Linux /proc), so that a server other
-    tests left running is not taken for a query worker."""
-    me, found = os.getpid(), set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == me:
-            found.add(int(stat.parent.name))
-    return found
-
-
 def test_query_over_time_limit_is_stopped(run_cli):
-    before = _children()
+    from test_timelimit import children
+
+    before = children()
     result = run_cli("query", "--sparql", SLOW, "--timeout", "0.5")
     assert result.exit_code == 2
     assert "time limit" in result.output and "0.5 s" in result.output
-    assert _children() <= before, "the query process was not reaped"
+    assert children() <= before, "the query process was not reaped"
 
 
 def test_time_limit_on_disk_store(tmp_path):

@@ -13,23 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
-from test_timelimit import exists
+from test_timelimit import children, exists
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 BUSY_TICKS = 50  # CPU clock ticks (0.5 s at 100 Hz) a worker has spent once it is querying
 WAIT = 60.0  # seconds; generous for a loaded machine
-
-
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
 
 
 def cpu_ticks(pid: int) -> int:
@@ -67,7 +55,7 @@ def test_signal_mid_query_leaves_no_child(disk_store, where, signum):
         deadline = time.monotonic() + WAIT
         busy = None
         while busy is None and time.monotonic() < deadline and command.poll() is None:
-            seen |= children_of(command.pid)
+            seen |= children(command.pid, tracker=True)
             busy = next((pid for pid in seen if cpu_ticks(pid) >= BUSY_TICKS), None)
             time.sleep(0.05)
         assert busy is not None, "the query never started in a child"

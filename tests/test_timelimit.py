@@ -23,20 +23,20 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 TRIPLES = 300
 
 
-def children(pid: int | None = None) -> set[int]:
-    """The child processes of ``pid`` (default: this process), zombies included, but not
-    multiprocessing's resource tracker: ``spawn`` starts that helper once per process and
-    it ends with the process (end-of-file on its pipe)."""
+def children(pid: int | None = None, tracker: bool = False) -> set[int]:
+    """The child processes of ``pid`` (default: this process), zombies included; without
+    multiprocessing's resource tracker unless ``tracker``: ``spawn`` starts that helper
+    once per process, and it ends with the process (end-of-file on its pipe)."""
     from multiprocessing import resource_tracker
 
-    tracker = resource_tracker._resource_tracker._pid
+    skip = None if tracker else resource_tracker._resource_tracker._pid
     me, found = pid or os.getpid(), set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == me and int(stat.parent.name) != tracker:
+        if int(fields[1]) == me and int(stat.parent.name) != skip:
             found.add(int(stat.parent.name))
     return found
 
