@@ -132,7 +132,7 @@ def _terms_in_code(source: str) -> tuple[set[str], set[str]]:
 
 
 def test_rg_terms_used_in_code_and_queries_are_declared():
-    from riskgraph.rg_terms import TERMS
+    from riskgraph.namespaces import RG_TERMS as TERMS
 
     declared = _declared_terms()
     used: dict[str, set[str]] = {}
@@ -142,7 +142,7 @@ def test_rg_terms_used_in_code_and_queries_are_declared():
         if path.suffix == ".py":
             attributes, names = _terms_in_code(text)
             missing = attributes - set(TERMS)
-            assert not missing, f"{path.name}: RG terms not in riskgraph.rg_terms: {missing}"
+            assert not missing, f"{path.name}: RG terms not in namespaces.RG_TERMS: {missing}"
             names |= attributes
         else:
             names = _terms_in_text(text)
@@ -153,7 +153,7 @@ def test_rg_terms_used_in_code_and_queries_are_declared():
 
 
 def test_the_closed_namespace_lists_only_declared_terms():
-    from riskgraph.rg_terms import TERMS
+    from riskgraph.namespaces import RG_TERMS as TERMS
 
     listed = set(TERMS)
     assert listed <= _declared_terms()

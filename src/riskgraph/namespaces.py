@@ -4,7 +4,7 @@ The one place prefixes live: ``PREFIXES`` (written into every serialisation risk
 produces), ``KNOWN_PREFIXES`` (those plus rdf: and rdfs:, which readers of results
 and front matter may use), ``compact()``, ``expand()`` and ``bind_prefixes(graph)``.
 This module does not import rdflib (``riskgraph query`` stays light); ``RG`` (the
-closed project namespace, ``riskgraph.rg_terms``) and ``ID`` load it on first use.
+closed project namespace, made from ``RG_TERMS``) and ``ID`` load it on first use.
 """
 
 from __future__ import annotations
@@ -43,10 +43,30 @@ def _closed_namespace():
     from rdflib.namespace import DefinedNamespace, Namespace
     from rdflib.term import URIRef
 
-    from riskgraph.rg_terms import TERMS
-
     return type("RG", (DefinedNamespace,), {"_NS": Namespace(RG_IRI), "_fail": True,
-                                             "__annotations__": dict.fromkeys(TERMS, URIRef)})
+                                             "__annotations__": dict.fromkeys(RG_TERMS, URIRef)})
+
+
+# The terms of rg:, as declared in ontology/riskgraph.ttl; RG accepts these only, so a
+# misspelt term (RG.Mitigaton) fails. tests/test_layout.py checks that each is declared
+# there, as is every rg: term used in src/ and queries/. A term new to code goes here too.
+RG_TERMS = (
+    "Actor", "ActorTask", "Assessment", "Benchmark", "CausalCategory", "Claim", "Comparator",
+    "Dataset", "DelphiStudy", "Evidence", "ExpertSurvey", "Figure", "LifecycleStage", "Measure",
+    "Mitigation", "MitigationCategory", "Paper", "Publication", "PublicationType", "Report",
+    "Risk", "RiskArea", "RiskCategory", "RiskDomain", "RiskJudgement", "RiskOrCategory",
+    "RiskSubdomain", "RmfFunction", "Scenario", "Source", "Stance", "Study", "WebPage",
+    "actorTask", "arxivId", "asStated", "assessedFor", "assessedMitigation", "authorList",
+    "causalEntity", "causalIntent", "causalTiming", "citedVersion", "classifiedBy", "comparator",
+    "concernsRisk", "coversSubdomain", "derivedByCuration", "fromStudy", "hasAssessment",
+    "hasFigure", "inSubdomain", "judgedRisk", "lifecycleStage", "locator", "measure",
+    "mitigatedBy", "mitigates", "mitigationCategory", "navigatorId", "organisation", "outOf",
+    "preliminary", "proposes", "questions", "reason", "relatedMitigation", "reportedIn",
+    "reports", "respondentCount", "responsibleActor", "responsibleFor", "rmfFunction",
+    "roundCount", "scenario", "sourceNote", "stageOrder", "stance", "studiedMitigation",
+    "studiedMitigationCount", "studiedRiskArea", "subjectArea", "supports", "taskStage", "value",
+    "venue", "withinRiskArea", "workingLabel",
+)
 
 
 # Kinds of instance IRI: https://w3id.org/riskgraph/id/<kind>/<slug>
