@@ -114,8 +114,14 @@ def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[
     store = open_store(store_dir, endpoint, **remote_options)  # the one place a store is chosen
     for note in getattr(store, "notes", []):
         click.echo(f"note: {note}", err=True)
-    prepared = prepare(query, parse_params(params), store, timeout)
-    result = run_prepared(prepared, store, timeout)
+    if store_dir is not None:
+        store.start()  # one worker for the command's queries, not one per query
+    try:
+        prepared = prepare(query, parse_params(params), store, timeout)
+        result = run_prepared(prepared, store, timeout)
+    finally:
+        if store_dir is not None:
+            store.close()
     text = render(result, fmt)
     if output is None:
         click.echo(text, nl=False)
