@@ -108,7 +108,10 @@ class EmbeddedStore:
 
     def __len__(self) -> int:
         if self._handle is None and self._worker is not None and self._worker.alive:
+            from riskgraph.query.safety import check_canned
+
             count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            check_canned(count)  # riskgraph's own query: no need to parse it with rdflib
             return int(self.select(count, timeout=None).rows[0]["n"].value)
         return len(self._store)
 
@@ -118,7 +121,7 @@ class EmbeddedStore:
 
         Raises ``UnsafeQuery`` before running, ``InputError`` with line and
         column for malformed SPARQL, and ``QueryTimeout`` past ``timeout`` seconds
-        (``None``: no limit, and no child process).
+        (``None``: no limit, and no child process unless ``start()`` started one).
         """
         from riskgraph.query.safety import check_query
 
