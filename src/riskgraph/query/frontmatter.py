@@ -75,7 +75,8 @@ def parse_front_matter(text: str, path: Path | str) -> dict:
             problem = "unclosed quote"
         return _raise(_error(path, line_of(exc.problem_mark or exc.context_mark), problem))
     if not isinstance(node, yaml.MappingNode):
-        raise _error(path, line_of(node.start_mark), "expected 'key: value' lines")
+        raise _error(path, line_of(getattr(node, "start_mark", None)),
+                     "expected 'key: value' lines")
     return _to_python(node, path, line_of, set())
 
 

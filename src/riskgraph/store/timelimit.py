@@ -77,7 +77,7 @@ class Worker:
         # A forked child inherits this end too; it closes it, so that it sees EOF
         # when this process goes.
         inherited = here if method == "fork" else None
-        self._process = context.Process(target=_serve,
+        self._process = context.Process(target=_serve,  # type: ignore[attr-defined]
                                         args=(there, opener, inherited, os.getpid()),
                                         name="riskgraph-query", daemon=True)
         try:
@@ -136,8 +136,8 @@ def _main_not_reimported(method: str):
     if method == "fork" or main is None:
         yield
         return
-    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__")
-             if name in main.__dict__}
+    saved: dict[str, Any] = {name: main.__dict__[name] for name in ("__file__", "__spec__")
+                             if name in main.__dict__}
     main.__dict__.pop("__file__", None)
     main.__dict__["__spec__"] = None
     try:
