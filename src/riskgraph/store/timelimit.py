@@ -13,6 +13,9 @@ No child outlives its parent, whatever ends it:
 - the child asks Linux to kill it when its parent dies (``PR_SET_PDEATHSIG``, which
   also covers a parent killed with SIGKILL), polls ``os.getppid()`` elsewhere,
   and ends on end-of-file on its pipe.
+
+The first ``spawn`` also makes ``multiprocessing`` start its resource tracker, one
+helper per process that ends with it (end-of-file on its own pipe).
 """
 
 from __future__ import annotations
