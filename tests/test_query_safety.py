@@ -486,3 +486,14 @@ def test_canned_query_path_is_trusted_only_in_the_bundled_folder(tmp_path):
     path.write_text("#+ summary: S\nSELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }\n")
     with pytest.raises(UnsafeQuery):
         load_query_file(path, canned=True)
+
+
+@pytest.mark.parametrize("depth", [40, 65, 5000])
+def test_deeply_nested_query_gets_a_message_not_a_traceback(run_cli, depth):
+    """rdflib's parser recursed past Python's limit at about 15 nested groups."""
+    query = "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
+    result = run_cli("query", "--sparql", query, "--format", "csv")
+    if depth <= 64:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2 and "levels deep" in result.output

@@ -43,6 +43,10 @@ _SERVER_FUNCTION_HOST = "openlinksw.com"
 # PN_LOCAL_ESC (SPARQL 1.1 grammar [173]): rdflib keeps the backslash in the IRI.
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 _HINT = "riskgraph runs read-only queries over its own graph only"
+# rdflib's parser recurses about 70 Python frames per nested group or bracket: a user's
+# query may nest this deep, and the parse gets the recursion limit it needs for that.
+MAX_NESTING = 64
+PARSE_RECURSION_LIMIT = 10_000
 
 
 @dataclass
@@ -99,6 +103,7 @@ def check_query(text: str, source: str | None = None) -> QueryShape:
         raise _refuse(text, define, "DEFINE pragmas are not allowed: some servers use them to "
                       "fetch documents from the network", source)
     _check_server_prefixes(text, source)
+    _check_nesting(text, tokens, source)
     parsed, query = _parse(text, tokens, source)
     _check_base(text, tokens, parsed, source)
     _check_dataset(text, tokens, query, source)
@@ -106,7 +111,35 @@ def check_query(text: str, source: str | None = None) -> QueryShape:
     return QueryShape(query.algebra.name.replace("Query", "").upper())
 
 
+def _check_nesting(text: str, tokens: list[Token], source) -> None:
+    depth = 0
+    for token in tokens:
+        if token.kind == "punct" and token.text in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                line, column = position(text, token.start)
+                raise InputError(f"the query nests groups or brackets more than {MAX_NESTING} "
+                                 "levels deep", file=source or "query", line=line,
+                                 column=column)
+        elif token.kind == "punct" and token.text in "})]":
+            depth -= 1
+
+
 def _parse(text: str, tokens: list[Token], source):
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
+    try:
+        return _parse_deep(text, tokens, source)
+    except RecursionError:
+        raise InputError("the query is nested too deeply to be read",
+                         file=source or "query") from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _parse_deep(text: str, tokens: list[Token], source):
     import logging
 
     from pyparsing import ParseException
