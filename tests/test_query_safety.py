@@ -497,3 +497,10 @@ def test_deeply_nested_query_gets_a_message_not_a_traceback(run_cli, depth):
         assert result.exit_code == 0, result.output
     else:
         assert result.exit_code == 2 and "levels deep" in result.output
+
+
+@pytest.mark.parametrize("query", ['SELECT * WHERE { ?s ?p "\\U00110000" }',
+                                   'SELECT * WHERE { ?s ?p "\\uZZZZ" }'])
+def test_bad_escapes_get_a_message(run_cli, query):
+    result = run_cli("query", "--sparql", query)
+    assert result.exit_code == 2 and "SPARQL syntax error" in result.output

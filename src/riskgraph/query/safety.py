@@ -162,6 +162,8 @@ def _parse_deep(text: str, tokens: list[Token], source):
                                  file=source or "query", line=exc.lineno,
                                  column=exc.col) from None
             raise _update(text, tokens, source) from None
+        except ValueError as exc:  # e.g. a \U escape beyond Unicode
+            raise InputError(f"SPARQL syntax error: {exc}", file=source or "query") from None
         try:
             return parsed, translateQuery(parsed)
         except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
