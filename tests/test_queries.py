@@ -483,3 +483,14 @@ def test_control_sequences_never_reach_the_terminal():
         assert not any(ord(c) < 0x20 and c != "\n" or 0x7f <= ord(c) <= 0x9f
                        or c == "\u202e" for c in text), repr(text)
         assert "\\x1b]8;;http://evil/\\x07click" in text.replace("\\\\", "\\")
+
+
+def test_json_escapes_every_control_character_and_keeps_the_value():
+    from riskgraph.query.formats import render
+    from riskgraph.query.results import QueryResult, Term
+
+    value = "a\x1b[2Jb\x9bc\u202ed\x7fe"
+    text = render(QueryResult(["x"], [{"x": Term("literal", value)}]), "json")
+    assert not any(ord(c) < 0x20 and c != "\n" or 0x7f <= ord(c) <= 0x9f or c == "\u202e"
+                   for c in text)
+    assert json.loads(text)["results"]["bindings"][0]["x"]["value"] == value

@@ -19,6 +19,7 @@ _NUMERIC = {XSD_IRI + t for t in ("integer", "decimal", "double", "float", "posi
 # colour, cursor and OSC title/hyperlink sequences), and the bidirectional
 # overrides that make text read other than it is stored.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BEYOND_C0 = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # json escapes C0
 
 
 def visible(text: str) -> str:
@@ -44,7 +45,10 @@ def to_json(result: QueryResult) -> str:
     data = {"head": {"vars": result.variables},
             "results": {"bindings": [{name: term.to_json() for name, term in row.items()}
                                      for row in result.rows]}}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # json escapes C0 controls itself; DEL, C1 and bidi overrides get \\u escapes too
+    # (the same JSON value), so that none reaches a terminal as it is.
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _csv_value(term: Term | None) -> str:
