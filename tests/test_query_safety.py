@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import threading
 
 import pytest
@@ -504,3 +505,13 @@ def test_deeply_nested_query_gets_a_message_not_a_traceback(run_cli, depth):
 def test_bad_escapes_get_a_message(run_cli, query):
     result = run_cli("query", "--sparql", query)
     assert result.exit_code == 2 and "SPARQL syntax error" in result.output
+
+
+def test_query_file_that_is_not_a_small_regular_file(run_cli, tmp_path):
+    big = tmp_path / "big.rq"
+    big.write_text("SELECT * WHERE { }\n" + "# padding\n" * 200_000)
+    fifo = tmp_path / "fifo.rq"
+    os.mkfifo(fifo)
+    for path, expected in ((big, "larger than"), (fifo, "no such query file")):
+        result = run_cli("query", "--file", str(path))
+        assert result.exit_code == 2 and expected in result.output, result.output

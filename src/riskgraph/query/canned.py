@@ -33,6 +33,7 @@ __all__ = ["CannedQuery", "Param", "PreparedQuery", "get_query", "list_queries",
 SUFFIX = ".rq"
 FRONT_MATTER_KEYS = {"summary", "description", "tags", "params"}
 PARAM_KEYS = {"name", "description", "default", "class", "datatype", "example"}
+MAX_QUERY_BYTES = 1_000_000  # a query file larger than this is a mistake
 CLOSE_NAME_CUTOFF = 0.5  # difflib similarity for "did you mean" on query names
 _PARAM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -203,7 +204,12 @@ def _bundled(path: Path) -> bool:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:  # the bytes actually read are capped
+            data = handle.read(MAX_QUERY_BYTES + 1)
+        if len(data) > MAX_QUERY_BYTES:
+            raise InputError(f"the query file is larger than {MAX_QUERY_BYTES // 1000} kB",
+                             file=path)
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("the query file is not valid UTF-8", file=path) from None
     except OSError as exc:
