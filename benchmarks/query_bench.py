@@ -13,8 +13,9 @@ without a time limit (in-process, results through SPARQL JSON) against rdflib
 timed inside a forked child, so that an rdflib query beyond ``--rdflib-cap``
 seconds can be stopped: its ratio is then a lower bound, printed with ">=".
 The "forked" column runs the query with a time limit, so in a forked child (one
-per query here; ``riskgraph query`` keeps one worker for all its queries); in this
-process it also pays for forking the big rdflib graph.
+per query, as for any library call with ``timeout=``; ``riskgraph query`` starts one
+worker early for all its queries); in this process it also pays for forking the big
+rdflib graph.
 
 Then it times whole processes on the bundled data: ``python -c pass``,
 ``python -c "import rdflib"`` and ``python -m riskgraph query NAME``, and prints
@@ -24,9 +25,6 @@ the start-up-free cost of each (``--process-only``: only this part).
 from __future__ import annotations
 
 import argparse
-import os
-import select
-import signal
 import statistics
 import subprocess
 import sys
@@ -35,8 +33,10 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import concept, generate, iri
-from riskgraph.query.canned import bind_values, list_queries, prepare
+from riskgraph.query.binding import bind_values
+from riskgraph.query.canned import list_queries, prepare
 from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.store.timelimit import Expired, Worker
 
 # Values that exist in the synthetic graphs (their labels differ from the real data's).
 BENCH_PARAMS = {
@@ -61,29 +61,21 @@ def build_graph(n: int):
 
 
 def _in_child(work, cap: float) -> tuple[float | None, int | None]:
-    """(seconds, rows) of ``work()`` run in a forked child; (None, None) past ``cap``."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read_fd)
+    """(seconds, rows) of ``work()`` run in a forked child (riskgraph's own time-limit
+    mechanism); (None, None) past ``cap``."""
+    def opener():
+        def answer(_request):
             start = time.perf_counter()
             count = work()
-            elapsed = time.perf_counter() - start
-            os.write(write_fd, f"{elapsed} {count}".encode())
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    try:
-        ready = select.select([read_fd], [], [], cap)[0]
-        if not ready:
-            os.kill(pid, signal.SIGKILL)
+            return f"{time.perf_counter() - start} {count}".encode()
+        return answer
+
+    with Worker(opener, "fork") as worker:
+        try:
+            data = worker.ask(None, cap).decode().split()
+        except Expired:
             return None, None
-        data = os.read(read_fd, 100).decode().split()
-    finally:
-        os.close(read_fd)
-        os.waitpid(pid, 0)
-    return (float(data[0]), int(data[1])) if len(data) == 2 else (None, None)
+    return float(data[0]), int(data[1])
 
 
 def bench_size(n: int, cap: float, repeat: int) -> list[tuple[str, float, float | None, bool]]:

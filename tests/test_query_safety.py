@@ -7,12 +7,12 @@ import http.server
 import json
 import os
 import threading
-from pathlib import Path
 
 import pytest
 
 from riskgraph.errors import InputError
-from riskgraph.query.safety import UnsafeQuery, check_query, tokenize
+from riskgraph.query.lexer import tokenize
+from riskgraph.query.safety import UnsafeQuery, check_query
 
 PREFIXES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX rg: <https://w3id.org/riskgraph/ns#>\n")
@@ -75,7 +75,7 @@ def test_cli_refuses_with_exit_code_2(run_cli, name):
 
 def test_refused_before_running(monkeypatch):
     """The store never executes a refused query."""
-    from riskgraph.store import embedded as store_module
+    from riskgraph.store import local as store_module
 
     def boom(*args, **kwargs):
         raise AssertionError("the query was executed")
@@ -180,26 +180,14 @@ def test_undeclared_prefix_is_named():
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
 
 
-def _children() -> set[int]:
-    """Our child processes, zombies included (Linux /proc), so that a server other
-    tests left running is not taken for a query worker."""
-    me, found = os.getpid(), set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == me:
-            found.add(int(stat.parent.name))
-    return found
-
-
 def test_query_over_time_limit_is_stopped(run_cli):
-    before = _children()
+    from test_timelimit import children
+
+    before = children()
     result = run_cli("query", "--sparql", SLOW, "--timeout", "0.5")
     assert result.exit_code == 2
     assert "time limit" in result.output and "0.5 s" in result.output
-    assert _children() <= before, "the query process was not reaped"
+    assert children() <= before, "the query process was not reaped"
 
 
 def test_time_limit_on_disk_store(tmp_path):
@@ -218,7 +206,8 @@ def test_time_limit_on_disk_store(tmp_path):
 def test_malformed_sparql_gives_position_and_message(run_cli):
     result = run_cli("query", "--sparql", "SELECT * WHERE {\n  ?s ?p \n}")
     assert result.exit_code == 2
-    assert "--sparql:3:" in result.output and "SPARQL syntax error: expected" in result.output
+    # rdflib's parser (the safety check) points at the pattern it could not read
+    assert "--sparql:2:3:" in result.output and "SPARQL syntax error: expected" in result.output
 
 
 def test_malformed_file_names_the_file(run_cli, tmp_path):
@@ -229,15 +218,19 @@ def test_malformed_file_names_the_file(run_cli, tmp_path):
     assert f"{path}:" in result.output and "SPARQL syntax error: expected" in result.output
 
 
-def test_syntax_error_column_ignores_the_bound_values(tmp_path):
-    from riskgraph.query.canned import load_query_file, prepare, run_prepared
+def test_syntax_error_column_ignores_the_bound_values():
+    """A syntax error only pyoxigraph finds (in a trusted query, which rdflib does not
+    parse) is reported where it is in the text as written, not in the text with the
+    VALUES block."""
+    from riskgraph.query.results import Term
+    from riskgraph.query.safety import check_canned
+    from riskgraph.store.local import EmbeddedStore
 
-    path = tmp_path / "q.rq"
-    path.write_text("SELECT ?x WHERE { BIND(?_v AS ?x) ?x ?y } LIMIT 1\n")
-    query = load_query_file(path)
+    text = "SELECT ?x WHERE { BIND(?_v AS ?x) ?x ?y } LIMIT 1\n"
+    check_canned(text)
+    store = EmbeddedStore.from_ntriples(b"<http://a> <http://b> <http://c> .\n")
     with pytest.raises(InputError) as info:
-        run_prepared(prepare(query, {"v": "1"}))
-    # where pyoxigraph reports it in the text as written (the VALUES block shifts it)
+        store.select(text, {"_v": Term("literal", "1")}, timeout=None)
     assert (info.value.line, info.value.column) == (1, 43)
 
 
@@ -325,6 +318,9 @@ MALFORMED = {
                           "unknown parameter key"),
     "unknown_class_prefix": ("#+ summary: A\n#+ params:\n#+   - name: x\n#+     class: foo:Bar\n",
                              "not a known prefixed name"),
+    "alias": ("#+ summary: &s A\n#+ description: *s\n", "aliases"),
+    "custom_tag": ("#+ summary: !shout A\n", "tags"),
+    "nested_list_in_tags": ("#+ summary: A\n#+ tags: [[a]]\n", "list of words"),
 }
 
 
@@ -339,6 +335,24 @@ def test_malformed_front_matter_names_the_file(tmp_path, name):
         load_query_file(path, canned=True)
     assert str(path) in str(info.value)
     assert expected in str(info.value)
+
+
+def test_front_matter_errors_give_the_line(tmp_path):
+    from riskgraph.query.canned import load_query_file
+
+    path = tmp_path / "q.rq"
+    path.write_text("# a comment first\n#+ summary: A\n#+ tags: [a]\n#+ summary: B\n" + BODY)
+    with pytest.raises(InputError) as info:
+        load_query_file(path, canned=True)
+    assert (info.value.file, info.value.line) == (str(path), 4)
+
+
+def test_front_matter_values_stay_text(tmp_path):
+    from riskgraph.query.canned import load_query_file
+
+    path = tmp_path / "q.rq"
+    path.write_text("#+ summary: A\n#+ params:\n#+   - name: x\n#+     default: 4.10\n" + BODY)
+    assert load_query_file(path, canned=True).params[0].default == "4.10"
 
 
 def test_good_front_matter_parses(tmp_path):
@@ -364,3 +378,140 @@ def test_json_error_free_output_for_cli_errors(run_cli):
     assert "error:" in result.stderr
     with pytest.raises(json.JSONDecodeError):
         json.loads(result.stdout)
+
+
+# --- hostile queries: decided on the parsed query, not on its tokens -----------------
+
+BIF = "http://www.openlinksw.com/schemas/"
+HOSTILE = {
+    "base_trick": f'BASE <{BIF}> SELECT (<bif#file_to_string>("/etc/passwd") AS ?x) WHERE {{}}',
+    "base_chain": 'BASE <http://www.openlinksw.com/> BASE <schemas/> '
+                  'SELECT (<bif#file_to_string>("/etc/passwd") AS ?x) WHERE {}',
+    "prefix_trick": f'PREFIX b: <{BIF}> SELECT (b:bif\\#file_to_string("/etc/passwd") AS ?x) '
+                    "WHERE {}",
+    "prefix_whole_namespace": f'PREFIX v: <{BIF}bif#> SELECT (v:http_get("http://x/") AS ?x) '
+                              "WHERE {}",
+    "unicode_escape_in_local_name": f'PREFIX b: <{BIF}> '
+                                    'SELECT (b:\\u0062if\\#file_to_string("x") AS ?x) WHERE {}',
+    "unicode_escape_in_iri": 'SELECT (<http://www.openlinksw.com/schemas/\\u0062if#http_get>'
+                             '("http://x/") AS ?x) WHERE {}',
+    "upper_case_host": 'SELECT (<HTTP://WWW.OPENLINKSW.COM/schemas/bif#file_to_string>("x") '
+                       "AS ?x) WHERE {}",
+    "percent_escape": 'SELECT (<http://www.openlinksw.com/schemas/bif%23file_to_string>("x") '
+                      "AS ?x) WHERE {}",
+    "dot_segments": 'SELECT (<http://www.openlinksw.com/x/../schemas/bif#file_to_string>("x") '
+                    "AS ?x) WHERE {}",
+    "sql_undeclared": "SELECT (sql:foo() AS ?x) WHERE {}",
+    "bif_prefix_redeclared": "PREFIX bif: <http://example.org/> "
+                             "SELECT (bif:file_to_string('/etc/passwd') AS ?x) WHERE {}",
+    "bif_prefix_unicode_escaped": "PREFIX \\u0062if: <http://example.org/> "
+                                  "SELECT (\\u0062if:file_to_string('x') AS ?x) WHERE {}",
+    "bif_as_property": f'PREFIX b: <{BIF}bif#> SELECT ?s WHERE {{ ?s b:contains "x" }}',
+    "bif_in_order_by": f"SELECT ?s WHERE {{ ?s ?p ?o }} ORDER BY (<{BIF}bif#md5>(?s))",
+    "bif_in_having": f"SELECT ?s WHERE {{ ?s ?p ?o }} GROUP BY ?s HAVING (<{BIF}bif#x>(?s))",
+    "bif_in_values": f"SELECT * WHERE {{ VALUES ?f {{ <{BIF}bif#x> }} }}",
+    "bif_in_construct_template": f"CONSTRUCT {{ ?s <{BIF}bif#x> ?o }} WHERE {{ ?s ?p ?o }}",
+    "service_in_sub_select": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://x/> "
+                             "{ ?s ?p ?o } } } }",
+    "service_in_nested_sub_selects": "SELECT * WHERE { { SELECT * WHERE { { SELECT ?s WHERE "
+                                     "{ SERVICE SILENT <http://x/> { ?s ?p ?o } } } } } }",
+    "service_in_filter_exists": "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE "
+                                "<http://x/> { ?s ?p ?o } } }",
+    "service_in_filter_not_exists": "SELECT * WHERE { ?s ?p ?o FILTER NOT EXISTS { SERVICE "
+                                    "<http://x/> { ?s ?p ?o } } }",
+    "service_in_minus": "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://x/> { ?s ?p ?o } } }",
+    "service_in_optional_union": "SELECT * WHERE { { ?s ?p ?o } UNION { OPTIONAL { SERVICE "
+                                 "<http://x/> { ?s ?p ?o } } } }",
+    "service_unicode_escaped": "SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }",
+    "service_variable_endpoint": "SELECT * WHERE { BIND(<http://x/> AS ?e) SERVICE ?e "
+                                 "{ ?s ?p ?o } }",
+    "from_escaped_dot_segments": "PREFIX g: <https://w3id.org/riskgraph/> "
+                                 "SELECT * FROM g:\\.\\./evil WHERE { ?s ?p ?o }",
+    "from_named_unicode_file": "SELECT * FROM NAMED <\\u0066ile:///etc/passwd> WHERE { }",
+    "from_percent_dot_segments": "SELECT * FROM <https://w3id.org/riskgraph/%2e%2e/evil> "
+                                 "WHERE { }",
+    "define_lower_case": 'define input:grab-all "yes" SELECT * WHERE { ?s ?p ?o }',
+    "define_after_comment": '# hello\nDEFINE get:soft "soft" SELECT * WHERE { ?s ?p ?o }',
+    "insert_data": 'INSERT DATA { <http://a> <http://b> "c" }',
+    "update_after_query": "SELECT * WHERE { } ; DROP ALL",
+    "load_into": "LOAD SILENT <http://x/> INTO GRAPH <https://w3id.org/riskgraph/graph>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_queries_are_refused(name):
+    with pytest.raises(InputError) as info:
+        check_query(HOSTILE[name], "--sparql")
+    assert info.value.exit_code == 2
+    assert str(info.value).startswith("--sparql")
+
+
+@pytest.mark.parametrize("name", ["base_trick", "prefix_trick", "unicode_escape_in_local_name",
+                                  "service_in_filter_exists", "define_lower_case"])
+def test_hostile_queries_are_unsafe_with_a_reason(name):
+    with pytest.raises(UnsafeQuery) as info:
+        check_query(HOSTILE[name], "--sparql")
+    assert any(word in str(info.value) for word in ("server function", "SERVICE", "DEFINE"))
+
+
+def test_hostile_queries_never_reach_an_endpoint(listening_server):
+    """The remote store runs the same check before sending anything."""
+    from riskgraph.store.remote import RemoteStore
+
+    store = RemoteStore(listening_server)
+    for query in HOSTILE.values():
+        with pytest.raises(InputError):
+            store.select(query, {}, timeout=5)
+    assert _Counter.hits == []
+
+
+def test_every_canned_query_passes_the_full_check():
+    """The canned queries skip rdflib's parse at run time; here they get it."""
+    from riskgraph.query import safety
+    from riskgraph.query.canned import list_queries
+    from riskgraph.query.resolve import RESOLVE_QUERY
+
+    for text in [query.text for query in list_queries()] + [RESOLVE_QUERY]:
+        vetted = safety._VETTED.pop(text, None)
+        try:
+            safety.check_query(text, "canned")
+        finally:
+            if vetted is not None:
+                safety._VETTED[text] = vetted
+
+
+def test_canned_query_path_is_trusted_only_in_the_bundled_folder(tmp_path):
+    from riskgraph.query.canned import load_query_file
+
+    path = tmp_path / "mine.rq"
+    path.write_text("#+ summary: S\nSELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }\n")
+    with pytest.raises(UnsafeQuery):
+        load_query_file(path, canned=True)
+
+
+@pytest.mark.parametrize("depth", [40, 65, 5000])
+def test_deeply_nested_query_gets_a_message_not_a_traceback(run_cli, depth):
+    """rdflib's parser recursed past Python's limit at about 15 nested groups."""
+    query = "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
+    result = run_cli("query", "--sparql", query, "--format", "csv")
+    if depth <= 64:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2 and "levels deep" in result.output
+
+
+@pytest.mark.parametrize("query", ['SELECT * WHERE { ?s ?p "\\U00110000" }',
+                                   'SELECT * WHERE { ?s ?p "\\uZZZZ" }'])
+def test_bad_escapes_get_a_message(run_cli, query):
+    result = run_cli("query", "--sparql", query)
+    assert result.exit_code == 2 and "SPARQL syntax error" in result.output
+
+
+def test_query_file_that_is_not_a_small_regular_file(run_cli, tmp_path):
+    big = tmp_path / "big.rq"
+    big.write_text("SELECT * WHERE { }\n" + "# padding\n" * 200_000)
+    fifo = tmp_path / "fifo.rq"
+    os.mkfifo(fifo)
+    for path, expected in ((big, "larger than"), (fifo, "no such query file")):
+        result = run_cli("query", "--file", str(path))
+        assert result.exit_code == 2 and expected in result.output, result.output

@@ -1,4 +1,11 @@
-"""riskgraph's namespaces and the IRI pattern its instance data follows."""
+"""riskgraph's namespaces, every prefix it knows, and IRI <-> prefixed name.
+
+The one place prefixes live: ``PREFIXES`` (written into every serialisation riskgraph
+produces), ``KNOWN_PREFIXES`` (those plus rdf: and rdfs:, which readers of results
+and front matter may use), ``compact()``, ``expand()`` and ``bind_prefixes(graph)``.
+This module does not import rdflib (``riskgraph query`` stays light); ``RG`` (the
+closed project namespace, made from ``RG_TERMS``) and ``ID`` load it on first use.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +17,56 @@ ID_IRI = BASE + "id/"
 # The named graph riskgraph loads its data into, locally and on a SPARQL server.
 PROJECT_GRAPH = BASE + "graph"
 
+RDF_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_IRI = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
+OWL_IRI = "http://www.w3.org/2002/07/owl#"
+SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
+
 
 def __getattr__(name: str):
-    # RG and ID are rdflib Namespaces, made on first use so that importing
-    # PREFIXES (as `riskgraph query` does) does not import rdflib.
-    if name in ("RG", "ID"):
+    # RG (closed: a misspelt term fails) and ID need rdflib, so they are made on first use.
+    if name == "RG":
+        value = _closed_namespace()
+    elif name == "ID":
         from rdflib import Namespace
 
-        value = Namespace(RG_IRI if name == "RG" else ID_IRI)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = Namespace(ID_IRI)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def _closed_namespace():
+    """``rg:`` as an rdflib ``DefinedNamespace`` that fails on an undeclared term."""
+    from rdflib.namespace import DefinedNamespace, Namespace
+    from rdflib.term import URIRef
+
+    return type("RG", (DefinedNamespace,), {"_NS": Namespace(RG_IRI), "_fail": True,
+                                             "__annotations__": dict.fromkeys(RG_TERMS, URIRef)})
+
+
+# The terms of rg:, as declared in ontology/riskgraph.ttl; RG accepts these only, so a
+# misspelt term (RG.Mitigaton) fails. tests/test_layout.py checks that each is declared
+# there, as is every rg: term used in src/ and queries/. A term new to code goes here too.
+RG_TERMS = (
+    "Actor", "ActorTask", "Assessment", "Benchmark", "CausalCategory", "Claim", "Comparator",
+    "Dataset", "DelphiStudy", "Evidence", "ExpertSurvey", "Figure", "LifecycleStage", "Measure",
+    "Mitigation", "MitigationCategory", "Paper", "Publication", "PublicationType", "Report",
+    "Risk", "RiskArea", "RiskCategory", "RiskDomain", "RiskJudgement", "RiskOrCategory",
+    "RiskSubdomain", "RmfFunction", "Scenario", "Source", "Stance", "Study", "WebPage",
+    "actorTask", "arxivId", "asStated", "assessedFor", "assessedMitigation", "authorList",
+    "causalEntity", "causalIntent", "causalTiming", "citedVersion", "classifiedBy", "comparator",
+    "concernsRisk", "coversSubdomain", "derivedByCuration", "fromStudy", "hasAssessment",
+    "hasFigure", "inSubdomain", "judgedRisk", "lifecycleStage", "locator", "measure",
+    "mitigatedBy", "mitigates", "mitigationCategory", "navigatorId", "organisation", "outOf",
+    "preliminary", "proposes", "questions", "reason", "relatedMitigation", "reportedIn",
+    "reports", "respondentCount", "responsibleActor", "responsibleFor", "rmfFunction",
+    "roundCount", "scenario", "sourceNote", "stageOrder", "stance", "studiedMitigation",
+    "studiedMitigationCount", "studiedRiskArea", "subjectArea", "supports", "taskStage", "value",
+    "venue", "withinRiskArea", "workingLabel",
+)
 
 
 # Kinds of instance IRI: https://w3id.org/riskgraph/id/<kind>/<slug>
@@ -35,12 +81,47 @@ ID_PATTERN = re.compile(
 # Prefixes written into every serialisation riskgraph produces.
 PREFIXES = {
     "rg": RG_IRI,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "skos": SKOS_IRI,
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
     "bibo": "http://purl.org/ontology/bibo/",
     "schema": "https://schema.org/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": OWL_IRI,
+    "xsd": XSD_IRI,
     **{kind: f"{ID_IRI}{kind}/" for kind in ID_KINDS},
 }
+
+# Every prefix riskgraph reads or shows: the above plus rdf: and rdfs:, which rdflib
+# binds by itself in serialisations.
+KNOWN_PREFIXES = {**PREFIXES, "rdf": RDF_IRI, "rdfs": RDFS_IRI}
+
+
+def compact(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """``iri`` as a prefixed name under the longest known namespace that covers it,
+    else ``iri`` unchanged. A local name that would not read back (empty, or with a
+    space) leaves the IRI unchanged too."""
+    prefixes = KNOWN_PREFIXES if prefixes is None else prefixes
+    best = max(((p, ns) for p, ns in prefixes.items() if iri.startswith(ns)),
+               key=lambda item: len(item[1]), default=None)
+    if best is None:
+        return iri
+    local = iri[len(best[1]):]
+    return f"{best[0]}:{local}" if local and " " not in local else iri
+
+
+def expand(name: str, prefixes: dict[str, str] | None = None) -> str | None:
+    """The IRI a prefixed name such as ``concept:mit-4.2`` stands for, or None when it
+    is not one (no colon, an unknown prefix, or a URL such as ``http://...``)."""
+    prefix, colon, local = name.partition(":")
+    if not colon or local.startswith("//"):
+        return None
+    namespace = (KNOWN_PREFIXES if prefixes is None else prefixes).get(prefix)
+    return namespace + local if namespace is not None else None
+
+
+def bind_prefixes(graph, prefixes: dict[str, str] | None = None):
+    """Bind riskgraph's prefixes in an rdflib graph (replacing other bindings of
+    those names); returns the graph."""
+    for prefix, namespace in (PREFIXES if prefixes is None else prefixes).items():
+        graph.bind(prefix, namespace, override=True)
+    return graph

@@ -12,7 +12,7 @@ from rdflib.namespace import RDF
 from riskgraph import resources
 from riskgraph.io.atomic import write_atomic
 from riskgraph.io.rdf import load_files, ontology_files
-from riskgraph.namespaces import ID, PREFIXES, RG
+from riskgraph.namespaces import ID, RG, bind_prefixes
 from riskgraph.reason.reasoner import ReasoningResult, reason
 from riskgraph.reason.vocabulary import UndeclaredTerm, undeclared_terms
 
@@ -63,10 +63,7 @@ def class_counts(graph: Graph) -> dict[str, int]:
 
 
 def _new_graph() -> Graph:
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
-    return graph
+    return bind_prefixes(Graph())
 
 
 def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) -> CheckedGraph:
@@ -74,9 +71,7 @@ def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) ->
     ontology = load_files(ontology_files(), _new_graph())
     data = load_files(resources.data_files() + list(extra or []), _new_graph())
     undeclared = undeclared_terms(data, ontology)
-    asserted = ontology + data
-    for prefix, namespace in PREFIXES.items():
-        asserted.bind(prefix, namespace, override=True)
+    asserted = bind_prefixes(ontology + data)
     return CheckedGraph(asserted, undeclared, reason(asserted, use_hermit=use_hermit))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from riskgraph.cli.params import parse_params
+from riskgraph.cli.params import SECONDS, parse_params
 
 FORMATS = ("table", "csv", "json", "md")
 
@@ -61,7 +61,7 @@ def _load(name: str | None, file: Path | None, sparql: str | None):
 @click.option("--graph", "graphs", multiple=True, metavar="IRI",
               help="With --endpoint: the named graph(s) to query as the default graph "
                    "(default: the graph `riskgraph push` writes).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=30.0, show_default=True,
               help="Stop the query after this many seconds.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the result to this file instead of the terminal.")
@@ -86,13 +86,24 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     if list_queries:
         _echo_list()
         return
+    started = None
     if store_dir is None and endpoint is None:
-        from riskgraph.store.embedded import prestart_default_store
+        from riskgraph.store.choose import prestart_default_store
 
-        prestart_default_store()  # the worker loads the graph while the rest is imported
+        started = prestart_default_store()  # the worker loads the graph meanwhile
+    try:
+        _run(name, file, sparql, params, fmt, store_dir, endpoint, graphs, timeout, output)
+    finally:  # the worker never outlives the command, whatever ends it
+        if started is not None:
+            started.close()
+
+
+def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[str, ...],
+         fmt: str, store_dir: Path | None, endpoint: str | None, graphs: tuple[str, ...],
+         timeout: float, output: Path | None) -> None:
     from riskgraph.query.canned import prepare, run_prepared
     from riskgraph.query.formats import render
-    from riskgraph.store.embedded import open_store
+    from riskgraph.store.choose import open_store
 
     query = _load(name, file, sparql)
     if graphs and endpoint is None:
@@ -103,8 +114,14 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     store = open_store(store_dir, endpoint, **remote_options)  # the one place a store is chosen
     for note in getattr(store, "notes", []):
         click.echo(f"note: {note}", err=True)
-    prepared = prepare(query, parse_params(params), store, timeout)
-    result = run_prepared(prepared, store, timeout)
+    if store_dir is not None:
+        store.start()  # one worker for the command's queries, not one per query
+    try:
+        prepared = prepare(query, parse_params(params), store, timeout)
+        result = run_prepared(prepared, store, timeout)
+    finally:
+        if store_dir is not None:
+            store.close()
     text = render(result, fmt)
     if output is None:
         click.echo(text, nl=False)

@@ -17,7 +17,7 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from riskgraph.namespaces import PREFIXES, RG
+from riskgraph.namespaces import PREFIXES, RG, compact
 
 BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
 SCHEMA_URL = URIRef("https://schema.org/url")
@@ -94,11 +94,7 @@ def short_name(iri: str) -> str:
 
 
 def prefixed(iri: str) -> str:
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(best):
-            best, name = namespace, f"{prefix}:{iri[len(namespace):]}"
-    return name if best else iri
+    return compact(iri, PREFIXES)
 
 
 def safe_url(value: str) -> str | None:

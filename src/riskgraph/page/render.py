@@ -21,7 +21,7 @@ from rdflib.namespace import RDF
 from riskgraph import __version__
 from riskgraph.errors import InputError
 from riskgraph.io.atomic import write_text_atomic
-from riskgraph.namespaces import PREFIXES
+from riskgraph.namespaces import PREFIXES, expand
 from riskgraph.page.model import GraphModel, build_model, layout, neighbourhood
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -95,9 +95,9 @@ def _resolve_focus(model: GraphModel, focus: str) -> str:
     g = model.graph
     text = focus.strip()
     candidates = [text]
-    prefix, _, rest = text.partition(":")
-    if prefix in PREFIXES and not rest.startswith("//"):
-        candidates.insert(0, PREFIXES[prefix] + rest)
+    expanded = expand(text, PREFIXES)
+    if expanded is not None:
+        candidates.insert(0, expanded)
     for candidate in candidates:
         if candidate in g:
             return candidate

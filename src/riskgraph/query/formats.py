@@ -7,31 +7,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
+from riskgraph.namespaces import KNOWN_PREFIXES, XSD_IRI, compact
 from riskgraph.query.results import QueryResult, Term
 
 FORMATS = ("table", "csv", "json", "md")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "positiveInteger",
-                              "nonNegativeInteger", "int", "long")}
+_NUMERIC = {XSD_IRI + t for t in ("integer", "decimal", "double", "float", "positiveInteger",
+                                  "nonNegativeInteger", "int", "long")}
+# What must not reach a terminal as it is: C0 and C1 controls and DEL (ESC starts
+# colour, cursor and OSC title/hyperlink sequences), and the bidirectional
+# overrides that make text read other than it is stored.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BEYOND_C0 = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # json escapes C0
 
 
-def _prefixes() -> dict[str, str]:
-    from riskgraph.namespaces import PREFIXES
-
-    return {**PREFIXES, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": XSD}
-
-
-def compact(iri: str, prefixes: dict[str, str] | None = None) -> str:
-    """``iri`` as a prefixed name where a known prefix covers it."""
-    prefixes = prefixes if prefixes is not None else _prefixes()
-    best = max(((p, base) for p, base in prefixes.items() if iri.startswith(base)),
-               key=lambda item: len(item[1]), default=None)
-    if best is None:
-        return iri
-    local = iri[len(best[1]):]
-    return f"{best[0]}:{local}" if local and " " not in local else iri
+def visible(text: str) -> str:
+    """``text`` with every control character written as a visible escape (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
 
 
 def display(term: Term | None, prefixes: dict[str, str] | None = None) -> str:
@@ -51,7 +45,10 @@ def to_json(result: QueryResult) -> str:
     data = {"head": {"vars": result.variables},
             "results": {"bindings": [{name: term.to_json() for name, term in row.items()}
                                      for row in result.rows]}}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # json escapes C0 controls itself; DEL, C1 and bidi overrides get \\u escapes too
+    # (the same JSON value), so that none reaches a terminal as it is.
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _csv_value(term: Term | None) -> str:
@@ -75,13 +72,17 @@ def to_csv(result: QueryResult) -> str:
 
 
 def _cells(result: QueryResult) -> tuple[list[str], list[list[str]], list[bool]]:
-    prefixes = _prefixes()
-    rows = [[display(row.get(name), prefixes) for name in result.variables]
-            for row in result.rows]
+    """Header, rows and which columns are numeric, as terminal-safe one-line text."""
+    rows = [[visible(_one_line(display(row.get(name), KNOWN_PREFIXES)))
+             for name in result.variables] for row in result.rows]
     numeric = [bool(result.rows) and all(
         row.get(name) is None or (row[name].kind == "literal" and row[name].datatype in _NUMERIC)
         for row in result.rows) for name in result.variables]
-    return list(result.variables), rows, numeric
+    return [visible(name) for name in result.variables], rows, numeric
+
+
+MIN_TABLE_WIDTH = 40  # narrower terminals get this width anyway (lines wrap)
+MIN_COLUMN_WIDTH = 12  # a column is squeezed to no less than this (or its header)
 
 
 def _one_line(text: str) -> str:
@@ -118,9 +119,10 @@ def to_table(result: QueryResult, width: int | None = None) -> str:
         import shutil
 
         width = shutil.get_terminal_size((120, 24)).columns
-    width = max(width, 40)
+    width = max(width, MIN_TABLE_WIDTH)
     header, rows, numeric = _cells(result)
-    rows = [[_one_line(cell) for cell in row] for row in rows]
+    if not header:  # e.g. SELECT * WHERE { }: rows without columns
+        return _count(len(rows)) + "\n"
     keep = list(range(len(header)))
 
     def natural_width(i: int) -> int:
@@ -136,7 +138,8 @@ def to_table(result: QueryResult, width: int | None = None) -> str:
         keep.remove(drop)
         hidden.append(header[drop])
     natural = [natural_width(i) for i in keep]
-    minimum = [min(n, max(len(header[i]), 12)) for n, i in zip(natural, keep, strict=True)]
+    minimum = [min(n, max(len(header[i]), MIN_COLUMN_WIDTH))
+               for n, i in zip(natural, keep, strict=True)]
     widths = _fit(natural, minimum, width)
 
     def lines_of(cells: list[str], align: bool) -> list[str]:
@@ -162,18 +165,23 @@ def to_table(result: QueryResult, width: int | None = None) -> str:
         if multi and n:
             out.append("")
         out += block
-    count = len(rows)
-    footer = f"({count} row{'s' if count != 1 else ''}"
+    footer = _count(len(rows))[:-1]
     if hidden:
         footer += f"; not shown to fit the terminal: {', '.join(hidden)} (use --format csv)"
     out.append(footer + ")")
     return "\n".join(out) + "\n"
 
 
+def _count(count: int) -> str:
+    return f"({count} row{'s' if count != 1 else ''})"
+
+
 def to_markdown(result: QueryResult) -> str:
     if result.boolean is not None:
         return ("yes" if result.boolean else "no") + "\n"
     header, rows, numeric = _cells(result)
+    if not header:  # a Markdown table needs a column
+        return _count(len(rows)) + "\n"
 
     def esc(text: str) -> str:
         return _one_line(text).replace("\\", "\\\\").replace("|", "\\|")

@@ -1,7 +1,5 @@
-"""The ``#+ `` front matter of a ``.rq`` file: a strict reader for a small YAML subset.
-
-The grlc convention puts YAML in comment lines at the top of a query, so the
-file stays valid SPARQL. riskgraph needs only this much YAML::
+"""The ``#+ `` front matter of a ``.rq`` file: YAML in comment lines (the grlc convention),
+read with PyYAML, strictly.
 
     #+ summary: One line
     #+ description: >
@@ -12,39 +10,25 @@ file stays valid SPARQL. riskgraph needs only this much YAML::
     #+   - name: area
     #+     default: CBRN
 
-Anything else (tabs, anchors, nested lists, a key twice, bad indentation) is an
-error naming the file and line, never silently empty metadata. PyYAML is not
-needed for this, so ``riskgraph query`` stays light.
+The block is composed with ``yaml.compose`` so that every node keeps its line: a
+malformed header, a key given twice, a key without a value, anchors or tags are
+errors naming the file and line, never silently empty metadata. Scalars stay text
+(``default: 4.10`` is "4.10", not a float), as the query binds them by its own rules.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from riskgraph.errors import InputError
 
 MARK = "#+"
-_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):(?:\s+(.*))?$")
-
-
-class _Lines:
-    def __init__(self, lines: list[tuple[int, str]], path: Path | str):
-        self.lines = lines
-        self.i = 0
-        self.path = path
-
-    def peek(self) -> tuple[int, str] | None:
-        return self.lines[self.i] if self.i < len(self.lines) else None
-
-    def error(self, line: int, message: str) -> InputError:
-        return InputError(f"bad front matter: {message}", file=self.path, line=line,
-                          hint="front matter lines look like '#+ key: value' (a small YAML "
-                               "subset); see queries/README.md")
+_HINT = ("front matter is YAML in '#+ ' lines: check the indentation, and quote the value "
+         "if it holds ': ' or ' #' (see queries/README.md)")
 
 
 def header_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, content after '#+') for the leading block of '#+' lines.
+    """(line number, content after '#+ ') for the leading block of '#+' lines.
 
     Blank lines and ordinary '#' comments may come before the block; the block
     ends at the first line that is not a '#+' line.
@@ -55,165 +39,80 @@ def header_lines(text: str) -> list[tuple[int, str]]:
         if line.startswith(MARK):
             rest = line[len(MARK):]
             if rest and not rest.startswith(" "):
-                out.append((number, "\0" + rest))  # reported by the parser
-            else:
-                out.append((number, rest[1:] if rest else ""))
+                raise InputError("bad front matter: '#+' must be followed by a space",
+                                 file=None, line=number)
+            out.append((number, rest[1:]))
         elif out or (line and not line.startswith("#")):
             break
     return out
 
 
-def _indent(content: str) -> int:
-    return len(content) - len(content.lstrip(" "))
+def parse_front_matter(text: str, path: Path | str) -> dict:
+    """The front matter as plain Python (dicts, lists, strings); ``{}`` if there is none."""
+    try:
+        lines = header_lines(text)
+    except InputError as exc:
+        exc.file = path
+        exc.hint = _HINT
+        raise
+    if not any(content.strip() for _, content in lines):
+        return {}
+    for number, content in lines:
+        if "\t" in content[:len(content) - len(content.lstrip())]:
+            raise _error(path, number, "tabs are not allowed for indentation; use spaces")
+    import yaml
+
+    document = "\n".join(content for _, content in lines)
+
+    def line_of(mark) -> int:
+        return lines[min(mark.line, len(lines) - 1)][0] if mark is not None else lines[0][0]
+
+    try:
+        node = yaml.compose(document, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or "malformed YAML"
+        if exc.context and "quoted scalar" in exc.context:
+            problem = "unclosed quote"
+        return _raise(_error(path, line_of(exc.problem_mark or exc.context_mark), problem))
+    if not isinstance(node, yaml.MappingNode):
+        raise _error(path, line_of(getattr(node, "start_mark", None)),
+                     "expected 'key: value' lines")
+    return _to_python(node, path, line_of, set())
 
 
-def _scalar(value: str, lines: _Lines, number: int) -> str | bool:
-    value = value.strip()
-    if not value:
-        raise lines.error(number, "empty value")
-    if value[0] in "\"'":
-        quote = value[0]
-        if len(value) < 2 or value[-1] != quote:
-            raise lines.error(number, f"unclosed quote in {value!r}")
-        inner = value[1:-1]
-        if quote == '"':
-            if re.search(r'(?<!\\)"', inner):
-                raise lines.error(number, f"stray quote in {value!r}")
-            return inner.replace('\\"', '"').replace("\\\\", "\\")
-        if re.search(r"'(?!')", inner.replace("''", "")):
-            raise lines.error(number, f"stray quote in {value!r}")
-        return inner.replace("''", "'")
-    if value[0] in "&*!%@`{|>" or value.startswith(("- ", "[")):
-        raise lines.error(number, f"unsupported YAML in {value!r}: quote the value")
-    if " #" in value or ": " in value or value.endswith(":"):
-        raise lines.error(number, f"unquoted value {value!r} holds ': ' or ' #', which YAML "
-                          "reads differently: quote the value")
-    if value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return value
+def _to_python(node, path, line_of, seen: set[int]):
+    import yaml
 
-
-def _flow_list(value: str, lines: _Lines, number: int) -> list:
-    if not value.endswith("]"):
-        raise lines.error(number, f"unclosed list {value!r}")
-    inner = value[1:-1].strip()
-    if not inner:
-        return []
-    return [_scalar(item, lines, number) for item in inner.split(",")]
-
-
-def _block_text(lines: _Lines, parent_indent: int, folded: bool) -> str:
-    parts: list[str] = []
-    while (nxt := lines.peek()) is not None:
-        number, content = nxt
-        if content.strip() and _indent(content) <= parent_indent:
-            break
-        lines.i += 1
-        parts.append(content.strip())
-    if not any(parts):
-        raise lines.error(lines.lines[lines.i - 1][0] if lines.i else 1, "empty block text")
-    if folded:
-        paragraphs = " ".join(p if p else "\n" for p in parts)
-        return re.sub(r" ?\n ?", "\n", paragraphs).strip()
-    return "\n".join(parts).strip()
-
-
-def _value(lines: _Lines, number: int, rest: str | None, indent: int):
-    """The value of a key whose text after the colon is ``rest``."""
-    if rest is None or rest == "":
-        nxt = lines.peek()
-        if nxt is None or _indent(nxt[1]) <= indent or not nxt[1].strip():
-            raise lines.error(number, "a key with no value")
-        return _block(lines, _indent(nxt[1]))
-    if rest in (">", "|"):
-        return _block_text(lines, indent, folded=rest == ">")
-    if rest.startswith("["):
-        return _flow_list(rest, lines, number)
-    return _scalar(rest, lines, number)
-
-
-def _next_at(lines: _Lines, indent: int) -> tuple[int, str] | None:
-    """The next non-blank line if it is indented at least ``indent`` (blank lines are
-    consumed), else None: the end of the block that starts at ``indent``."""
-    while (nxt := lines.peek()) is not None:
-        if nxt[1].strip():
-            return nxt if _indent(nxt[1]) >= indent else None
-        lines.i += 1
-    return None
-
-
-def _mapping(lines: _Lines, indent: int, first: tuple[int, str] | None = None) -> dict:
+    line = line_of(node.start_mark)
+    if id(node) in seen:  # an alias (*name) is the node of its anchor, met again
+        raise _error(path, line, "anchors and aliases are not allowed")
+    seen.add(id(node))
+    if node.tag.startswith("!") and not node.tag.startswith("!!"):
+        raise _error(path, line, f"YAML tags such as {node.tag} are not allowed")
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, path, line_of, seen) for item in node.value]
     out: dict = {}
-    pending = first
-    while True:
-        if pending is None:
-            nxt = _next_at(lines, indent)
-            if nxt is None:
-                break
-            number, content = nxt
-            if _indent(content) > indent:
-                raise lines.error(number, "unexpected indentation")
-            lines.i += 1
-            text = content.strip()
-        else:
-            number, text = pending
-            pending = None
-        if text.startswith("- "):
-            raise lines.error(number, "a list item where a 'key: value' line was expected")
-        match = _KEY.match(text)
-        if not match:
-            raise lines.error(number, f"expected 'key: value', found {text!r}")
-        key, rest = match.group(1), match.group(2)
+    for key_node, value_node in node.value:
+        if id(value_node) in seen:  # say where the alias is, not where its anchor is
+            raise _error(path, line_of(key_node.start_mark), "anchors and aliases are not "
+                         "allowed")
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _error(path, line_of(key_node.start_mark), "a key must be a plain word")
+        key = key_node.value
         if key in out:
-            raise lines.error(number, f"the key {key!r} is given twice")
-        out[key] = _value(lines, number, rest.strip() if rest else None, indent)
+            raise _error(path, line_of(key_node.start_mark), f"the key {key!r} is given twice")
+        if isinstance(value_node, yaml.ScalarNode) and value_node.value == "" \
+                and not value_node.style:
+            raise _error(path, line_of(key_node.start_mark), f"the key {key!r} has no value")
+        out[key] = _to_python(value_node, path, line_of, seen)
     return out
 
 
-def _block(lines: _Lines, indent: int):
-    """A block list ('- ...' lines) or a block mapping at ``indent``."""
-    number, content = lines.peek()  # type: ignore[misc]
-    if not content.strip().startswith("- ") and content.strip() != "-":
-        return _mapping(lines, indent)
-    items: list = []
-    while (nxt := _next_at(lines, indent)) is not None:
-        number, content = nxt
-        if _indent(content) > indent or not content.strip().startswith("-"):
-            raise lines.error(number, "unexpected indentation in a list")
-        lines.i += 1
-        item = content.strip()[1:].strip()
-        if not item:
-            raise lines.error(number, "empty list item")
-        if _KEY.match(item):
-            items.append(_mapping(lines, indent + 2, first=(number, item)))
-        elif item.startswith("- "):
-            raise lines.error(number, "nested lists are not supported")
-        else:
-            items.append(_scalar(item, lines, number))
-    return items
+def _error(path, line: int, message: str) -> InputError:
+    return InputError(f"bad front matter: {message}", file=path, line=line, hint=_HINT)
 
 
-def parse_front_matter(text: str, path: Path | str) -> dict:
-    """The front matter of a query as a dict ({} when the file has none)."""
-    raw = header_lines(text)
-    if not raw:
-        return {}
-    for number, content in raw:
-        if content.startswith("\0"):
-            raise InputError("bad front matter: '#+' must be followed by a space",
-                             file=path, line=number)
-        if "\t" in content:
-            raise InputError("bad front matter: tabs are not allowed; indent with spaces",
-                             file=path, line=number)
-    lines = _Lines([(n, c) for n, c in raw], path)
-    while lines.peek() is not None and not lines.peek()[1].strip():  # type: ignore[index]
-        lines.i += 1
-    if lines.peek() is None:
-        return {}
-    number, content = lines.peek()  # type: ignore[misc]
-    if _indent(content) != 0:
-        raise lines.error(number, "the first key must not be indented")
-    result = _mapping(lines, 0)
-    if lines.peek() is not None:
-        raise lines.error(lines.peek()[0], "unexpected line")  # type: ignore[index]
-    return result
+def _raise(error: InputError):
+    raise error

@@ -269,7 +269,7 @@ class RemoteStore:
                timeout: float | None = None) -> QueryResult:
         """Run a read-only query; refused before sending if it could reach further
         than the graph (``riskgraph.query.safety``), as on the embedded store."""
-        from riskgraph.query.canned import bind_values  # the one place terms become SPARQL text
+        from riskgraph.query.binding import bind_values  # the one place terms become SPARQL text
         from riskgraph.query.safety import check_query
 
         check_query(text)

@@ -32,7 +32,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from riskgraph import resources
 from riskgraph.errors import InputError
 from riskgraph.io.rdf import load_bundled, load_files, ontology_files, read_rdf_file
-from riskgraph.namespaces import PREFIXES
+from riskgraph.namespaces import bind_prefixes
 from riskgraph.reason.classes import superclass_closure
 from riskgraph.validation.locate import LOCAL_NAME, EntityLocator
 
@@ -136,9 +136,7 @@ class ValidationResult:
 # Shapes, ontology and the bundled context
 # ---------------------------------------------------------------------------
 def namespace_graph() -> Graph:
-    graph = Graph(bind_namespaces="core")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
+    graph = bind_prefixes(Graph(bind_namespaces="core"))
     graph.bind("sh", SH)
     graph.bind("rgsh", RGSH)
     return graph

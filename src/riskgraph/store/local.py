@@ -1,0 +1,284 @@
+"""The embedded SPARQL store (pyoxigraph): in memory, or on disk read-only.
+
+By default the store is in memory, loaded from the cached built graph
+(``riskgraph.build.cache.ensure_cached_graph``: ontology, data and inferred triples
+as N-Triples), so a query never imports rdflib or a reasoner.
+
+Time limits are opt-in: ``select(..., timeout=None)`` runs the query in this process;
+with a timeout it runs in a child that is killed at the limit
+(``riskgraph.store.timelimit``): a ``fork`` for an in-memory store, a ``spawn`` that
+opens the store read-only itself for an on-disk one. Such a child lives for one
+query, unless ``start()`` started a worker early (``riskgraph query`` does, so the
+graph loads while the command imports the rest); that worker serves the store's
+queries until ``close()`` or exit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from functools import partial
+from pathlib import Path
+
+from riskgraph.errors import InputError, QueryTimeout
+from riskgraph.namespaces import PROJECT_GRAPH
+from riskgraph.query.results import QueryResult, Term
+from riskgraph.store.timelimit import Expired, Stopped, Worker, check_timeout
+
+DEFAULT_TIMEOUT = 30.0  # seconds; what `riskgraph query --timeout` defaults to
+
+
+def _ox():
+    import pyoxigraph
+
+    return pyoxigraph
+
+
+class EmbeddedStore:
+    """A pyoxigraph store with ``select(text, bindings, timeout) -> QueryResult``.
+
+    The embedded store keeps its triples in PROJECT_GRAPH; queries see it as their
+    default graph, and FROM <PROJECT_GRAPH> names it, as on a SPARQL server.
+    """
+
+    def __init__(self, store, *, directory: Path | None = None, source: Path | None = None,
+                 notes: list[str] | None = None) -> None:
+        self._handle = store  # None: loaded from ``source`` where it is first needed
+        self._worker: Worker | None = None  # a worker started by ``start()``
+        self._lock = threading.Lock()
+        self.directory = directory  # set for an on-disk store
+        self.source = source  # the N-Triples file an in-memory store was loaded from
+        self.notes = notes or []
+
+    @property
+    def _store(self):
+        """The store in this process (loaded here on first need)."""
+        with self._lock:
+            if self._handle is None:
+                self._handle = _load(self.source)  # type: ignore[arg-type]
+            return self._handle
+
+    @classmethod
+    def from_ntriples(cls, source: Path | bytes) -> EmbeddedStore:
+        """An in-memory store holding the N-Triples file (or bytes) ``source``."""
+        return cls(_load(source), source=None if isinstance(source, bytes) else Path(source))
+
+    @classmethod
+    def lazy(cls, source: Path) -> EmbeddedStore:
+        """An in-memory store of the N-Triples file ``source``, loaded on first need
+        (in this process, or in the worker that ``start()`` starts)."""
+        return cls(None, source=Path(source))
+
+    @classmethod
+    def open(cls, directory: Path | str) -> EmbeddedStore:
+        """The on-disk store ``directory`` (written by ``riskgraph build --store``), read-only."""
+        from riskgraph.store.ondisk import read_marker, staleness
+
+        directory = Path(directory)
+        meta = read_marker(directory)
+        try:
+            store = _ox().Store.read_only(str(directory))
+        except OSError as exc:
+            raise InputError(f"cannot open the store: {exc}", file=directory) from None
+        return cls(store, directory=directory, notes=staleness(meta))
+
+    def start(self) -> None:
+        """Start a worker now, which loads the store (if not loaded here yet) and then
+        answers this store's queries until ``close()``."""
+        if self._worker is None or not self._worker.alive:
+            if self._handle is None and self.source is not None and hasattr(os, "fork"):
+                # the child loads the file while this process goes on
+                self._worker = Worker(partial(_answerer_from_file, self.source), "fork")
+            else:
+                self._worker = self._new_worker()
+
+    def close(self) -> None:
+        """Stop this store's worker, if any (idempotent)."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        if self._handle is None and self._worker is not None and self._worker.alive:
+            from riskgraph.query.safety import check_canned
+
+            count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            check_canned(count)  # riskgraph's own query: no need to parse it with rdflib
+            return int(self.select(count, timeout=None).rows[0]["n"].value)
+        return len(self._store)
+
+    def select(self, text: str, bindings: dict[str, Term] | None = None,
+               timeout: float | None = None) -> QueryResult:
+        """Run ``text`` with ``bindings`` as pre-bound variables; refuse unsafe queries.
+
+        Raises ``UnsafeQuery`` before running, ``InputError`` with line and
+        column for malformed SPARQL, and ``QueryTimeout`` past ``timeout`` seconds
+        (``None``: no limit, and no child process unless ``start()`` started one).
+        """
+        from riskgraph.query.safety import check_query
+
+        check_query(text)
+        timeout = check_timeout(timeout)
+        request = (text, dict(bindings or {}))
+        worker = self._worker
+        if worker is not None and worker.alive:
+            try:
+                return decode(_ask(worker, request, timeout, retry=True))
+            except Stopped:  # e.g. the thread that started it ended (PR_SET_PDEATHSIG)
+                self.close()
+        if timeout is None:
+            return decode(execute(self._store, *request))
+        with self._new_worker() as once:
+            return decode(_ask(once, request, timeout))
+
+    def _new_worker(self) -> Worker:
+        if self.directory is not None:  # RocksDB threads do not survive a fork
+            return Worker(partial(_answerer_on_disk, str(self.directory)), "spawn")
+        if not hasattr(os, "fork"):
+            if self.source is None:
+                raise InputError("a time limit needs a store loaded from a file on this "
+                                 "platform")
+            return Worker(partial(_answerer_from_file, self.source), "spawn")
+        # loaded here once, then shared copy-on-write with each child
+        return Worker(partial(_answerer, self._store), "fork")
+
+    def __repr__(self) -> str:
+        where = self.directory or self.source or "memory"
+        return f"EmbeddedStore({str(where)!r})"
+
+
+def _load(source: Path | bytes):
+    """A pyoxigraph in-memory store holding the N-Triples file (or bytes) ``source``."""
+    ox = _ox()
+    store = ox.Store()
+    graph = ox.NamedNode(PROJECT_GRAPH)
+    try:
+        if isinstance(source, bytes):
+            store.bulk_load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        else:
+            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    except (SyntaxError, OSError) as exc:
+        raise InputError(f"cannot load the graph: {exc}",
+                         file=None if isinstance(source, bytes) else source) from None
+    return store
+
+
+# --- in the worker: open the store, answer requests ----------------------------
+
+def _answerer(store):
+    return lambda request: execute(store, *request)
+
+
+def _answerer_from_file(source: Path):
+    """Load the store; a loading error answers every query."""
+    try:
+        store = _load(source)
+    except InputError as exc:
+        failure = b"E" + json.dumps({"kind": "load", "message": str(exc)}).encode()
+        return lambda request: failure
+    return _answerer(store)
+
+
+def _answerer_on_disk(directory: str):
+    return _answerer(_ox().Store.read_only(directory))
+
+
+def _ask(worker: Worker, request, timeout: float | None, retry: bool = False) -> bytes:
+    """The worker's answer; ``Stopped`` is raised as it is when the caller can ``retry``."""
+    try:
+        return worker.ask(request, timeout)
+    except Expired:
+        raise _timed_out(timeout or 0) from None
+    except Stopped:
+        if retry:
+            raise
+        raise InputError("the query worker stopped without an answer") from None
+
+
+def execute(store, text: str, bindings: dict[str, Term]) -> bytes:
+    """The answer as bytes: b"R" + SPARQL JSON, b"T" + N-Triples, or b"E" + error JSON."""
+    from riskgraph.query.binding import bind_values
+
+    ox = _ox()
+    try:
+        result = store.query(bind_values(text, bindings), use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryTriples):
+            return b"T" + result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        return b"R" + result.serialize(format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as exc:
+        message = _as_written(text, exc) if bindings else str(exc)
+        return b"E" + json.dumps({"kind": "syntax", "message": message}).encode()
+    except InputError as exc:  # a value that cannot be bound
+        return b"E" + json.dumps({"kind": "load", "message": str(exc)}).encode()
+    except Exception as exc:  # evaluation errors: pyoxigraph raises several types
+        return b"E" + json.dumps({"kind": "error", "message": str(exc)}).encode()
+
+
+def _as_written(text: str, exc: SyntaxError) -> str:
+    """The syntax error as pyoxigraph finds it in ``text`` as written, without the VALUES
+    block (whose insertion moves columns): ``text`` has passed the safety check, and an
+    empty store only parses it."""
+    try:
+        _ox().Store().query(text)
+    except SyntaxError as original:
+        return str(original)
+    except Exception:  # noqa: S110 (evaluation errors: the syntax is fine as written)
+        pass
+    return str(exc)
+
+
+def _timed_out(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"the query did not finish within its time limit of {timeout:g} s "
+                        "and was stopped",
+                        hint="add a LIMIT or narrow the patterns, or raise the timeout")
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
+
+
+def decode(payload: bytes) -> QueryResult:
+    """A ``QueryResult`` from ``execute``'s bytes; errors become ``InputError``."""
+    kind, body = payload[:1], payload[1:]
+    if kind == b"R":
+        data = json.loads(body)
+        if "boolean" in data:
+            return QueryResult([], [], bool(data["boolean"]))
+        rows = [{name: Term.from_json(value) for name, value in binding.items()}
+                for binding in data["results"]["bindings"]]
+        return QueryResult(list(data["head"].get("vars", [])), rows)
+    if kind == b"T":
+        ox = _ox()
+        rows = [{"subject": _term(t.subject), "predicate": _term(t.predicate),
+                 "object": _term(t.object)}
+                for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        return QueryResult(["subject", "predicate", "object"], rows)
+    if kind == b"E":
+        error = json.loads(body)
+        message = error["message"]
+        if error["kind"] == "load":  # already says which file and why
+            raise InputError(message)
+        match = _POSITION.match(message)
+        if error["kind"] == "syntax" and match:
+            raise InputError(f"SPARQL syntax error: {match.group(3)}", file="query",
+                             line=int(match.group(1)), column=int(match.group(2)))
+        prefix = "SPARQL syntax error" if error["kind"] == "syntax" else "the query failed"
+        raise InputError(f"{prefix}: {message}")
+    raise InputError("the query worker stopped without an answer")
+
+
+def _term(node) -> Term:
+    ox = _ox()
+    if isinstance(node, ox.NamedNode):
+        return Term("uri", node.value)
+    if isinstance(node, ox.BlankNode):
+        return Term("bnode", node.value)
+    lang = node.language
+    return Term("literal", node.value, None if lang else node.datatype.value, lang)

@@ -1,0 +1,100 @@
+"""On-disk stores: ``riskgraph build --store DIR`` writes one (RocksDB, via pyoxigraph)
+with a marker file that says what it holds; ``--store DIR`` opens it read-only."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from riskgraph.errors import InputError
+from riskgraph.namespaces import PROJECT_GRAPH
+
+MARKER = "riskgraph-store.json"
+
+
+@dataclass
+class StoreInfo:
+    path: Path
+    triples: int
+    notes: list[str] = field(default_factory=list)
+
+
+def read_marker(directory: Path) -> dict:
+    marker = directory / MARKER
+    if not directory.is_dir():
+        raise InputError("no such store directory", file=directory,
+                         hint=f"create it with `riskgraph build --store {directory}`")
+    if not marker.is_file():
+        raise InputError("this directory is not a riskgraph store", file=directory,
+                         hint=f"create one with `riskgraph build --store {directory}`")
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"the store's {MARKER} cannot be read: {exc}", file=directory) from None
+
+
+def staleness(meta: dict) -> list[str]:
+    """Notes for a store built from other versions of the bundled files."""
+    if meta.get("extra"):
+        return []
+    from riskgraph.build.cache import fingerprint
+
+    if meta.get("fingerprint") != fingerprint():
+        return ["the store was built from other versions of the bundled files; run "
+                "`riskgraph build --store DIR` again to refresh it"]
+    return []
+
+
+def write_store(source: Path | bytes, directory: Path | str,
+                extra: list[Path] | None = None) -> StoreInfo:
+    """Write the N-Triples ``source`` as an on-disk store at ``directory``.
+
+    The store is built beside ``directory`` and renamed into place, so a failed
+    run leaves nothing half-written. An existing riskgraph store there is
+    replaced; any other existing, non-empty directory is refused.
+    """
+    import shutil
+    import tempfile
+
+    import pyoxigraph as ox
+
+    from riskgraph import __version__
+    from riskgraph.build.cache import fingerprint
+
+    directory = Path(directory)
+    foreign = directory.exists() and not (directory / MARKER).is_file()
+    if foreign and (not directory.is_dir() or any(directory.iterdir())):
+        raise InputError("exists and is not a riskgraph store; riskgraph will not "
+                         "overwrite it", file=directory, hint="choose a new directory")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp",
+                                dir=directory.parent))
+    try:
+        store = ox.Store(str(tmp))
+        graph = ox.NamedNode(PROJECT_GRAPH)
+        if isinstance(source, bytes):
+            store.bulk_load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        else:
+            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        store.optimize()
+        triples = len(store)
+        store.flush()
+        del store
+        meta = {"riskgraph": __version__, "triples": triples, "graph": PROJECT_GRAPH,
+                "fingerprint": fingerprint(extra), "extra": [str(p) for p in extra or []],
+                "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        (tmp / MARKER).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        old = None
+        if directory.exists():
+            old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+            os.replace(directory, old)
+        os.replace(tmp, directory)
+        if old is not None:  # the previous riskgraph store, which riskgraph wrote
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return StoreInfo(directory, triples)

@@ -1,0 +1,204 @@
+"""Run queries in a child process that is killed when a time limit passes.
+
+pyoxigraph cannot interrupt a query, so a query with a time limit runs in a
+child: a ``multiprocessing`` process that answers requests over a ``Pipe``.
+``fork`` serves an in-memory store (the child shares it copy-on-write, or loads
+it while the parent goes on); ``spawn`` serves an on-disk store, whose RocksDB
+threads a fork would not carry. This is the only place riskgraph starts a child.
+
+No child outlives its parent, whatever ends it:
+- the parent kills (SIGKILL) and reaps the child in a ``finally`` on every exit
+  from ``ask`` (time limit, KeyboardInterrupt, SystemExit from a signal handler),
+  and ``weakref.finalize`` does it when the ``Worker`` is dropped or at exit;
+- the child asks Linux to kill it when its parent dies (``PR_SET_PDEATHSIG``, which
+  also covers a parent killed with SIGKILL), polls ``os.getppid()`` elsewhere,
+  and ends on end-of-file on its pipe.
+
+The first ``spawn`` also makes ``multiprocessing`` start its resource tracker, one
+helper per process that ends with it (end-of-file on its own pipe).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+MAX_TIMEOUT = 24 * 3600.0  # seconds; a longer limit is a mistake, and too big for poll()
+MIN_TIMEOUT = 0.1  # seconds; below this, starting the child alone takes longer
+PARENT_POLL_SECONDS = 0.5  # how often a child checks that its parent still exists
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+# A function run once in the child that returns the function answering each request.
+Opener = Callable[[], Callable[[Any], bytes]]
+
+
+def check_timeout(timeout: float | None) -> float | None:
+    """``timeout`` if it is None or a finite number of seconds within the allowed range."""
+    import math
+
+    from riskgraph.errors import InputError
+
+    if timeout is None:
+        return None
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        raise InputError(f"timeout must be a number of seconds, not {timeout!r}") from None
+    if not math.isfinite(value) or not MIN_TIMEOUT <= value <= MAX_TIMEOUT:
+        raise InputError(f"timeout must be between {MIN_TIMEOUT:g} and {MAX_TIMEOUT:g} "
+                         f"seconds, not {timeout!r}",
+                         hint="or None (library) for no time limit")
+    return value
+
+
+class Expired(Exception):
+    """The answer did not come within the time limit; the child was killed."""
+
+
+class Stopped(Exception):
+    """The child ended without an answer."""
+
+
+class Worker:
+    """``ask(request, timeout) -> bytes`` answered in a child by ``opener()``'s function.
+
+    ``method`` is the ``multiprocessing`` start method: "fork" (the child inherits
+    this process's memory; ``opener`` need not be picklable) or "spawn".
+    """
+
+    def __init__(self, opener: Opener, method: str = "fork") -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context(method)
+        here, there = context.Pipe()
+        # A forked child inherits this end too; it closes it, so that it sees EOF
+        # when this process goes.
+        inherited = here if method == "fork" else None
+        self._process = context.Process(target=_serve,  # type: ignore[attr-defined]
+                                        args=(there, opener, inherited, os.getpid()),
+                                        name="riskgraph-query", daemon=True)
+        try:
+            with _main_not_reimported(method):
+                self._process.start()
+        finally:
+            there.close()
+        self.pid = self._process.pid
+        self._conn = here
+        self._lock = threading.Lock()  # one request at a time on the pipe
+        self._finalizer = weakref.finalize(self, _stop, self._process, here)
+
+    @property
+    def alive(self) -> bool:
+        return self._finalizer.alive
+
+    def ask(self, request: Any, timeout: float | None) -> bytes:
+        """The answer; ``Expired`` past ``timeout`` seconds, ``Stopped`` if the child ended.
+
+        On any exception (the time limit, or a signal turned into an exception
+        while waiting) the child is killed and reaped before it propagates.
+        """
+        with self._lock:
+            if not self.alive:
+                raise Stopped()
+            try:
+                self._conn.send(request)
+                if timeout is not None and not self._conn.poll(timeout):
+                    raise Expired()
+                return self._conn.recv_bytes()
+            except (EOFError, OSError):  # the child is gone
+                self.stop()
+                raise Stopped() from None
+            except BaseException:
+                self.stop()
+                raise
+
+    def stop(self) -> None:
+        """Kill and reap the child (idempotent)."""
+        self._finalizer()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def _main_not_reimported(method: str):
+    """A ``spawn`` child imports the parent's ``__main__`` script again (so that pickled
+    functions defined there resolve); a library caller's script without an
+    ``if __name__ == "__main__"`` guard would then run again in the child. The child
+    needs only riskgraph's own functions, so it is told of no main script."""
+    main = sys.modules.get("__main__")
+    if method == "fork" or main is None:
+        yield
+        return
+    saved: dict[str, Any] = {name: main.__dict__[name] for name in ("__file__", "__spec__")
+                             if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
+        if "__spec__" not in saved:
+            main.__dict__.pop("__spec__", None)
+
+
+def _stop(process, conn) -> None:
+    with contextlib.suppress(OSError):
+        conn.close()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        process.kill()  # it holds nothing to clean up: it only reads
+    with contextlib.suppress(OSError, ValueError, AssertionError, AttributeError):
+        process.join()
+        process.close()  # releases the sentinel descriptor
+
+
+# --- in the child ------------------------------------------------------------
+
+def _serve(conn, opener: Opener, inherited, parent: int) -> None:
+    # The parent decides when the child ends: Ctrl-C reaches the whole process
+    # group, and the parent's own handlers must not run here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if inherited is not None:
+        inherited.close()
+    _die_with_parent(parent)
+    answer = opener()
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            break
+        conn.send_bytes(answer(request))
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the request above
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
