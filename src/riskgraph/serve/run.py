@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +102,9 @@ def serve(config: ServeConfig, ready=None) -> None:
                     if server.started:
                         ready(f"http://{config.host}:{config.port}/")
                 server.startup = startup
+            # uvicorn handles SIGTERM itself, then raises it again with the handler it
+            # found: a no-op one here, so that the workers are stopped and the exit is 0.
+            signal.signal(signal.SIGTERM, lambda *_: None)
             server.run()
         finally:
             backend.close()
