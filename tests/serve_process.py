@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -26,10 +27,8 @@ def free_port() -> int:
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -76,5 +75,6 @@ def start(log_dir: Path, *args: str) -> Served:
         except (urllib.error.URLError, OSError):
             if process.poll() is not None or time.monotonic() > deadline:
                 served.stop()
-                raise RuntimeError("riskgraph serve did not start:\n" + served.log_text())
+                raise RuntimeError("riskgraph serve did not start:\n"
+                                   + served.log_text()) from None
             time.sleep(0.3)

@@ -187,7 +187,8 @@ def test_api_lists_and_runs_canned_queries(server):
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     status, _, body = get(server.base + "/api/openapi.json")
     spec = json.loads(body)
-    assert spec["openapi"].startswith("3.") and "/api/queries/effective_mitigations" in spec["paths"]
+    assert spec["openapi"].startswith("3.")
+    assert "/api/queries/effective_mitigations" in spec["paths"]
 
 
 def test_api_errors_are_json_messages(server):
