@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from riskgraph.errors import InputError
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.serve import serialize
 from riskgraph.serve.pool import Limits, Pool
