@@ -395,7 +395,8 @@ class Server:
 
     async def api_query(self, request: Request) -> Response:
         name = request.path_params["name"]
-        if self._query_or_none(name) is None:
+        query = self._query_or_none(name)
+        if query is None:
             return JSONResponse({"error": f"there is no canned query named {name!r}"}, 404)
         params = dict(parse_qsl(request.url.query, keep_blank_values=True))
         fmt = params.pop("format", None)
@@ -406,7 +407,7 @@ class Server:
         key = ("api", name, tuple(sorted(params.items())), fmt)
 
         def build():
-            _, result = pages.run_canned(self.backend, name, params)
+            _, result = pages.run_canned(self.backend, query, params)
             media = "application/json" if fmt == "json" else _media(fmt)
             return 200, serialize.WRITERS[fmt](result), media
         try:

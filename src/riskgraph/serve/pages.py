@@ -260,14 +260,29 @@ def param_choices(backend, query) -> dict[str, list[tuple[str, str]]]:
     return choices
 
 
-def run_canned(backend, name: str, params: dict[str, str]) -> tuple[object, QueryResult]:
-    """The canned query ``name`` with ``params``, run on ``backend``; InputError if bad."""
+def run_canned(backend, name_or_query, params: dict[str, str]) -> tuple[object, QueryResult]:
+    """A canned query (name or ``CannedQuery``) with ``params``, run on ``backend``.
+
+    Bad parameters raise ``InputError``. On a graph that cannot change, the values
+    a parameter resolves to (a code such as CBRN to its IRI) are kept per query and
+    parameters, so a repeated request runs one query, not two.
+    """
     from riskgraph.query.canned import get_query, prepare, run_prepared
 
-    query = get_query(name)
+    query = get_query(name_or_query) if isinstance(name_or_query, str) else name_or_query
     timeout = backend.limits.timeout
-    prepared = prepare(query, params, backend.store, timeout)
+    key = (query.name, tuple(sorted(params.items())))
+    prepared = _PREPARED.get(key) if backend.immutable else None
+    if prepared is None:
+        prepared = prepare(query, params, backend.store, timeout)
+        if backend.immutable:
+            if len(_PREPARED) > 4096:
+                _PREPARED.clear()
+            _PREPARED[key] = prepared
     return query, run_prepared(prepared, backend.store, timeout)
+
+
+_PREPARED: dict = {}
 
 
 def query_page(backend, query, values: dict[str, str], linker: Linker, *, run: bool,
@@ -277,7 +292,7 @@ def query_page(backend, query, values: dict[str, str], linker: Linker, *, run: b
     result, error = None, None
     if run:
         try:
-            _, result = run_canned(backend, query.name, values)
+            _, result = run_canned(backend, query, values)
         except InputError as exc:
             error = str(exc)
     page = html.render("query.html.j2", linker, meta_csp, q=query, values=values,

@@ -112,7 +112,7 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
             if ok:
                 from riskgraph.serve import serialize
 
-                _, result = pages.run_canned(backend, query.name, values)
+                _, result = pages.run_canned(backend, query, values)
                 writer.write(f"queries/{query.name}.csv", serialize.to_csv(result))
                 writer.write(f"queries/{query.name}.json", serialize.to_json(result))
 
