@@ -161,12 +161,21 @@ def test_entity_errors(server):
     assert get(f"{server.base}/id/mitigation/no-such-thing.ttl")[0] == 404
 
 
-def test_ontology_page_documents_classes_and_properties(server):
+def test_ontology_page_documents_every_class_and_property(server):
+    from rdflib import Graph
+    from rdflib.namespace import OWL, RDF
+
+    from riskgraph.namespaces import RG_IRI
+
     status, _, body = get(server.base + "/ns")
     page = body.decode()
     assert status == 200
-    for anchor in ('id="Mitigation"', 'id="assessedMitigation"', 'id="asStated"'):
-        assert anchor in page
+    ontology = Graph().parse(Path(__file__).parent.parent / "ontology" / "riskgraph.ttl")
+    terms = {str(t) for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+             for t in ontology.subjects(RDF.type, kind) if str(t).startswith(RG_IRI)}
+    assert len(terms) > 60
+    missing = [t for t in terms if f'id="{t[len(RG_IRI):]}"' not in page]
+    assert missing == []
     status, _, body = get(server.base + "/ns", "text/turtle")
     assert status == 200 and b"rg:Mitigation" in body
 
@@ -182,6 +191,12 @@ def test_api_lists_and_runs_canned_queries(server):
     status, _, body = get(server.base + "/api/queries/effective_mitigations?area=CBRN")
     data = json.loads(body)
     assert status == 200 and data["results"]["bindings"]
+    # The same answer as `riskgraph query` (bundled graph; the fixture adds no CBRN measure).
+    from riskgraph.query.canned import run_query
+
+    expected = run_query("effective_mitigations", {"area": "CBRN"})
+    assert data["head"]["vars"] == expected.variables
+    assert len(data["results"]["bindings"]) == len(expected.rows)
     status, headers, body = get(server.base + "/api/queries/effective_mitigations?area=CBRN"
                                 "&format=csv")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
@@ -218,6 +233,12 @@ def test_injection_payloads_in_data_are_text(server):
     assert 'href="javascript:' not in page
     status, _, body = get(f"{server.base}/id/publication/injection-paper")
     assert status == 200 and b"<script>alert" not in body and b'href="javascript' not in body
+    for path in ("/browse", "/queries/evidence_for_mitigation?mitigation=" + ID + EVIL,
+                 "/id/concept/actor-injection"):
+        status, _, body = get(server.base + path)
+        assert status == 200, path
+        assert b"<script>window.__pwned" not in body and b"<script>alert" not in body, path
+        assert b"&lt;script&gt;" in body, path
 
 
 @pytest.mark.parametrize("path", [

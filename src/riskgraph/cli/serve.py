@@ -15,6 +15,9 @@ import click
               help="Serve an on-disk store written by `riskgraph build --store DIR`.")
 @click.option("--endpoint", metavar="URL",
               help="Run the pages, API and editor against this SPARQL server instead.")
+@click.option("--graph", "graph", type=click.Path(dir_okay=False, path_type=Path),
+              help="Serve this N-Triples file (e.g. riskgraph-out/riskgraph.nt from "
+                   "`riskgraph build --data ...`) instead of the bundled graph.")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="An extra RDF file to serve with the bundled graph (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
@@ -29,8 +32,9 @@ import click
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info",
                                                 "debug"]), default="info", show_default=True)
 def serve_command(host: str, port: int, store_dir: Path | None, endpoint: str | None,
-                  data: tuple[Path, ...], timeout: float, max_result_bytes: int,
-                  max_request_bytes: int, workers: int, no_cache: bool, log_level: str) -> None:
+                  graph: Path | None, data: tuple[Path, ...], timeout: float,
+                  max_result_bytes: int, max_request_bytes: int, workers: int, no_cache: bool,
+                  log_level: str) -> None:
     """Serve the graph over HTTP: a SPARQL 1.1 endpoint at /sparql, a query editor,
     the canned queries (pages and a JSON API), and a page for every entity at /id/...
 
@@ -47,7 +51,7 @@ def serve_command(host: str, port: int, store_dir: Path | None, endpoint: str | 
     if not is_loopback(host):
         click.echo(f"note: listening on {host}, reachable from other machines", err=True)
     config = ServeConfig(host=host, port=port, store_dir=store_dir, endpoint=endpoint,
-                         data=list(data), workers=workers,
+                         data=list(data), graph=graph, workers=workers,
                          limits=Limits(timeout, max_result_bytes),
                          max_request_bytes=max_request_bytes, cache=not no_cache,
                          log_level=log_level)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from riskgraph.errors import InputError
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.serve import serialize
 from riskgraph.serve.pool import Limits, Pool
@@ -141,11 +142,19 @@ class RemoteBackend:
             raise EndpointError(f"the SPARQL server's answer is not N-Triples: {exc}") from None
 
 
-def graph_files(extra: list[Path] | None = None, work_dir: Path | None = None) -> list[Path]:
-    """The N-Triples files of the bundled built graph and of each extra data file."""
-    from riskgraph.build.cache import ensure_cached_graph
+def graph_files(extra: list[Path] | None = None, work_dir: Path | None = None,
+                graph: Path | None = None) -> list[Path]:
+    """The N-Triples files to serve: ``graph`` (default: the bundled built graph), then
+    each extra data file converted to N-Triples in ``work_dir``."""
+    if graph is not None:
+        if not Path(graph).is_file():
+            raise InputError("no such N-Triples file", file=graph,
+                             hint="write one with `riskgraph build --format nt`")
+        files = [Path(graph)]
+    else:
+        from riskgraph.build.cache import ensure_cached_graph
 
-    files = [ensure_cached_graph()]
+        files = [ensure_cached_graph()]
     for i, path in enumerate(extra or []):
         from riskgraph.io.rdf import read_rdf_file
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI
@@ -12,6 +13,7 @@ ONTOLOGY_IRI = RG_IRI.rstrip("#")
 _SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def entity_path(iri: str) -> str | None:
     """``kind/slug`` for a riskgraph instance IRI, else None."""
     if iri.startswith(ID_IRI) and _SLUG.fullmatch(iri[len(ID_IRI):]):
@@ -19,6 +21,7 @@ def entity_path(iri: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)  # called for every cell of every page
 def compact(iri: str) -> str:
     best = None
     for prefix, base in PREFIXES.items():

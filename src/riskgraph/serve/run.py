@@ -27,6 +27,7 @@ class ServeConfig:
     store_dir: Path | None = None
     endpoint: str | None = None
     data: list[Path] = field(default_factory=list)
+    graph: Path | None = None  # an N-Triples file served instead of the bundled graph
     workers: int = 2
     limits: Limits = field(default_factory=Limits)
     max_request_bytes: int = 64 * 1024
@@ -46,10 +47,10 @@ def is_loopback(host: str) -> bool:
 def make_backend(config: ServeConfig, work_dir: Path):
     from riskgraph.serve.backend import LocalBackend, RemoteBackend, graph_files
 
-    if config.endpoint and (config.store_dir or config.data):
+    if config.endpoint and (config.store_dir or config.data or config.graph):
         raise InputError("give --endpoint alone: the data is on the SPARQL server")
-    if config.store_dir and config.data:
-        raise InputError("give either --store or --data, not both")
+    if config.store_dir and (config.data or config.graph):
+        raise InputError("give either --store or --graph/--data, not both")
     if config.endpoint:
         return RemoteBackend(config.endpoint, config.limits), None
     if config.store_dir:
@@ -58,8 +59,13 @@ def make_backend(config: ServeConfig, work_dir: Path):
         EmbeddedStore.open(config.store_dir)  # a clear error if it is not a store
         return LocalBackend(store_dir=Path(config.store_dir), workers=config.workers,
                             limits=config.limits), None
-    files = graph_files(config.data, work_dir)
-    return LocalBackend(files, workers=config.workers, limits=config.limits), files
+    files = graph_files(config.data, work_dir, config.graph)
+    backend = LocalBackend(files, workers=config.workers, limits=config.limits)
+    names = [p.name for p in [config.graph, *config.data] if p is not None]
+    if names:
+        backend.description = ("the bundled graph with " if config.graph is None else "") + \
+            ", ".join(names)
+    return backend, files
 
 
 def graph_page_maker(backend, files: list[Path] | None):
@@ -67,13 +73,19 @@ def graph_page_maker(backend, files: list[Path] | None):
 
     def make() -> str:
         if files is not None:
-            return graph_page_html(files if len(files) > 1 else None)
+            return graph_page_html(files if len(files) > 1 or not _bundled(files[0]) else None)
         from riskgraph.serve.serialize import serialize_triples, triples_from_rows
 
         result = backend.select("SELECT ?subject ?predicate ?object "
                                 "WHERE { ?subject ?predicate ?object }")
         return graph_page_html(nt_bytes=serialize_triples(triples_from_rows(result), "nt"))
     return make
+
+
+def _bundled(path: Path) -> bool:
+    from riskgraph.build.cache import cached_graph_path
+
+    return path == cached_graph_path()
 
 
 def serve(config: ServeConfig, ready=None) -> None:
