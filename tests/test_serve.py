@@ -316,3 +316,25 @@ def test_sigterm_stops_the_server_and_its_workers(tmp_path):
                "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
                for pid in workers)
     assert "Traceback" not in served.log_text()
+
+
+def test_serves_an_on_disk_store(tmp_path):
+    from serve_process import start as start_server
+
+    from riskgraph.build.cache import ensure_cached_graph
+    from riskgraph.store.embedded import write_store
+
+    write_store(ensure_cached_graph(), tmp_path / "store")
+    served = start_server(tmp_path, "--store", str(tmp_path / "store"))
+    try:
+        status, _, body = get(f"{served.base}/id/{STANDOUT}")
+        assert status == 200 and b"&gt;60%" in body
+        status, _, body = get(served.base + "/api/queries/effective_mitigations?area=CBRN")
+        assert status == 200 and json.loads(body)["results"]["bindings"]
+    finally:
+        assert served.stop() == 0
+
+
+def test_refuses_a_folder_that_is_not_a_store(tmp_path, run_cli):
+    result = run_cli("serve", "--store", str(tmp_path))
+    assert result.exit_code == 2 and "not a riskgraph store" in result.output
