@@ -112,7 +112,11 @@ def serve(config: ServeConfig, ready=None) -> None:
                 async def startup(sockets=None):
                     await original(sockets)
                     if server.started:
-                        ready(f"http://{config.host}:{config.port}/")
+                        port = config.port
+                        for listening in getattr(server, "servers", []):
+                            for sock in listening.sockets:
+                                port = sock.getsockname()[1]  # the real one for --port 0
+                        ready(f"http://{config.host}:{port}/")
                 server.startup = startup
             # uvicorn handles SIGTERM itself, then raises it again with the handler it
             # found: a no-op one here, so that the workers are stopped and the exit is 0.
