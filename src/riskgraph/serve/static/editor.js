@@ -44,7 +44,8 @@
         return td;
       }
     }
-    td.textContent = term.value + (term["xml:lang"] ? " @" + term["xml:lang"] : "");
+    var lang = term["xml:lang"];
+    td.textContent = term.value + (lang && lang !== "en" ? " @" + lang : "");
     return td;
   }
 
