@@ -18,6 +18,8 @@ COMMANDS = {
     "query": "riskgraph.cli.query:query_command",
     "push": "riskgraph.cli.push:push_command",
     "graph": "riskgraph.cli.graph:graph_command",
+    "serve": "riskgraph.cli.serve:serve_command",
+    "site": "riskgraph.cli.site:site_command",
 }
 
 

@@ -1,0 +1,165 @@
+"""Where the server's queries run: the embedded graph (a worker pool) or a SPARQL server.
+
+Both offer the same blocking, thread-safe calls, which the web app runs in its
+thread pool: ``sparql(text, form, fmt)`` for the endpoint (bytes in the asked
+format), ``select(text, bindings)`` for pages (a ``QueryResult``), and ``store``,
+an object with the ``select(text, bindings, timeout)`` that
+``riskgraph.query.canned.prepare``/``run_prepared`` expect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from riskgraph.errors import InputError
+from riskgraph.query.results import QueryResult, Term
+from riskgraph.serve import serialize
+from riskgraph.serve.pool import Limits, Pool
+
+
+class _StoreView:
+    """The ``select(text, bindings, timeout)`` of riskgraph's stores, over a backend."""
+
+    def __init__(self, backend) -> None:
+        self._backend = backend
+
+    def select(self, text: str, bindings: dict[str, Term] | None = None,
+               timeout: float | None = None) -> QueryResult:
+        return self._backend.select(text, bindings, timeout)
+
+
+def _bound(text: str, bindings: dict[str, Term] | None) -> str:
+    from riskgraph.query.canned import bind_values  # the one place terms become SPARQL text
+    from riskgraph.query.safety import check_query
+
+    check_query(text)
+    return bind_values(text, dict(bindings or {}))
+
+
+class LocalBackend:
+    """The graph in worker processes; the graph never changes while serving."""
+
+    immutable = True
+
+    def __init__(self, nt_files: list[Path] | None = None, store_dir: Path | None = None,
+                 workers: int = 2, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.pool = Pool(nt_files, store_dir, workers, self.limits)
+        self.store = _StoreView(self)
+        self.description = str(store_dir) if store_dir else "the bundled graph"
+
+    def start(self) -> None:
+        self.pool.start()
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def sparql(self, text: str, form: str, fmt: str) -> bytes:
+        return self.pool.run(text, fmt)
+
+    def select(self, text: str, bindings: dict[str, Term] | None = None,
+               timeout: float | None = None) -> QueryResult:
+        return serialize.parse_json(self.pool.run(_bound(text, bindings), "json", timeout))
+
+
+class RemoteBackend:
+    """A SPARQL 1.1 server (Virtuoso, ...) holding the graph in its project graph."""
+
+    immutable = False  # the server's data may change: nothing is cached
+
+    def __init__(self, endpoint: str, limits: Limits | None = None) -> None:
+        from riskgraph.store.embedded import open_store
+
+        self.limits = limits or Limits()
+        self.remote = open_store(endpoint=endpoint, timeout=self.limits.timeout)
+        self.store = _StoreView(self)
+        self.description = endpoint
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def sparql(self, text: str, form: str, fmt: str) -> bytes:
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            data = serialize.serialize_triples(self._graph(text), fmt)
+        else:
+            data = serialize.WRITERS[fmt](self.select(text))
+        if len(data) > self.limits.max_result_bytes:
+            from riskgraph.serve.pool import ResultTooLarge
+
+            raise ResultTooLarge(f"the result is larger than the server's limit of "
+                                 f"{self.limits.max_result_bytes:,} bytes",
+                                 hint="add a LIMIT or ask for fewer columns")
+        return data
+
+    def select(self, text: str, bindings: dict[str, Term] | None = None,
+               timeout: float | None = None) -> QueryResult:
+        return self.remote.select(text, bindings, timeout or self.limits.timeout)
+
+    def _graph(self, text: str) -> list:
+        """A CONSTRUCT/DESCRIBE answer, asked for as N-Triples over plain HTTP.
+
+        ``RemoteStore.select`` reads SPARQL JSON results only. This request goes by
+        ``http.client``, which follows no redirect, to the endpoint's own origin.
+        """
+        import http.client
+        import urllib.parse
+
+        import pyoxigraph as ox
+
+        from riskgraph.errors import EndpointError
+        from riskgraph.namespaces import PROJECT_GRAPH
+
+        query = _bound(text, None)
+        url = urllib.parse.urlsplit(self.remote.endpoint)
+        connection = (http.client.HTTPSConnection if url.scheme == "https"
+                      else http.client.HTTPConnection)(url.hostname, url.port,
+                                                       timeout=self.limits.timeout)
+        body = urllib.parse.urlencode({"query": query, "default-graph-uri": PROJECT_GRAPH})
+        try:
+            connection.request("POST", url.path + (f"?{url.query}" if url.query else ""), body,
+                               {"Accept": "application/n-triples",
+                                "Content-Type": "application/x-www-form-urlencoded"})
+            response = connection.getresponse()
+            data = response.read(self.limits.max_result_bytes + 1)
+        except (OSError, http.client.HTTPException) as exc:
+            raise EndpointError(f"the SPARQL server did not answer: {exc}") from None
+        finally:
+            connection.close()
+        if response.status != 200:
+            raise EndpointError(f"the SPARQL server answered {response.status}: "
+                                + data[:300].decode("utf-8", "replace"))
+        if len(data) > self.limits.max_result_bytes:
+            from riskgraph.serve.pool import ResultTooLarge
+
+            raise ResultTooLarge(f"the result is larger than the server's limit of "
+                                 f"{self.limits.max_result_bytes:,} bytes")
+        try:
+            return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as exc:
+            raise EndpointError(f"the SPARQL server's answer is not N-Triples: {exc}") from None
+
+
+def graph_files(extra: list[Path] | None = None, work_dir: Path | None = None,
+                graph: Path | None = None) -> list[Path]:
+    """The N-Triples files to serve: ``graph`` (default: the bundled built graph), then
+    each extra data file converted to N-Triples in ``work_dir``."""
+    if graph is not None:
+        if not Path(graph).is_file():
+            raise InputError("no such N-Triples file", file=graph,
+                             hint="write one with `riskgraph build --format nt`")
+        files = [Path(graph)]
+    else:
+        from riskgraph.build.cache import ensure_cached_graph
+
+        files = [ensure_cached_graph()]
+    for i, path in enumerate(extra or []):
+        from riskgraph.io.rdf import read_rdf_file
+
+        loaded = read_rdf_file(path)
+        target = (work_dir or Path(path).parent) / f"extra-{i}.nt"
+        target.write_bytes(loaded.graph.serialize(format="nt", encoding="utf-8"))
+        files.append(target)
+    return files

@@ -1,0 +1,241 @@
+"""What an entity page shows, read from the graph with one SPARQL query.
+
+The query gathers the entity's outgoing and incoming links (with labels), the
+dataset it comes from (``void:inDataset``, with the dataset's title and
+licence), and the evidence about it: assessments, claims and risk judgements
+with stance, figure as the source states it, locator and citation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from riskgraph.namespaces import ID_IRI
+from riskgraph.query.results import Term
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+LABELS = (RDFS + "label", SKOS + "prefLabel", "http://purl.org/dc/terms/title")
+DEFINITIONS = (SKOS + "definition", RDFS + "comment", "http://purl.org/dc/terms/description")
+CODES = {SKOS + "notation": "notation", "https://w3id.org/riskgraph/ns#navigatorId":
+         "navigator id", "https://w3id.org/riskgraph/ns#arxivId": "arXiv",
+         "http://purl.org/ontology/bibo/doi": "DOI"}
+IN_DATASET = "http://rdfs.org/ns/void#inDataset"
+MAX_LINKS = 2000  # per direction; a concept such as a lifecycle stage has many
+
+QUERY = """\
+PREFIX rg: <https://w3id.org/riskgraph/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX bibo: <http://purl.org/ontology/bibo/>
+PREFIX schema: <https://schema.org/>
+PREFIX void: <http://rdfs.org/ns/void#>
+SELECT ?part ?p ?o ?label ?plabel ?ev ?kind ?evlabel ?stance ?about ?aboutLabel ?figure
+       ?locator ?reason ?curated ?source ?sourceLabel ?doi ?arxiv ?url ?title ?license
+WHERE {
+  {
+    { SELECT ?p ?o WHERE { <IRI> ?p ?o } LIMIT %(max)d }
+    BIND("out" AS ?part)
+    OPTIONAL { ?o rdfs:label ?label }
+    OPTIONAL { ?p rdfs:label ?plabel }
+  } UNION {
+    { SELECT ?p ?o WHERE { ?o ?p <IRI> } LIMIT %(max)d }
+    BIND("in" AS ?part)
+    OPTIONAL { ?o rdfs:label ?label }
+    OPTIONAL { ?p rdfs:label ?plabel }
+  } UNION {
+    <IRI> void:inDataset ?o .
+    BIND("dataset" AS ?part)
+    OPTIONAL { ?o dcterms:title ?title }
+    OPTIONAL { ?o dcterms:license ?license }
+  } UNION {
+    { ?ev rg:assessedMitigation <IRI> BIND("assessment" AS ?kind) }
+    UNION { ?ev rg:assessedFor <IRI> BIND("assessment" AS ?kind) }
+    UNION { ?ev rg:supports <IRI> BIND("supports" AS ?kind) }
+    UNION { ?ev rg:questions <IRI> BIND("questions" AS ?kind) }
+    UNION { ?ev rg:proposes <IRI> BIND("proposes" AS ?kind) }
+    UNION { ?ev rg:concernsRisk <IRI> BIND("concerns" AS ?kind) }
+    UNION { ?ev rg:judgedRisk <IRI> BIND("judgement" AS ?kind) }
+    BIND("evidence" AS ?part)
+    OPTIONAL { ?ev rdfs:label ?evlabel }
+    OPTIONAL { ?ev rg:stance ?st . ?st rdfs:label ?stance }
+    OPTIONAL { ?ev rg:assessedMitigation|rg:assessedFor|rg:judgedRisk ?about
+               FILTER(?about != <IRI>) OPTIONAL { ?about rdfs:label ?aboutLabel } }
+    OPTIONAL { ?ev rg:hasFigure ?fig . ?fig rg:asStated ?figure }
+    OPTIONAL { ?ev rg:locator ?locator }
+    OPTIONAL { ?ev rg:reason ?reason }
+    OPTIONAL { ?ev rg:derivedByCuration ?curated }
+    OPTIONAL { ?ev dcterms:source ?source
+               OPTIONAL { ?source rdfs:label ?sourceLabel }
+               OPTIONAL { ?source bibo:doi ?doi }
+               OPTIONAL { ?source rg:arxivId ?arxiv }
+               OPTIONAL { ?source schema:url ?url } }
+  }
+}
+"""
+
+GRAPH_QUERY = """\
+CONSTRUCT { <IRI> ?p ?o . ?s ?q <IRI> }
+WHERE { { <IRI> ?p ?o } UNION { ?s ?q <IRI> } }
+"""
+
+
+@dataclass
+class Link:
+    prop: str
+    prop_label: str
+    target: Term
+    label: str
+
+
+@dataclass
+class Citation:
+    iri: str
+    label: str
+    doi: str | None = None
+    arxiv: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Evidence:
+    iri: str
+    kind: str
+    label: str = ""
+    stance: str = ""
+    about: list[tuple[str, str]] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+    locator: str = ""
+    reason: str = ""
+    curated: bool = False
+    citations: dict[str, Citation] = field(default_factory=dict)
+
+
+@dataclass
+class Dataset:
+    iri: str
+    title: str = ""
+    license: str = ""
+
+
+@dataclass
+class Entity:
+    iri: str
+    label: str = ""
+    definition: str = ""
+    types: list[tuple[str, str]] = field(default_factory=list)
+    codes: list[tuple[str, str]] = field(default_factory=list)
+    out: list[Link] = field(default_factory=list)
+    incoming: list[Link] = field(default_factory=list)
+    datasets: list[Dataset] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.iri[len(ID_IRI):].split("/")[0] if self.iri.startswith(ID_IRI) else ""
+
+
+def _text(row: dict[str, Term], name: str) -> str:
+    term = row.get(name)
+    return term.value if term is not None else ""
+
+
+def _pick(values: list[Term]) -> str:
+    """An English (or untagged) value if there is one."""
+    for wanted in ("en", None, ""):
+        for term in values:
+            if (term.lang or None) == (wanted or None) and term.kind == "literal":
+                return term.value
+    return values[0].value if values else ""
+
+
+def entity_query(iri: str) -> str:
+    return QUERY.replace("<IRI>", f"<{iri}>") % {"max": MAX_LINKS}
+
+
+def graph_query(iri: str) -> str:
+    return GRAPH_QUERY.replace("<IRI>", f"<{iri}>")
+
+
+def _short(iri: str) -> str:
+    from riskgraph.serve.links import compact
+
+    return compact(iri)
+
+
+def build_entity(iri: str, rows: list[dict[str, Term]]) -> Entity | None:
+    """The page model from ``entity_query``'s rows; None if the graph does not know ``iri``."""
+    entity = Entity(iri)
+    out: dict[tuple, Link] = {}
+    incoming: dict[tuple, Link] = {}
+    labels: dict[str, list[Term]] = {}
+    definitions: list[Term] = []
+    evidence: dict[str, Evidence] = {}
+    for row in rows:
+        part = _text(row, "part")
+        if part in ("out", "in"):
+            prop, target = row["p"].value, row["o"]
+            key = (prop, target)
+            table = out if part == "out" else incoming
+            link = table.get(key)
+            if link is None:
+                link = table[key] = Link(prop, "", target, "")
+            if "plabel" in row and (not link.prop_label or row["plabel"].lang == "en"):
+                link.prop_label = row["plabel"].value
+            if "label" in row and (not link.label or row["label"].lang == "en"):
+                link.label = row["label"].value
+            if part == "out" and prop in LABELS and target.kind == "literal":
+                labels.setdefault(prop, []).append(target)
+            if part == "out" and prop in DEFINITIONS and target.kind == "literal":
+                definitions.append(target)
+        elif part == "dataset":
+            ds = next((d for d in entity.datasets if d.iri == row["o"].value), None)
+            if ds is None:
+                ds = Dataset(row["o"].value)
+                entity.datasets.append(ds)
+            ds.title = ds.title or _text(row, "title")
+            ds.license = ds.license or _text(row, "license")
+        elif part == "evidence":
+            ev_iri = row["ev"].value
+            ev = evidence.get(ev_iri)
+            if ev is None:
+                ev = evidence[ev_iri] = Evidence(ev_iri, _text(row, "kind"))
+            ev.label = ev.label or _text(row, "evlabel")
+            ev.stance = ev.stance or _text(row, "stance")
+            ev.locator = ev.locator or _text(row, "locator")
+            ev.reason = ev.reason or _text(row, "reason")
+            ev.curated = ev.curated or _text(row, "curated") in ("true", "1")
+            if "about" in row:
+                about = (row["about"].value, _text(row, "aboutLabel") or _short(row["about"].value))
+                if about not in ev.about:
+                    ev.about.append(about)
+            figure = _text(row, "figure")
+            if figure and figure not in ev.figures:
+                ev.figures.append(figure)
+            if "source" in row:
+                src = row["source"].value
+                cite = ev.citations.setdefault(src, Citation(src, _text(row, "sourceLabel")))
+                cite.doi = cite.doi or _text(row, "doi") or None
+                cite.arxiv = cite.arxiv or _text(row, "arxiv") or None
+                cite.url = cite.url or _text(row, "url") or None
+    if not out and not incoming:
+        return None
+    for prop in LABELS:
+        if labels.get(prop):
+            entity.label = _pick(labels[prop])
+            break
+    entity.label = entity.label or _short(iri)
+    entity.definition = _pick(definitions)
+    for link in out.values():
+        if link.prop == RDF_TYPE:
+            entity.types.append((link.target.value, link.label or _short(link.target.value)))
+        if link.prop in CODES and link.target.kind == "literal":
+            entity.codes.append((CODES[link.prop], link.target.value))
+    order = {"effective": 0, "supports": 0, "proposes": 1, "mixed": 2}
+    entity.evidence = sorted(evidence.values(),
+                             key=lambda e: (order.get(e.stance or e.kind, 3), e.label, e.iri))
+    key = lambda link: (link.prop_label or link.prop, link.label or link.target.value)  # noqa: E731
+    entity.out = sorted(out.values(), key=key)
+    entity.incoming = sorted(incoming.values(), key=key)
+    return entity

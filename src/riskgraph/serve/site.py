@@ -1,0 +1,177 @@
+"""``riskgraph site``: the server's pages as static files, for any static host.
+
+The site is built in a temporary folder beside the target and renamed into
+place, so a reader never sees half a site and a failed run leaves nothing. An
+existing riskgraph site (it carries ``.riskgraph-site``) is replaced; a symlink
+or any other non-empty folder is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from riskgraph import __version__
+from riskgraph.errors import InputError
+from riskgraph.serve import pages
+from riskgraph.serve.html import SITE_CSP, STATIC
+from riskgraph.serve.links import Linker, entity_path
+
+MARKER = ".riskgraph-site"
+DEFAULT_BASE_URL = "https://w3id.org/riskgraph/"
+RDF_SUFFIXES = ("ttl", "nt", "jsonld")
+
+
+@dataclass
+class SiteResult:
+    path: Path
+    pages: int
+    entities: int
+    files: int
+    seconds: float
+
+
+def check_target(out: Path) -> None:
+    if out.is_symlink():
+        raise InputError("is a symbolic link; riskgraph will not replace it", file=out,
+                         hint="give the real folder, or a new one")
+    if out.exists():
+        if not out.is_dir():
+            raise InputError("exists and is not a folder", file=out)
+        if not (out / MARKER).is_file() and any(out.iterdir()):
+            raise InputError("exists and is not a riskgraph site; riskgraph will not "
+                             "overwrite it", file=out, hint="choose a new folder")
+
+
+class _Writer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.count = 0
+        self.pages: list[str] = []
+
+    def write(self, rel: str, data: str | bytes) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.count += 1
+        if rel.endswith(".html"):
+            self.pages.append(rel)
+
+
+def _default_values(query) -> dict[str, str]:
+    values = {}
+    for p in query.params:
+        if p.default is None and p.required and p.example:
+            values[p.name] = str(p.example)
+    return values
+
+
+def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int = 2,
+               base_url: str = DEFAULT_BASE_URL) -> SiteResult:
+    from riskgraph.query.canned import list_queries
+    from riskgraph.serve.backend import LocalBackend, graph_files
+    from riskgraph.serve.graphpage import graph_page_html
+    from riskgraph.serve.pool import Limits
+
+    started = time.monotonic()
+    out = Path(out)
+    check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    backend = None
+    try:
+        files = graph_files(data, tmp)
+        backend = LocalBackend(files, workers=workers, limits=Limits(timeout=60.0))
+        backend.start()
+        site = tmp / "site"
+        writer = _Writer(site)
+        top, deep = Linker("", ".html", static=True), Linker("../../", ".html", static=True)
+        one = Linker("../", ".html", static=True)
+        cat = pages.catalogue(backend)
+        what = "the bundled graph" + (" with " + ", ".join(Path(p).name for p in data)
+                                      if data else "")
+        writer.write("index.html", pages.home_page(cat, top, what, SITE_CSP))
+        writer.write("browse.html", pages.browse_page(cat, top, SITE_CSP))
+        writer.write("ns.html", pages.ontology_page(backend, top, SITE_CSP))
+        writer.write("search.html", pages.html.render("search.html.j2", top, SITE_CSP))
+        queries = list_queries()
+        writer.write("queries.html", pages.queries_page(queries, top, SITE_CSP))
+        for query in queries:
+            values = _default_values(query)
+            downloads = {fmt: f"{query.name}.{fmt}" for fmt in ("csv", "json")}
+            page, ok = pages.query_page(backend, query, values, one, run=True,
+                                        downloads=downloads, meta_csp=SITE_CSP, choices={})
+            writer.write(f"queries/{query.name}.html", page)
+            if ok:
+                from riskgraph.serve import serialize
+
+                _, result = pages.run_canned(backend, query, values)
+                writer.write(f"queries/{query.name}.csv", serialize.to_csv(result))
+                writer.write(f"queries/{query.name}.json", serialize.to_json(result))
+
+        def entity(iri: str) -> tuple[str, str | None, dict[str, bytes]]:
+            page = pages.entity_page(backend, iri, deep, SITE_CSP)
+            rdf = {}
+            if page is not None:
+                import pyoxigraph as ox
+
+                from riskgraph.serve.serialize import serialize_triples
+
+                nt = pages.entity_rdf(backend, iri, "nt")
+                triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+                rdf = {"nt": nt, "ttl": serialize_triples(triples, "ttl"),
+                       "jsonld": serialize_triples(triples, "jsonld")}
+            return iri, page, rdf
+
+        iris = [iri for iri in cat.entries if entity_path(iri)]
+        written = 0
+        with ThreadPoolExecutor(max_workers=max(2, workers * 2)) as threads:
+            for iri, page, rdf in threads.map(entity, iris):
+                if page is None:
+                    continue
+                rel = "id/" + entity_path(iri)
+                writer.write(rel + ".html", page)
+                for fmt, body in rdf.items():
+                    writer.write(f"{rel}.{fmt}", body)
+                written += 1
+        writer.write("graph.html", graph_page_html(files if data else None))
+        for asset in STATIC.iterdir():
+            if asset.is_file():
+                writer.write("static/" + asset.name, asset.read_bytes())
+        index = [{"u": "id/" + entity_path(iri) + ".html", "l": label, "c": codes, "k": kind}
+                 for iri, (label, codes, kind) in cat.entries.items() if entity_path(iri)
+                 and (site / ("id/" + entity_path(iri) + ".html")).is_file()]
+        payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        writer.write("static/search-index.json", payload)
+        writer.write("static/search-index.js", "window.riskgraphSearchIndex = " + payload + ";\n")
+        writer.write("sitemap.xml", _sitemap(base_url, writer.pages))
+        writer.write(MARKER, json.dumps({"riskgraph": __version__, "entities": written}) + "\n")
+        backend.close()
+        backend = None
+        old = None
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            os.replace(out, old)
+        os.replace(site, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return SiteResult(out, len(writer.pages), written, writer.count,
+                          time.monotonic() - started)
+    finally:
+        if backend is not None:
+            backend.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sitemap(base_url: str, page_paths: list[str]) -> str:
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    urls = "".join(f"<url><loc>{escape(base + p)}</loc></url>\n" for p in sorted(page_paths))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")

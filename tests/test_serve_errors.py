@@ -1,0 +1,80 @@
+"""An unexpected failure inside ``riskgraph serve`` reaches the client as a short message;
+the traceback goes to the log only. The app runs in-process under uvicorn with a
+backend that fails as a bug would."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from serve_process import HOST, free_port
+
+from riskgraph.serve.app import create_app
+from riskgraph.serve.negotiate import choose, parse_accept
+from riskgraph.serve.pool import Limits
+
+
+class BrokenBackend:
+    immutable = False
+    description = "a broken backend"
+    limits = Limits()
+    store = None
+
+    def select(self, *args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    def sparql(self, *args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+
+@pytest.fixture(scope="module")
+def broken():
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(BrokenBackend()), host=HOST, port=port,
+                                           log_level="critical", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://{HOST}:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("path", ["/id/mitigation/anything", "/sparql?query=ASK%7B%7D",
+                                  "/browse"])
+def test_internal_errors_show_no_traceback(broken, path, caplog):
+    with caplog.at_level(logging.ERROR, logger="riskgraph.serve"), \
+            pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(broken + path, timeout=30)
+    body = info.value.read()
+    assert info.value.code == 500
+    assert body == b"internal error; the server's log has the details\n"
+    assert "secret internal detail" in caplog.text  # the log keeps it
+
+
+@pytest.mark.parametrize("header,offered,expected", [
+    (None, ("html", "ttl"), "html"),
+    ("*/*", ("json", "xml"), "json"),
+    ("text/turtle;q=0.9, application/ld+json", ("html", "ttl", "jsonld"), "jsonld"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+     ("html", "ttl"), "html"),
+    ("application/sparql-results+json,application/json,text/javascript", ("json", "xml"),
+     "json"),
+    ("text/*", ("json", "csv"), "csv"),
+    ("image/png", ("html", "ttl"), None),
+    ("text/turtle;q=0", ("ttl", "nt"), None),
+])
+def test_content_negotiation(header, offered, expected):
+    assert choose(header, offered) == expected
+
+
+def test_accept_with_bad_q_is_not_an_error():
+    assert parse_accept("text/html;q=abc") == [("text/html", 0.0)]
