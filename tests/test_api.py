@@ -33,12 +33,20 @@ def kg():
 
 
 def _children() -> set[int]:
-    """PIDs of this process's live (not zombie-reaped) children."""
-    try:
-        text = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text()
-    except OSError:  # pragma: no cover - not Linux
-        return set()
-    return {int(pid) for pid in text.split()}
+    """This process's children, zombies included, except multiprocessing's resource
+    tracker (started once per process by ``spawn`` in other tests; it ends with us)."""
+    from multiprocessing import resource_tracker
+
+    tracker = resource_tracker._resource_tracker._pid
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and int(stat.parent.name) != tracker:
+            found.add(int(stat.parent.name))
+    return found
 
 
 def _open_fds() -> int:

@@ -250,7 +250,8 @@ def test_unknown_parameter(run_cli):
 def test_missing_parameter(run_cli):
     result = run_cli("query", "mitigations_for_domain")
     assert result.exit_code == 2
-    assert "needs --param risk=VALUE" in result.output
+    assert "needs a value for parameter 'risk'" in result.output
+    assert "--param risk=VALUE" in result.output  # the command line names its option
 
 
 def test_malformed_parameter_option(run_cli):
@@ -288,7 +289,8 @@ def test_query_needs_exactly_one_source(run_cli):
 def test_endpoint_and_store_together(run_cli, tmp_path):
     result = run_cli("query", "graph_summary", "--store", str(tmp_path),
                      "--endpoint", "http://127.0.0.1:9/sparql")
-    assert result.exit_code == 2 and "either --store or --endpoint" in result.output
+    assert result.exit_code == 2 and "either a store directory or an endpoint" in result.output
+    assert "--store DIR or --endpoint URL" in result.output
 
 
 def test_store_option_on_a_directory_that_is_not_a_store(run_cli, tmp_path):

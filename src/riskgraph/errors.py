@@ -25,6 +25,9 @@ class RiskgraphError(Exception):
     line: int | None = None
     column: int | None = None
     hint: str | None = None
+    # The argument the error is about, e.g. "param:area" or "timeout": the command
+    # line names its own option for it; the message itself names no option.
+    argument: str | None = None
 
     exit_code = 2
 

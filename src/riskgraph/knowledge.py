@@ -144,11 +144,8 @@ class KnowledgeGraph:
     def close(self) -> None:
         """Stop the store's query worker, if it has one (idempotent)."""
         close = getattr(self.store, "close", None)
-        worker = getattr(self.store, "_worker", None)
         if callable(close):
             close()
-        elif worker is not None:
-            worker.stop()
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -284,14 +281,11 @@ def list_queries() -> list[CannedQuery]:
 
 
 def _check_timeout(timeout: float | None) -> None:
-    import math
+    from riskgraph.store.timelimit import check_timeout
 
-    if timeout is None:
-        return
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
-            or not math.isfinite(timeout) or timeout <= 0 or timeout > 86_400:
-        raise InputError(f"timeout must be a number of seconds above 0 and at most a day "
-                         f"(86400), not {timeout!r}")
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float | None):
+        raise InputError(f"timeout must be a number of seconds or None, not {timeout!r}")
+    check_timeout(timeout)
 
 
 def _param_text(name: str, value: object) -> str:

@@ -24,7 +24,12 @@ class RiskgraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RiskgraphError as exc:
+            from riskgraph.cli.flags import option_for
+
             click.echo(f"error: {exc}", err=True)
+            option = option_for(exc.argument)
+            if option:
+                click.echo(f"  option: {option}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)

@@ -266,11 +266,12 @@ def prepare(name_or_query, params: dict[str, str] | None = None, store=None,
     if unknown:
         expected = ", ".join(sorted(known)) or "none"
         raise InputError(f"query {query.name!r} has no parameter {unknown[0]!r}",
-                         hint=f"its parameters: {expected}")
+                         hint=f"its parameters: {expected}", argument="param")
     missing = [p.name for p in query.params if p.required and p.name not in params]
     if missing:
-        raise InputError(f"query {query.name!r} needs --param {missing[0]}=VALUE",
-                         hint=_param_help(query.param(missing[0])))  # type: ignore[arg-type]
+        raise InputError(f"query {query.name!r} needs a value for parameter {missing[0]!r}",
+                         hint=_param_help(query.param(missing[0])),  # type: ignore[arg-type]
+                         argument=f"param:{missing[0]}")
     bindings: dict[str, Term] = {}
     values: dict[str, str] = {}
     for param in query.params:
@@ -278,16 +279,20 @@ def prepare(name_or_query, params: dict[str, str] | None = None, store=None,
         if value is None:
             continue
         values[param.name] = value
-        if param.kind == "iri":
-            if store is None:
-                from riskgraph.store.choose import open_store
+        if param.kind == "iri" and store is None:
+            from riskgraph.store.choose import open_store
 
-                store = open_store()
-            bindings[param.variable] = resolve_iri(param, value, store, timeout)
-        elif param.kind == "literal":
-            bindings[param.variable] = literal_term(param, value)
-        else:
-            bindings[param.variable] = auto_term(value)
+            store = open_store()
+        try:
+            if param.kind == "iri":
+                bindings[param.variable] = resolve_iri(param, value, store, timeout)
+            elif param.kind == "literal":
+                bindings[param.variable] = literal_term(param, value)
+            else:
+                bindings[param.variable] = auto_term(value)
+        except InputError as exc:
+            exc.argument = exc.argument or f"param:{param.name}"
+            raise
     return PreparedQuery(query, query.text, bindings, values)
 
 

@@ -82,7 +82,7 @@ def _candidates(param: Param, store, timeout: float | None) -> dict[str, _Candid
 def resolve_iri(param: Param, value: str, store, timeout: float | None = None) -> Term:
     """The IRI a friendly ``value`` names among the instances of ``param.classes``."""
     candidates = _candidates(param, store, timeout)
-    what = f"--param {param.name}"
+    what = f"parameter {param.name}"
     text = value.strip()
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else None
     if iri is None and text.startswith(("http://", "https://")):
@@ -127,7 +127,7 @@ def literal_term(param: Param, value: str) -> Term:
     if datatype == XSD_IRI + "boolean":
         value = value.lower()
     if not re.fullmatch(pattern, value):
-        raise InputError(f"--param {param.name}: {value!r} is not {expected}")
+        raise InputError(f"parameter {param.name}: {value!r} is not {expected}")
     return Term("literal", value, None if datatype == XSD_IRI + "string" else datatype)
 
 

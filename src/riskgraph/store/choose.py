@@ -51,7 +51,8 @@ def open_store(store_dir: Path | str | None = None, endpoint: str | None = None,
     Every store has ``select(text, bindings, timeout) -> QueryResult``.
     """
     if endpoint is not None and store_dir is not None:
-        raise InputError("give either --store or --endpoint, not both")
+        raise InputError("give either a store directory or an endpoint, not both",
+                         argument="store+endpoint")
     if endpoint is not None:
         from riskgraph.store.remote import RemoteStore
 
