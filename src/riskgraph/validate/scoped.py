@@ -61,9 +61,11 @@ class Problem:
     shape: str | None = None
     component: str | None = None
     terms: dict = field(default_factory=dict, repr=False, compare=False)  # rdflib terms
+    file: Path | None = None  # the file the entity is written in
 
     def as_dict(self) -> dict:
-        return {"severity": self.severity, "entity": self.entity, "iri": str(self.terms.get(
+        return {"file": None if self.file is None else str(self.file),
+                "severity": self.severity, "entity": self.entity, "iri": str(self.terms.get(
             "focus", self.entity)), "line": self.line, "property": self.path,
             "value": self.value, "message": self.message, "shape": self.shape,
             "constraint": self.component}
@@ -101,7 +103,32 @@ class FileReport:
 
 @dataclass
 class ValidationResult:
+    """The report of one validation run, whichever engine produced it."""
+
     files: list[FileReport]
+    engine: str = "pyshacl"  # "pyshacl" (contributions) or "compiled" (whole graphs)
+    fallback: dict = field(default_factory=dict)  # shape -> why pyshacl checked it
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of every file, each with its ``file``."""
+        return [p for f in self.files for p in f.problems]
+
+    def to_text(self, strict: bool = False) -> str:
+        from riskgraph.validate.report import render_text
+
+        return render_text(self, strict)
+
+    def to_json(self, strict: bool = False) -> str:
+        from riskgraph.validate.report import render_json
+
+        return render_json(self, strict)
+
+    def to_turtle(self) -> str:
+        """The W3C SHACL validation report (sh:ValidationReport) in Turtle."""
+        from riskgraph.validate.report import render_turtle
+
+        return render_turtle(self)
 
     @property
     def violation_count(self) -> int:
@@ -110,10 +137,6 @@ class ValidationResult:
     @property
     def warning_count(self) -> int:
         return sum(f.count("Warning") for f in self.files)
-
-    @property
-    def info_count(self) -> int:
-        return sum(f.count("Info") for f in self.files)
 
     @property
     def unreadable_count(self) -> int:
@@ -351,35 +374,46 @@ def _shorten_iris(message: str, names: Graph) -> str:
                             else m.group(0), message)
 
 
+def make_problem(focus, path, value, severity, messages: list[str], shape, component,
+                 locator, names: Graph, path_graph: Graph) -> Problem:
+    """One result, from its terms, as a ``Problem`` (whichever engine produced it).
+    ``path_graph`` holds the structure of a complex path (the report or the shapes)."""
+    line = locator.line(str(focus)) if isinstance(focus, URIRef) else None
+    return Problem(
+        severity=SEVERITIES.get(severity, _short(severity, names)),
+        entity=_short(focus, names), line=line,
+        path=_path_text(path, path_graph, names),
+        value=None if value is None or value == focus else _short(value, names),
+        message=_shorten_iris(min(messages, key=len), names) if messages
+        else "does not conform",
+        shape=_short(shape, names) if isinstance(shape, URIRef) else None,
+        component=_short(component, names) if component is not None else None,
+        terms={"focus": focus, "path": path if isinstance(path, URIRef) else None,
+               "value": value, "severity": severity,
+               "shape": shape if isinstance(shape, URIRef) else None,
+               "component": component, "path_node": path, "source_shape": shape})
+
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def sort_problems(found: list[Problem]) -> list[Problem]:
+    found.sort(key=lambda p: (p.line is None, p.line or 0, p.entity,
+                              SEVERITY_ORDER.get(p.severity, 3), p.path or "", p.value or ""))
+    return found
+
+
 def problems_from(results: Graph, locator: EntityLocator, names: Graph) -> list[Problem]:
     found = []
     # Only the report's own results: nested sh:detail results repeat them.
     for result in results.objects(None, SH.result):
-        focus = results.value(result, SH.focusNode)
-        value = results.value(result, SH.value)
-        path = results.value(result, SH.resultPath)
-        severity = results.value(result, SH.resultSeverity)
-        messages = [str(m) for m in results.objects(result, SH.resultMessage)]
-        shape = results.value(result, SH.sourceShape)
-        component = results.value(result, SH.sourceConstraintComponent)
-        line = locator.line(str(focus)) if isinstance(focus, URIRef) else None
-        found.append(Problem(
-            severity=SEVERITIES.get(severity, _short(severity, names)),
-            entity=_short(focus, names), line=line,
-            path=_path_text(path, results, names),
-            value=None if value is None or value == focus else _short(value, names),
-            message=_shorten_iris(min(messages, key=len), names) if messages
-            else "does not conform",
-            shape=_short(shape, names) if isinstance(shape, URIRef) else None,
-            component=_short(component, names) if component is not None else None,
-            terms={"focus": focus, "path": path if isinstance(path, URIRef) else None,
-                   "value": value, "severity": severity,
-                   "shape": shape if isinstance(shape, URIRef) else None,
-                   "component": component}))
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    found.sort(key=lambda p: (p.line is None, p.line or 0, p.entity,
-                              order.get(p.severity, 3), p.path or "", p.value or ""))
-    return found
+        found.append(make_problem(
+            results.value(result, SH.focusNode), results.value(result, SH.resultPath),
+            results.value(result, SH.value), results.value(result, SH.resultSeverity),
+            [str(m) for m in results.objects(result, SH.resultMessage)],
+            results.value(result, SH.sourceShape),
+            results.value(result, SH.sourceConstraintComponent), locator, names, results))
+    return sort_problems(found)
 
 
 def check_graph(contribution: Graph, context: Context, locator: EntityLocator,
@@ -406,10 +440,12 @@ def _placeholder_hint(error: InputError, text: str | None) -> InputError:
     return error
 
 
-def read_contribution(path: Path) -> tuple[FileReport, Graph | None, str | None]:
+def read_contribution(path: Path, max_bytes: int | None = None,
+                      ) -> tuple[FileReport, Graph | None, str | None]:
     report = FileReport(Path(path))
     try:
-        loaded = read_rdf_file(path)
+        loaded = read_rdf_file(path) if max_bytes is None else read_rdf_file(
+            path, max_bytes=max_bytes)
     except InputError as error:
         text = None
         if "syntax" in error.message:
@@ -458,6 +494,7 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
             key = (problem.entity, problem.path, problem.value, problem.message)
             if key not in seen:  # an entity written in two files is reported once
                 seen.add(key)
+                problem.file = report.path
                 report.problems.append(problem)
     return ValidationResult(reports)
 
