@@ -69,7 +69,7 @@ COMPONENT = {
 }
 # A SPARQL constraint is run once for all focus nodes only when binding $this
 # first could not change its rows.
-_PER_FOCUS_ONLY = re.compile(r"\b(LIMIT|OFFSET|GROUP\s+BY|HAVING|SERVICE|MINUS|VALUES|"
+_PER_FOCUS_ONLY = re.compile(r"\b(LIMIT|OFFSET|GROUP\s+BY|HAVING|SERVICE|MINUS|"
                              r"COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|\$PATH|\$shapesGraph|"
                              r"\$currentShape)\b|\{\s*SELECT", re.I)
 _PROJECTS_THIS = re.compile(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?[^{]*[$?]this\b", re.I)

@@ -97,8 +97,9 @@ def load_dataset(paths: list[Path]) -> tuple[ox.Store, list[FileReport], list[st
         text = _fast_load(store, path, graph)
         if text is not None:
             report = FileReport(path)
-            report.triples = len(store.query(f"SELECT * WHERE {{ GRAPH <{graph.value}> "
-                                             "{ ?s ?p ?o } }"))
+            rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> "
+                               "{ ?s ?p ?o } }")
+            report.triples = int(next(iter(rows))[0].value)
         else:
             report, parsed, text = read_contribution(path, max_bytes=MAX_WHOLE_BYTES)
             if parsed is not None:
