@@ -13,7 +13,7 @@ import random
 import sys
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 RG = Namespace("https://w3id.org/riskgraph/ns#")
@@ -265,8 +265,10 @@ def inject_defects(g: Graph, shapes: Graph, ontology: Graph) -> list[tuple[URIRe
         template = _template(g, top.node, compiled, subclasses)
         for param, _arg in top.constraints:  # node-level constraints: on the entity itself
             new = fresh(template, top.node)
-            if param == SH.pattern or param == SH.nodeKind:
+            if param == SH.pattern:
                 new = URIRef(f"https://example.org/defect/{count}")
+            elif param == SH.nodeKind:  # a blank node where an IRI is required
+                new = BNode(f"defect{count}")
             _clone(g, template, top.node, compiled, new)
             if param in (SH.node, SH["or"], SH["and"], SH.xone, SH.hasValue):
                 for predicate in _paths_of(compiled, top.node):
