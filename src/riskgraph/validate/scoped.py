@@ -483,6 +483,8 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
     names = namespace_graph()
     seen: set[tuple] = set()
     reports = []
+    rules = _rules(context.ontology)
+    existing = _bundled_graphs(_bundle_key())[1] if bundled_context else None
     for report, graph, text in read:
         reports.append(report)
         if graph is None:
@@ -490,13 +492,38 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
         locator = EntityLocator(text or "", json=report.path.suffix.lower() in (".jsonld",
                                                                                 ".json"))
         report.entities = len(focus_nodes(graph))
-        for problem in check_graph(graph, context, locator, names):
+        problems = check_graph(graph, context, locator, names)
+        if existing is not None:  # a contribution: what it may not say (additions.py)
+            problems = sort_problems(problems + rule_problems(
+                rules, graph, existing, context.graph, locator, names))
+        for problem in problems:
             key = (problem.entity, problem.path, problem.value, problem.message)
             if key not in seen:  # an entity written in two files is reported once
                 seen.add(key)
                 problem.file = report.path
                 report.problems.append(problem)
     return ValidationResult(reports)
+
+
+@lru_cache(maxsize=2)
+def _rules(ontology: Graph):
+    from riskgraph.validate.additions import Rules
+
+    return Rules(ontology)
+
+
+def rule_problems(rules, contribution: Graph, existing: Graph, context: Graph,
+                  locator, names: Graph) -> list[Problem]:
+    """The statements a contribution may not make, as violations naming the statement."""
+    from riskgraph.validate.additions import RGSH as RULES_NS
+    from riskgraph.validate.additions import SHAPE
+
+    found = []
+    for (s, p, o), reason in rules.check(contribution, existing, context):
+        statement = f"{_short(s, names)} {_short(p, names)} {_short(o, names)}"
+        found.append(make_problem(s, p, o, SH.Violation, [f"refused: {statement} . ({reason})"],
+                                  SHAPE, RULES_NS["additions-only"], locator, names, contribution))
+    return found
 
 
 def _merge(graphs: Iterable[Graph]) -> Graph:
