@@ -208,7 +208,7 @@ def test_unsupported_construct_falls_back_to_pyshacl(ontology: Graph):
     store = engine.ox.Store()
     engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH)
     engine.add_graph(store, data, engine.DATA_GRAPH)
-    results = engine.validate_store(compiled, store, engine.universe_of(store))
+    results = engine.validate_store(compiled, store, engine.Universe(store, [engine.DATA_GRAPH]))
     long_label = [r for r in results if r.shape == prop]
     assert [r.focus for r in long_label] == [URIRef("https://w3id.org/riskgraph/id/risk/x")]
     assert long_label[0].component == SH.MaxLengthConstraintComponent

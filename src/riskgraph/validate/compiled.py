@@ -40,8 +40,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 DATA_GRAPH = ox.NamedNode("urn:riskgraph:validate:data")
 ONTOLOGY_GRAPH = ox.NamedNode("urn:riskgraph:validate:ontology")
 
+_MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _UNIQUE_LANG = SH.minCount, SH.maxCount, SH.hasValue, \
+    SH.uniqueLang
+_CLASS, _NODE, _NOT, _OR, _AND, _XONE, _FLAGS = (SH["class"], SH.node, SH["not"], SH["or"],
+                                                 SH["and"], SH.xone, SH.flags)
 # Parameters this engine evaluates; anything else on a shape sends it to pyshacl.
-LOGICAL = {SH["or"], SH["and"], SH["not"], SH.xone}
+LOGICAL = {_OR, _AND, _NOT, _XONE}
 VALUE_PARAMS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.flags, SH.languageIn,
                 SH.hasValue, SH["in"], SH.minInclusive, SH.maxInclusive, SH.minExclusive,
                 SH.maxExclusive, SH.node} | LOGICAL
@@ -53,6 +57,9 @@ METADATA = {SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order,
             SH.defaultValue, SH.deactivated, SH.targetClass, SH.targetNode,
             SH.targetSubjectsOf, SH.targetObjectsOf, SH.declare, SH.prefixes}
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+# One object per parameter, so the evaluator compares them with "is".
+_CANONICAL = {p: p for p in (_MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _UNIQUE_LANG, _CLASS, _NODE,
+                             _NOT, _OR, _AND, _XONE, _FLAGS)}
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
 COMPONENT = {
     SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
@@ -170,6 +177,8 @@ class CompiledShapes:
     def __init__(self, shapes: Graph) -> None:
         self.graph = shapes
         self.shapes: dict[object, Shape] = {}
+        self._lists: dict = {}
+        self._tests: dict = {}
         roots = {s for t in TARGETS for s in shapes.subjects(t, None)}
         roots |= {s for t in SHAPE_TYPES for s in shapes.subjects(RDF.type, t)}
         for node in roots:
@@ -178,6 +187,19 @@ class CompiledShapes:
         # A shape falls back to pyshacl when it, or a shape it depends on, is unsupported.
         self.fallback = {s.node: self._why_unsupported(s.node, set()) for s in self.targeted}
         self.fallback = {node: why for node, why in self.fallback.items() if why}
+
+    def members(self, list_node) -> list:
+        found = self._lists.get(list_node)
+        if found is None:
+            found = self._lists[list_node] = list(Collection(self.graph, list_node))
+        return found
+
+    def value_test(self, shape: Shape, param, arg):
+        key = (shape.node, param, arg)
+        found = self._tests.get(key)
+        if found is None:
+            found = self._tests[key] = _value_test(param, arg, shape, self.graph)
+        return found
 
     # -- parsing -----------------------------------------------------------
     def shape(self, node) -> Shape:
@@ -208,6 +230,7 @@ class CompiledShapes:
             elif param == SH.sparql:
                 self._sparql(shape, value)
             elif param in allowed:
+                param = _CANONICAL.get(param, param)
                 shape.constraints.append((param, value))
                 for nested in self._nested(param, value):
                     self.shape(nested)
@@ -282,35 +305,88 @@ def _n3(term) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Evaluation
+# Nodes inside the evaluator: an IRI is a str (hashed once, cheap to compare),
+# a blank node or a literal stays a pyoxigraph term. rdflib terms are made only
+# for results, and for the value tests that need rdflib's typed values.
 # ---------------------------------------------------------------------------
+def internal(term):
+    return term.value if isinstance(term, ox.NamedNode) else term
+
+
+def from_rdflib(term):
+    return str(term) if isinstance(term, URIRef) else to_oxigraph(term)
+
+
+def external(node):
+    return URIRef(node) if isinstance(node, str) else to_rdflib(node)
+
+
+def _ox(node):
+    return ox.NamedNode(node) if isinstance(node, str) else node
+
+
+class Universe:
+    """The nodes that may be focus nodes of a targeted shape: the subjects of the
+    dataset's graphs (``data_graphs``), not those of the context beside it (the
+    ontology), and not an ontology header."""
+
+    def __init__(self, store: ox.Store, data_graphs: list[ox.NamedNode]) -> None:
+        self.store = store
+        self.graphs = data_graphs
+        names = ", ".join(f"<{g.value}>" for g in data_graphs)
+        context = store.query("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
+                              f"FILTER (?g NOT IN ({names})) }}")
+        self.excluded = {internal(r[0]) for r in context}
+        self.excluded = {n for n in self.excluded if not self.described(n)}
+        headers = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{OWL.Ontology}> }} "
+                              f"FILTER (?g IN ({names})) }}")
+        self.headers = {internal(r[0]) for r in headers}
+        self.excluded |= self.headers
+
+    def described(self, node) -> bool:
+        """Is ``node`` a subject in one of the dataset's graphs?"""
+        if isinstance(node, ox.Literal):
+            return False
+        term = _ox(node)
+        return any(next(iter(self.store.quads_for_pattern(term, None, None, g)), None)
+                   is not None for g in self.graphs)
+
+    def owner(self, node) -> int | None:
+        """The index of the first data graph that describes ``node``."""
+        if isinstance(node, ox.Literal):
+            return None
+        term = _ox(node)
+        for index, graph in enumerate(self.graphs):
+            if next(iter(self.store.quads_for_pattern(term, None, None, graph)), None):
+                return index
+        return None
+
+    def restrict(self, nodes: set, subjects: bool) -> set:
+        """``nodes`` in the universe; ``subjects``: they are known to be subjects somewhere."""
+        if subjects:
+            return nodes - self.excluded
+        return {n for n in nodes if n not in self.excluded and self.described(n)}
+
+
 class Evaluator:
     """Evaluates compiled shapes over a pyoxigraph store.
 
-    ``universe`` is the set of nodes that may be focus nodes of a targeted shape
-    (the dataset's own subjects: the ontology beside it is context, not data); None
-    means every node, as in a plain SHACL run.
+    ``universe`` says which nodes may be focus nodes (None: every node, as in a
+    plain SHACL run).
     """
 
     def __init__(self, compiled: CompiledShapes, store: ox.Store,
-                 universe: set | None = None) -> None:
+                 universe: Universe | None = None) -> None:
         self.compiled = compiled
         self.store = store
         self.universe = universe
         self._pairs: dict[URIRef, tuple[dict, dict]] = {}
         self._instances: dict[URIRef, set] = {}
         self._conforms: dict[object, dict] = {}
-        self._terms: dict = {}
 
     # -- data access ---------------------------------------------------------
     def query(self, text: str):
         return self.store.query(text, use_default_graph_as_union=True)
-
-    def term(self, term):
-        found = self._terms.get(term)
-        if found is None:
-            found = self._terms[term] = to_rdflib(term)
-        return found
 
     def pairs(self, predicate: URIRef) -> tuple[dict, dict]:
         """subject -> objects and object -> subjects of one predicate."""
@@ -318,12 +394,17 @@ class Evaluator:
         if found is None:
             forward: dict = {}
             backward: dict = {}
-            term = self.term
             # DISTINCT: a triple written in two graphs (data and ontology) counts once.
             for s, o in self.query(f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"):
-                s, o = term(s), term(o)
-                forward.setdefault(s, []).append(o)
-                backward.setdefault(o, []).append(s)
+                s, o = internal(s), internal(o)
+                if s in forward:
+                    forward[s].append(o)
+                else:
+                    forward[s] = [o]
+                if o in backward:
+                    backward[o].append(s)
+                else:
+                    backward[o] = [s]
             found = self._pairs[predicate] = (forward, backward)
         return found
 
@@ -332,17 +413,17 @@ class Evaluator:
         if found is None:
             rows = self.query(f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/<{RDFS.subClassOf}>* "
                               f"<{cls}> }}")
-            found = self._instances[cls] = {self.term(row[0]) for row in rows}
+            found = self._instances[cls] = {internal(row[0]) for row in rows}
         return found
 
     def values(self, path, node) -> list:
         kind, arg = path
         if kind == "p":
-            return self.pairs(arg)[0].get(node, [])
+            return self.pairs(arg)[0].get(node, _NONE)
         if kind == "inv":
             if arg[0] != "p":
                 raise ValueError("inverse of a complex path")
-            return self.pairs(arg[1])[1].get(node, [])
+            return self.pairs(arg[1])[1].get(node, _NONE)
         if kind == "alt":
             out: list = []
             for part in arg:
@@ -358,17 +439,21 @@ class Evaluator:
 
     # -- targets -------------------------------------------------------------
     def focus_nodes(self, shape: Shape) -> set:
-        nodes: set = set()
+        subjects: set = set()
+        others: set = set()
         for kind, target in shape.targets:
             if kind == SH.targetClass:
-                nodes |= self.instances(target)
+                subjects |= self.instances(target)
             elif kind == SH.targetSubjectsOf:
-                nodes |= set(self.pairs(target)[0])
+                subjects |= set(self.pairs(target)[0])
             elif kind == SH.targetObjectsOf:
-                nodes |= set(self.pairs(target)[1])
+                others |= set(self.pairs(target)[1])
             elif kind == SH.targetNode:
-                nodes.add(target)
-        return nodes if self.universe is None else nodes & self.universe
+                others.add(from_rdflib(target))
+        if self.universe is None:
+            return subjects | others
+        return (self.universe.restrict(subjects, True)
+                | self.universe.restrict(others - subjects, False))
 
     def run(self, skip: Iterable = ()) -> Iterator[RawResult]:
         """Every result of every targeted shape (those in ``skip`` left out)."""
@@ -378,16 +463,29 @@ class Evaluator:
                 continue
             focus = self.focus_nodes(shape)
             if focus:
-                yield from self.evaluate(shape, focus)
+                for result in self.evaluate(shape, focus):
+                    result.focus = external(result.focus)
+                    if result.value is not None:
+                        result.value = external(result.value)
+                    yield result
 
     # -- one shape over many focus nodes --------------------------------------
     def evaluate(self, shape: Shape, focus: Iterable) -> Iterator[RawResult]:
+        """Every result of ``shape`` on the focus nodes (internal terms), one constraint
+        at a time over all of them (so nested shapes are asked about all value nodes
+        at once)."""
         if shape.deactivated:
             return
         focus = list(focus)
-        for node in focus:
-            values = self.values(shape.path, node) if shape.is_property else [node]
-            yield from self._constraints(shape, node, values)
+        if not shape.is_property:
+            values = {node: [node] for node in focus}
+        elif shape.path[0] == "p":
+            forward = self.pairs(shape.path[1])[0]
+            values = {node: forward.get(node, _NONE) for node in focus}
+        else:
+            values = {node: self.values(shape.path, node) for node in focus}
+        for param, arg in shape.constraints:
+            yield from self._constraint(shape, param, arg, values)
         for child in shape.properties:
             yield from self.evaluate(self.compiled.shape(child), focus)
         if shape.sparql:
@@ -396,7 +494,8 @@ class Evaluator:
     def conforming(self, node_shape, nodes: Iterable) -> set:
         """The nodes (given as value nodes) that conform to a shape."""
         memo = self._conforms.setdefault(node_shape, {})
-        todo = [n for n in set(nodes) if n not in memo]
+        nodes = set(nodes)
+        todo = [n for n in nodes if n not in memo]
         if todo:
             failed = {r.focus for r in self.evaluate(self.compiled.shape(node_shape), todo)}
             for n in todo:
@@ -408,61 +507,76 @@ class Evaluator:
         return RawResult(focus, shape.path_node, value, shape.node, shape.severity,
                          COMPONENT[param], list(messages))
 
-    def _constraints(self, shape: Shape, focus, values: list) -> Iterator[RawResult]:
-        graph = self.compiled.graph
-        for param, arg in shape.constraints:
-            if param == SH.minCount:
-                if len(values) < int(arg):
-                    yield self._result(shape, focus, None, param)
-            elif param == SH.maxCount:
-                if len(values) > int(arg):
-                    yield self._result(shape, focus, None, param)
-            elif param == SH.hasValue:
-                if arg not in values:
-                    yield self._result(shape, focus, None, param)
-            elif param == SH.uniqueLang:
-                if arg == Literal(True) and _duplicate_langs(values):
-                    for _ in _duplicate_langs(values):
-                        yield self._result(shape, focus, None, param)
-            elif param == SH["class"]:
-                members = self.instances(arg)
-                for v in values:
-                    if isinstance(v, Literal) or v not in members:
-                        yield self._result(shape, focus, v, param)
-            elif param in (SH.node, SH["not"]):
-                ok = self.conforming(arg, values)
-                for v in values:
-                    if (v in ok) == (param == SH["not"]):
-                        yield self._result(shape, focus, v, param)
-            elif param in LOGICAL:
-                members = list(Collection(graph, arg))
-                passed = [self.conforming(m, values) for m in members]
-                for v in values:
+    def _constraint(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        result = self._result
+        if param is _MIN_COUNT:
+            limit = int(arg)
+            for focus, vs in values.items():
+                if len(vs) < limit:
+                    yield result(shape, focus, None, param)
+        elif param is _MAX_COUNT:
+            limit = int(arg)
+            for focus, vs in values.items():
+                if len(vs) > limit:
+                    yield result(shape, focus, None, param)
+        elif param is _HAS_VALUE:
+            wanted = from_rdflib(arg)
+            for focus, vs in values.items():
+                if wanted not in vs:
+                    yield result(shape, focus, None, param)
+        elif param is _UNIQUE_LANG:
+            if arg == Literal(True):
+                for focus, vs in values.items():
+                    for _ in _duplicate_langs(vs):
+                        yield result(shape, focus, None, param)
+        elif param is _CLASS:
+            members = self.instances(arg)
+            for focus, vs in values.items():
+                for v in vs:
+                    if v not in members or isinstance(v, ox.Literal):
+                        yield result(shape, focus, v, param)
+        elif param is _NODE or param is _NOT:
+            ok = self.conforming(arg, {v for vs in values.values() for v in vs})
+            want = param is _NOT
+            for focus, vs in values.items():
+                for v in vs:
+                    if (v in ok) == want:
+                        yield result(shape, focus, v, param)
+        elif param in LOGICAL:
+            members = self.compiled.members(arg)
+            every = {v for vs in values.values() for v in vs}
+            passed = [self.conforming(m, every) for m in members]
+            for focus, vs in values.items():
+                for v in vs:
                     count = sum(v in p for p in passed)
-                    good = (count >= 1 if param == SH["or"] else count == len(members)
-                            if param == SH["and"] else count == 1)
+                    good = (count >= 1 if param is _OR else count == len(members)
+                            if param is _AND else count == 1)
                     if not good:
-                        yield self._result(shape, focus, v, param)
-            elif param == SH.flags:
-                continue
-            else:
-                test = _value_test(param, arg, shape, graph)
-                for v in values:
+                        yield result(shape, focus, v, param)
+        elif param is _FLAGS:
+            return
+        else:
+            test = self.compiled.value_test(shape, param, arg)
+            for focus, vs in values.items():
+                for v in vs:
                     if not test(v):
-                        yield self._result(shape, focus, v, param)
+                        yield result(shape, focus, v, param)
 
     def _sparql(self, shape: Shape, focus: set) -> Iterator[RawResult]:
         from pyshacl.constraints.constraint_component import ConstraintComponent
 
+        fmt = ConstraintComponent._format_sparql_based_result_message
         for constraint, text, messages in shape.sparql:
             rows = self.query(text)
             names = [v.value for v in rows.variables]
             seen: set = set()
             for row in rows:
-                bound = {name: self.term(row[name]) for name in names if row[name] is not None}
-                this = bound.pop("this", None)
-                if this not in focus:
+                this = row["this"] if "this" in names else None
+                if this is None or internal(this) not in focus:
                     continue
+                bound = {name: to_rdflib(row[name]) for name in names
+                         if name != "this" and row[name] is not None}
+                this = internal(this)
                 if "failure" in bound:
                     key = (this, True)
                 else:
@@ -476,23 +590,25 @@ class Evaluator:
                                     SH.SPARQLConstraintComponent, shape.messages + messages,
                                     constraint)
                     continue
-                value = this if value is None else value
-                variables = dict(bound, this=this, value=value)
+                value = this if value is None else from_rdflib(value)
+                variables = dict(bound, this=external(this), value=external(value))
                 if path is not None:
                     variables["path"] = path
-                text_of = [ConstraintComponent._format_sparql_based_result_message(
-                    None, m, variables) for m in shape.messages]
-                text_of += [ConstraintComponent._format_sparql_based_result_message(
-                    None, m, variables) for m in messages if m not in shape.messages]
+                text_of = [fmt(None, m, variables) for m in shape.messages]
+                text_of += [fmt(None, m, variables) for m in messages
+                            if m not in shape.messages]
                 yield RawResult(this, path, value, shape.node, shape.severity,
                                 SH.SPARQLConstraintComponent,
                                 text_of or ["SPARQL constraint not satisfied"], constraint)
 
 
+_NONE: list = []  # the values of a node that has none (shared, never changed)
+
+
 def _duplicate_langs(values: list) -> list[str]:
     seen, dupes = set(), []
     for v in values:
-        if isinstance(v, Literal) and v.language:
+        if isinstance(v, ox.Literal) and v.language:
             low = v.language.lower()
             if low in seen and low not in dupes:
                 dupes.append(low)
@@ -505,64 +621,63 @@ def _generic(param) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Value tests: pyshacl's rules, on rdflib terms
+# Value tests: pyshacl's rules, on the evaluator's nodes
 # ---------------------------------------------------------------------------
-_NUMBER_KINDS = {SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,),
-                 SH.BlankNodeOrIRI: (BNode, URIRef), SH.BlankNodeOrLiteral: (BNode, Literal),
-                 SH.IRIOrLiteral: (URIRef, Literal)}
-_FLAGS = {"i": re.I, "m": re.M, "s": re.S, "x": re.X}
+_KINDS = {SH.IRI: (str,), SH.BlankNode: (ox.BlankNode,), SH.Literal: (ox.Literal,),
+          SH.BlankNodeOrIRI: (ox.BlankNode, str), SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
+          SH.IRIOrLiteral: (str, ox.Literal)}
+_FLAGS_RE = {"i": re.I, "m": re.M, "s": re.S, "x": re.X}
+_STRINGS = (str(XSD.string), str(RDF.langString))
 
 
 def _value_test(param, arg, shape: Shape, graph: Graph):
     if param == SH.datatype:
         from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
 
+        rule = str(arg)
+
         def datatype_ok(v):
-            if not isinstance(v, Literal):
+            if not isinstance(v, ox.Literal):
                 return False
-            if v.datatype == arg:
-                return v.ill_typed is not True and DatatypeConstraintComponent.\
-                    _assert_actual_datatype(None, v, arg)
+            datatype = v.datatype.value
+            if rule in _STRINGS:  # strings are never ill-typed
+                return datatype == rule
             if arg == RDFS.Literal:
                 return True
-            if arg == RDFS.Datatype and v.datatype:
-                return True
-            if v.datatype is None and v.language is None and arg == XSD.string:
-                return isinstance(v.value, (str, bytes))
-            if arg == RDF.langString and v.language:
-                return isinstance(v.value, (str, bytes))
-            return False
+            if arg == RDFS.Datatype:
+                return not v.language and datatype != _STRINGS[0]
+            if datatype != rule:
+                return False
+            term = to_rdflib(v)
+            return term.ill_typed is not True and DatatypeConstraintComponent.\
+                _assert_actual_datatype(None, term, arg)
         return datatype_ok
     if param == SH.nodeKind:
-        kinds = _NUMBER_KINDS.get(arg, ())
+        kinds = _KINDS.get(arg, ())
         return lambda v: isinstance(v, kinds)
     if param == SH.pattern:
         flags = 0
         for f in str(graph.value(shape.node, SH.flags) or ""):
-            flags |= _FLAGS.get(f, 0)
+            flags |= _FLAGS_RE.get(f, 0)
         matcher = re.compile(str(arg), flags)
 
         def pattern_ok(v):
-            if isinstance(v, BNode):
+            if isinstance(v, ox.BlankNode):
                 return False
-            if isinstance(v, Literal) and v.value is not None and v.datatype in (
-                    None, RDF.langString, XSD.string):
-                text = str(v.value)
-            else:
-                text = str(v)
+            text = v if isinstance(v, str) else v.value  # a literal's lexical form
             return bool(matcher.match(text) or matcher.search(text))
         return pattern_ok
     if param == SH.languageIn:
         wanted = {str(x.value).lower() for x in Collection(graph, arg)}
 
         def language_ok(v):
-            if not isinstance(v, Literal) or not v.language:
+            if not isinstance(v, ox.Literal) or not v.language:
                 return False
-            lang = str(v.language).lower()
+            lang = v.language.lower()
             return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
         return language_ok
     if param == SH["in"]:
-        members = list(Collection(graph, arg))
+        members = [from_rdflib(x) for x in Collection(graph, arg)]
         return lambda v: v in members
     if param in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
         from pyshacl.rdfutil.compare import compare_literal
@@ -572,12 +687,13 @@ def _value_test(param, arg, shape: Shape, graph: Graph):
                   SH.minExclusive: lambda c: c > 0, SH.maxExclusive: lambda c: c < 0}[param]
 
         def range_ok(v):
-            if not isinstance(v, Literal):
+            if not isinstance(v, ox.Literal):
                 return False
-            if isinstance(v.value, str) != bound_is_string:
+            term = to_rdflib(v)
+            if isinstance(term.value, str) != bound_is_string:
                 return False
             try:
-                return ok_cmp(compare_literal(v, arg))
+                return ok_cmp(compare_literal(term, arg))
             except (TypeError, NotImplementedError):
                 return False
         return range_ok
@@ -600,15 +716,18 @@ def fallback_results(compiled: CompiledShapes, evaluator: Evaluator,
             shapes.add(triple)
     for node in compiled.fallback:
         for focus in evaluator.focus_nodes(compiled.shape(node)):
-            shapes.add((node, SH.targetNode, focus))
+            shapes.add((node, SH.targetNode, external(focus)))
     graph = data if data is not None else store_as_graph(evaluator.store)
     _, report, _ = validate(graph, shacl_graph=shapes, inference="none", abort_on_first=False,
                             allow_warnings=False, meta_shacl=False, js=False, debug=False)
     found = []
     for result in report.objects(None, SH.result):
+        shape = report.value(result, SH.sourceShape)
+        path = report.value(result, SH.resultPath)
+        if isinstance(path, BNode):  # pyshacl copies a complex path: point at the shape's
+            path = compiled.graph.value(shape, SH.path) or path
         found.append(RawResult(
-            report.value(result, SH.focusNode), report.value(result, SH.resultPath),
-            report.value(result, SH.value), report.value(result, SH.sourceShape),
+            report.value(result, SH.focusNode), path, report.value(result, SH.value), shape,
             report.value(result, SH.resultSeverity),
             report.value(result, SH.sourceConstraintComponent),
             [str(m) for m in report.objects(result, SH.resultMessage)],
@@ -616,18 +735,10 @@ def fallback_results(compiled: CompiledShapes, evaluator: Evaluator,
     return found
 
 
-def validate_store(compiled: CompiledShapes, store: ox.Store, universe: set | None = None,
+def validate_store(compiled: CompiledShapes, store: ox.Store, universe: Universe | None = None,
                    data: Graph | None = None) -> list[RawResult]:
     """Every result for the store's graph: compiled shapes here, the rest by pyshacl."""
     evaluator = Evaluator(compiled, store, universe)
     results = list(evaluator.run(skip=compiled.fallback))
     results += fallback_results(compiled, evaluator, data)
     return results
-
-
-def universe_of(store: ox.Store, graph: ox.NamedNode = DATA_GRAPH) -> set:
-    """The subjects of the dataset's own graph, ontology headers excepted."""
-    name = graph.value
-    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
-                       f"FILTER NOT EXISTS {{ GRAPH <{name}> {{ ?s a <{OWL.Ontology}> }} }} }}")
-    return {to_rdflib(row[0]) for row in rows}
