@@ -114,3 +114,21 @@ def test_ontology_has_no_axioms_the_rules_do_not_cover():
     kinds = (OWL.InverseFunctionalProperty, OWL.AsymmetricProperty, OWL.IrreflexiveProperty,
              OWL.AllDifferent, OWL.NegativePropertyAssertion)
     assert not [k for k in kinds if (None, RDF.type, k) in ontology]
+
+
+def test_an_edit_of_data_is_checked_against_the_rest(run_cli, tmp_path, monkeypatch):
+    """A new file placed in data/ with a second label for an existing mitigation is
+    refused too: it is checked against the other bundled files, not against itself."""
+    from riskgraph import resources
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for path in resources.data_files():
+        (data_dir / path.name).write_bytes(path.read_bytes())
+    extra = data_dir / "zz-extra.ttl"
+    extra.write_text(HEAD + 'mitigation:data-curation rdfs:label "Data hygiene"@en .\n',
+                     encoding="utf-8")
+    monkeypatch.setattr(resources, "data_files", lambda: sorted(data_dir.glob("*.ttl")))
+    result = run_cli("validate", str(extra))
+    assert result.exit_code == 1
+    assert "already exists" in result.stdout

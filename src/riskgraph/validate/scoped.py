@@ -475,7 +475,8 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
     Files are validated together with the bundled graph and with each other, so a
     contribution may refer to existing entities and to entities in its sibling files.
     """
-    read = [read_contribution(Path(p)) for p in paths]
+    paths = [Path(p) for p in paths]
+    read = [read_contribution(p) for p in paths]
     readable = [graph for _, graph, _ in read if graph is not None]
     if context is None:
         context = Context.bundled(readable) if bundled_context else Context(
@@ -484,7 +485,7 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
     seen: set[tuple] = set()
     reports = []
     rules = _rules(context.ontology)
-    existing = _bundled_graphs(_bundle_key())[1] if bundled_context else None
+    existing = _existing_without([Path(p) for p in paths]) if bundled_context else None
     for report, graph, text in read:
         reports.append(report)
         if graph is None:
@@ -503,6 +504,18 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
                 problem.file = report.path
                 report.problems.append(problem)
     return ValidationResult(reports)
+
+
+def _existing_without(paths: list[Path]) -> Graph:
+    """What the contribution adds to: the bundled graph, less any bundled file being
+    validated (an edit of data/ is checked against the rest, not against itself)."""
+    given = {p.resolve() for p in paths}
+    data = [f for f in resources.data_files() if f.resolve() not in given]
+    if len(data) == len(resources.data_files()):
+        return _bundled_graphs(_bundle_key())[1]
+    graph = Graph()
+    graph += _bundled_graphs(_bundle_key())[0]
+    return load_files(data, graph)
 
 
 @lru_cache(maxsize=2)
