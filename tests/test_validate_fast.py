@@ -18,15 +18,18 @@ Shapes the compiled engine cannot express fall back to pyshacl, shape by shape:
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from benchmarks.synthetic import generate_with_defects
 from riskgraph import resources
+from riskgraph.cli import cli
 from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.validate import compiled as engine
 from riskgraph.validate import whole
@@ -231,3 +234,52 @@ def test_plain_literal_and_language_rules_match_pyshacl(ontology: Graph):
     expected = pyshacl_keys(g, ontology)
     assert len(expected) > 5
     assert fast_keys(g, ontology) == expected
+
+
+# ---------------------------------------------------------------------------
+# The command and the library entry point
+# ---------------------------------------------------------------------------
+def test_whole_dataset_from_the_command_line(run_cli):
+    files = [str(p) for p in resources.data_files()]
+    result = run_cli("validate", "--whole", *files)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == run_cli("validate").stdout  # the bundled data is such a dataset
+
+
+def test_whole_reports_violations_and_unreadable_files(run_cli):
+    result = run_cli("validate", "--whole", "--format", "json",
+                     str(FIXTURES / "invalid" / "share_above_one.ttl"))
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    messages = [r["message"] for e in report["files"][0]["entities"] for r in e["results"]]
+    assert any("between 0 and 1" in m for m in messages)
+    broken = run_cli("validate", "--whole", str(FIXTURES / "invalid" / "syntax_missing_dot.ttl"),
+                     *[str(p) for p in resources.data_files()])
+    assert broken.exit_code == 2
+    assert "syntax_missing_dot.ttl:" in broken.stdout and "was not validated" in broken.stdout
+    shapes = run_cli("validate", "--whole", str(FIXTURES / "invalid" / "contains_shapes.ttl"))
+    assert shapes.exit_code == 2
+
+
+def test_whole_needs_files(run_cli):
+    result = CliRunner().invoke(cli, ["validate", "--whole"])
+    assert result.exit_code == 2
+    assert "--whole needs the files" in result.output
+
+
+def test_library_entry_point():
+    import riskgraph.validate as validation
+
+    report = validation.validate()
+    assert isinstance(report, validation.ValidationReport)
+    assert report.engine == "compiled" and report.conforms
+    assert all(p.file is not None for p in report.problems)
+    graph = Graph().parse(data=report.to_turtle(), format="turtle")
+    assert (None, RDF.type, SH.ValidationReport) in graph
+    assert json.loads(report.to_json())["conforms"] is True
+    bad = validation.validate([FIXTURES / "invalid" / "share_above_one.ttl"], whole=True)
+    assert not bad.conforms and bad.exit_code() == 1
+    first = bad.problems[0]
+    assert first.file.name == "share_above_one.ttl" and first.line and first.shape
+    with pytest.raises(ValueError):
+        validation.validate(whole=True)
