@@ -127,9 +127,11 @@ def validate_whole(paths: Iterable[Path | str]) -> ValidationResult:
     graphs = [_file_graph(i) for i in readable]
     for index in readable:
         reports[index].entities = _entity_count(store, _file_graph(index))
-    universe = engine.Universe(store, graphs)
     shapes = compiled_shapes()
-    raw = engine.validate_store(shapes, store, universe) if readable else []
+    if not readable:
+        return ValidationResult(reports, engine="compiled")
+    universe = engine.Universe(store, graphs)
+    raw = engine.validate_store(shapes, store, universe)
     names = namespace_graph()
     locators: dict[int, object] = {}
     seen: set = set()
