@@ -83,15 +83,16 @@ class Rules:
             found |= self.superclasses.get(cls, {cls})
         return found
 
-    def types(self, node, graph: Graph) -> dict:
-        """Every class ``node`` belongs to in ``graph``, with the statement that says so."""
+    def types(self, node, graph: Graph, incoming: Graph | None = None) -> dict:
+        """Every class ``node`` belongs to in ``graph``, with the statement that says so
+        (ranges are read from the statements of ``incoming``, ``graph`` by default)."""
         why: dict = {}
         for cls in graph.objects(node, RDF.type):
             why.setdefault(cls, (node, RDF.type, cls))
         for p, o in graph.predicate_objects(node):
             if p in self.domain:
                 why.setdefault(self.domain[p], (node, p, o))
-        for s, p in graph.subject_predicates(node):
+        for s, p in (graph if incoming is None else incoming).subject_predicates(node):
             if p in self.range and not isinstance(node, Literal):
                 why.setdefault(self.range[p], (s, p, node))
         return why
@@ -113,7 +114,12 @@ class Rules:
         graph = context if context is not None else contribution
         nodes = {n for t in contribution for n in (t[0], t[2]) if not isinstance(n, Literal)}
         for node in sorted(nodes - headers, key=str):
-            yield from self._disjoint(node, graph, contribution)
+            # An existing node's types are written in the graph already; the statements
+            # pointing at it are read from the contribution only, so a much-cited
+            # concept (thousands of mitigations at one lifecycle stage) costs nothing.
+            old = existing is not None and (node, None, None) in existing
+            yield from self._disjoint(node, graph, contribution,
+                                      contribution if old else None)
             yield from self._functional(node, graph, contribution)
 
     def _statement(self, s, p, o, existing: Graph | None) -> str | None:
@@ -142,8 +148,8 @@ class Rules:
                     "notation, scheme, title or date; propose the change to data/ instead")
         return None
 
-    def _disjoint(self, node, graph: Graph, contribution: Graph):
-        why = self.types(node, graph)
+    def _disjoint(self, node, graph: Graph, contribution: Graph, incoming: Graph | None):
+        why = self.types(node, graph, incoming)
         classes = self._closure(set(why))
         for pair in self.disjoint:
             a, b = tuple(pair)
