@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -123,14 +122,32 @@ def time_contribution(data: Graph, ontology: Graph, runs: int) -> tuple[float, f
 # ---------------------------------------------------------------------------
 # Whole-graph validation (each in a child process, for its peak memory)
 # ---------------------------------------------------------------------------
-def _child(mode: str, path: str) -> None:
-    """Run in the child: print seconds and the number of results."""
+def _peak_mb() -> int:
+    """This process's own peak resident memory (VmHWM), in MB. (ru_maxrss would carry
+    the parent's peak across fork and exec, and the parent holds the rdflib graph.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return -1
+
+
+def _child(mode: str, path: str, cap: str) -> None:
+    """Run in the child: print seconds (or "stopped"), the number of results, peak MB."""
+    import threading
+
+    def stop() -> None:
+        print("stopped -", _peak_mb(), flush=True)
+        os._exit(0)
+
+    if float(cap) > 0:
+        timer = threading.Timer(float(cap), stop)
+        timer.daemon = True
     if mode == "fast":
         start = time.perf_counter()
         from riskgraph.validate.whole import validate_whole
 
         result = validate_whole([path])
-        print(time.perf_counter() - start, len(result.problems))
+        print(time.perf_counter() - start, len(result.problems), _peak_mb())
         return
     from riskgraph.io.rdf import load_files, ontology_files
     from riskgraph.validate.locate import EntityLocator
@@ -140,37 +157,26 @@ def _child(mode: str, path: str) -> None:
     merged = Graph()
     merged += data
     ontology = load_files(ontology_files())
+    if float(cap) > 0:
+        timer.start()  # the cap counts validation only, not parsing
     start = time.perf_counter()
     problems = check_graph(data, Context(merged, ontology), EntityLocator(""), namespace_graph())
     seconds = time.perf_counter() - start
     # counted as the report counts them: an entity's problem stated twice is one
-    print(seconds, len({(p.entity, p.path, p.value, p.message) for p in problems}))
+    print(seconds, len({(p.entity, p.path, p.value, p.message) for p in problems}), _peak_mb())
 
 
 def run_child(mode: str, path: Path, cap: float | None) -> tuple[float | None, int | None, int]:
     """(seconds or None when stopped at the cap, results, peak resident memory in MB)."""
-    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.validate_bench", "--child",
-                             mode, str(path)], stdout=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    deadline = None if cap is None else time.monotonic() + cap + 120  # + parsing time
-    stopped = False
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if deadline is not None and time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            stopped = True
-        time.sleep(0.2)
-    out = proc.stdout.read() if proc.stdout else ""
-    proc.stdout.close()
-    peak = usage.ru_maxrss // 1024
-    if stopped or not out.strip():
-        return None, None, peak
-    seconds, count = out.split()
-    if cap is not None and float(seconds) > cap:
-        return None, None, peak
-    return float(seconds), int(count), peak
+    done = subprocess.run([sys.executable, "-m", "benchmarks.validate_bench", "--child",
+                           mode, str(path), str(cap or 0)], stdout=subprocess.PIPE, text=True,
+                          check=False)
+    words = done.stdout.split()
+    if len(words) != 3:
+        return None, None, -1
+    if words[0] == "stopped":
+        return None, None, int(words[2])
+    return float(words[0]), int(words[1]), int(words[2])
 
 
 def main() -> None:
@@ -182,7 +188,7 @@ def main() -> None:
     parser.add_argument("--no-contribution", action="store_true")
     parser.add_argument("--no-whole", action="store_true",
                         help="time only the contribution (no whole-graph runs)")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
