@@ -199,10 +199,11 @@ def test_unsupported_construct_falls_back_to_pyshacl(ontology: Graph):
     shapes.add((ex, SH.targetClass, URIRef("https://w3id.org/riskgraph/ns#Risk")))
     shapes.add((ex, SH.property, prop))
     shapes.add((prop, SH.path, RDFS.label))
+    shapes.add((prop, SH.lessThan, RDFS.comment))  # a property pair: not compiled
     shapes.add((prop, SH.maxLength, Literal(5)))
     compiled = engine.CompiledShapes(shapes)
     assert set(compiled.fallback) == {ex}
-    assert "maxLength" in compiled.fallback[ex]
+    assert "lessThan" in compiled.fallback[ex]
     _, data, _ = read_contribution(FIXTURES / "valid" / "new_mitigation_with_assessment.ttl")
     data.add((URIRef("https://w3id.org/riskgraph/id/risk/x"), RDF.type,
               URIRef("https://w3id.org/riskgraph/ns#Risk")))
@@ -215,6 +216,46 @@ def test_unsupported_construct_falls_back_to_pyshacl(ontology: Graph):
     long_label = [r for r in results if r.shape == prop]
     assert [r.focus for r in long_label] == [URIRef("https://w3id.org/riskgraph/id/risk/x")]
     assert long_label[0].component == SH.MaxLengthConstraintComponent
+
+
+def test_length_constraints_match_pyshacl(ontology: Graph):
+    """sh:minLength and sh:maxLength are compiled (imported catalogues may use them)."""
+    shapes = Graph()
+    shapes += load_shapes()
+    ex = URIRef("https://w3id.org/riskgraph/shapes#test-label-length")
+    prop = BNode()
+    shapes.add((ex, RDF.type, SH.NodeShape))
+    shapes.add((ex, SH.targetSubjectsOf, RDFS.label))
+    shapes.add((ex, SH.property, prop))
+    shapes.add((prop, SH.path, RDFS.label))
+    shapes.add((prop, SH.minLength, Literal(4)))
+    shapes.add((prop, SH.maxLength, Literal(30)))
+    compiled = engine.CompiledShapes(shapes)
+    assert compiled.fallback == {}
+    data = Graph()
+    for path in resources.data_files()[:3]:
+        data += read_contribution(path)[1]
+    store = engine.ox.Store()
+    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH)
+    engine.add_graph(store, data, engine.DATA_GRAPH)
+    fast = {(r.focus, r.value, r.component) for r in engine.validate_store(
+        compiled, store, engine.Universe(store, [engine.DATA_GRAPH])) if r.shape == prop}
+    from pyshacl import validate
+
+    targeted = Graph()
+    targeted += shapes
+    targeted.remove((None, SH.targetSubjectsOf, None))
+    targeted.remove((None, SH.targetClass, None))
+    for node in set(data.subjects(RDFS.label, None)):
+        targeted.add((ex, SH.targetNode, node))
+    merged = Graph()
+    merged += data
+    merged += ontology
+    _, report, _ = validate(merged, shacl_graph=targeted, inference="none")
+    slow = {(report.value(r, SH.focusNode), report.value(r, SH.value),
+             report.value(r, SH.sourceConstraintComponent))
+            for r in report.subjects(SH.sourceShape, prop)}
+    assert fast == slow and fast  # some bundled labels are longer than 30 characters
 
 
 def test_plain_literal_and_language_rules_match_pyshacl(ontology: Graph):

@@ -48,7 +48,7 @@ _CLASS, _NODE, _NOT, _OR, _AND, _XONE, _FLAGS = (SH["class"], SH.node, SH["not"]
 LOGICAL = {_OR, _AND, _NOT, _XONE}
 VALUE_PARAMS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.flags, SH.languageIn,
                 SH.hasValue, SH["in"], SH.minInclusive, SH.maxInclusive, SH.minExclusive,
-                SH.maxExclusive, SH.node} | LOGICAL
+                SH.maxExclusive, SH.minLength, SH.maxLength, SH.node} | LOGICAL
 NODE_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql}
 PROPERTY_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql, SH.minCount, SH.maxCount,
                                   SH.uniqueLang}
@@ -65,7 +65,9 @@ COMPONENT = {
     SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
     SH.nodeKind: SH.NodeKindConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
     SH.languageIn: SH.LanguageInConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
-    SH["in"]: SH.InConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH["in"]: SH.InConstraintComponent, SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent,
     SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
     SH.minExclusive: SH.MinExclusiveConstraintComponent,
     SH.maxExclusive: SH.MaxExclusiveConstraintComponent, SH.node: SH.NodeConstraintComponent,
@@ -667,6 +669,18 @@ def _value_test(param, arg, shape: Shape, graph: Graph):
             text = v if isinstance(v, str) else v.value  # a literal's lexical form
             return bool(matcher.match(text) or matcher.search(text))
         return pattern_ok
+    if param in (SH.minLength, SH.maxLength):
+        limit = int(arg)
+        at_least = param == SH.minLength
+
+        def length_ok(v):
+            if at_least and limit == 0:
+                return True
+            if isinstance(v, ox.BlankNode):
+                return False
+            size = len(v if isinstance(v, str) else v.value)
+            return size >= limit if at_least else size <= limit
+        return length_ok
     if param == SH.languageIn:
         wanted = {str(x.value).lower() for x in Collection(graph, arg)}
 
