@@ -9,7 +9,7 @@ source shape, severity).
 pyshacl on a 100k-triple graph takes minutes, so the default run compares on a
 generated graph of about 12k triples with the same defect coverage (one defect
 per constraint, independent of the size); ``RISKGRAPH_VALIDATE_100K=1`` adds the
-100k-triple comparison.
+100k-triple comparison (.ci/run sets it: about 80 s more).
 
 Shapes the compiled engine cannot express fall back to pyshacl, shape by shape:
 ``test_no_shape_of_riskgraph_falls_back`` says which (today: none), and
