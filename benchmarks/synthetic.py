@@ -13,7 +13,7 @@ import random
 import sys
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 RG = Namespace("https://w3id.org/riskgraph/ns#")
@@ -147,3 +147,179 @@ def write_nt(n_triples: int, path: Path, seed: int = 0) -> Path:
 if __name__ == "__main__":
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     print(generate(size).serialize(format="turtle"))
+
+
+# ---------------------------------------------------------------------------
+# Defects at known places: every constraint of every shape violated at least once
+# ---------------------------------------------------------------------------
+UNDECLARED = URIRef(f"{ID}concept/undeclared-defect-target")
+# SPARQL constraints cannot be violated generically: one mutation per constraint.
+SPARQL_DEFECTS = {
+    "entity-type-declared": lambda g, n: g.add((n, RDF.type, RG.UndeclaredDefectClass)),
+    "entity-properties-declared": lambda g, n: g.add((n, RG.undeclaredDefect, Literal("x"))),
+    "figure-share-range": lambda g, n: (g.remove((n, RG.value, None)),
+                                        g.add((n, RG.value, Literal("1.5", datatype=XSD.decimal)))),
+}
+
+
+def _template(g: Graph, shape_node, compiled, subclasses: dict) -> URIRef | None:
+    """An existing focus node of the shape, to copy."""
+    from rdflib.namespace import SH
+
+    for kind, target in compiled.shape(shape_node).targets:
+        if kind == SH.targetClass:
+            for cls in subclasses.get(target, {target}):
+                for node in g.subjects(RDF.type, cls):
+                    if isinstance(node, URIRef):
+                        return node
+        elif kind == SH.targetSubjectsOf:
+            for node in g.subjects(target, None):
+                if isinstance(node, URIRef):
+                    return node
+    return None
+
+
+def _clone(g: Graph, template: URIRef | None, shape, compiled, new: URIRef,
+           keep_label: bool = False) -> None:
+    from rdflib.namespace import SH
+
+    if template is not None:
+        for p, o in list(g.predicate_objects(template)):
+            if p in (RDFS.label, SKOS.definition) and not keep_label:
+                o = Literal(f"{o} ({new.rsplit('/', 1)[-1]})", lang=o.language)
+            g.add((new, p, o))
+        return
+    for kind, target in compiled.shape(shape).targets:  # no instance to copy: a bare one
+        if kind == SH.targetClass:
+            g.add((new, RDF.type, target))
+    g.add((new, RDFS.label, Literal(f"Defect {new.rsplit('/', 1)[-1]}", lang="en")))
+
+
+def _bad_value(param, arg, existing: list):
+    """A value that breaks one value constraint (``param`` ``arg``)."""
+    from rdflib.namespace import SH
+
+    if param == SH.datatype:
+        return Literal(5) if arg == XSD.string else Literal("not-a-value")
+    if param == SH.languageIn:
+        return Literal("texte", lang="fr")
+    if param == SH.pattern:
+        return Literal("!! does not match !!")
+    if param == SH.nodeKind:
+        return Literal("a literal") if arg in (SH.IRI, SH.BlankNodeOrIRI) else UNDECLARED
+    if param in (SH.minInclusive, SH.minExclusive):
+        return Literal(-5)
+    if param in (SH.maxInclusive, SH.maxExclusive):
+        return Literal(10 ** 9)
+    return UNDECLARED  # class, node, or, and, xone, in: an undeclared IRI fits none
+
+
+def _paths_of(compiled, shape_node) -> list:
+    """The predicates a nested shape looks at (to remove them)."""
+    from rdflib.collection import Collection
+    from rdflib.namespace import SH
+
+    shape = compiled.shape(shape_node)
+    found = [shape.path[1]] if shape.path and shape.path[0] == "p" else []
+    nested = list(shape.properties)
+    for param, value in shape.constraints:
+        if param == SH.node:
+            nested.append(value)
+        elif param in (SH["or"], SH["and"], SH.xone):
+            nested += list(Collection(compiled.graph, value))
+    for child in nested:
+        found += _paths_of(compiled, child)
+    return found
+
+
+def inject_defects(g: Graph, shapes: Graph, ontology: Graph) -> list[tuple[URIRef, object]]:
+    """Add, for every constraint of every targeted shape, one new entity that breaks it.
+
+    New entities copy an existing focus node of the shape (so they break little
+    else) under ``<template>-defect-<n>``; node-level IRI patterns get an IRI outside
+    riskgraph's pattern. Returns (entity, constraint) pairs, a constraint being a
+    (shape, parameter) pair. Generic over the shapes except for SPARQL constraints,
+    which are broken by the mutations in ``SPARQL_DEFECTS`` (by the constraint's name).
+    """
+    from rdflib.namespace import SH
+
+    from riskgraph.reason.classes import superclass_closure
+    from riskgraph.validation.compiled import CompiledShapes
+
+    compiled = CompiledShapes(shapes)
+    closure = superclass_closure(ontology)
+    subclasses: dict = {}
+    for cls, supers in closure.items():
+        for sup in supers:
+            subclasses.setdefault(sup, set()).add(cls)
+    placed: list[tuple[URIRef, object]] = []
+    count = 0
+
+    def fresh(template, shape) -> URIRef:
+        nonlocal count
+        count += 1
+        base = str(template) if template is not None else f"{ID}concept/defect-entity"
+        return URIRef(f"{base}-defect-{count}")
+
+    for top in sorted(compiled.targeted, key=lambda s: str(s.node)):
+        template = _template(g, top.node, compiled, subclasses)
+        for param, _arg in top.constraints:  # node-level constraints: on the entity itself
+            new = fresh(template, top.node)
+            if param == SH.pattern:
+                new = URIRef(f"https://example.org/defect/{count}")
+            elif param == SH.nodeKind:  # a blank node where an IRI is required
+                new = BNode(f"defect{count}")
+            _clone(g, template, top.node, compiled, new)
+            if param in (SH.node, SH["or"], SH["and"], SH.xone, SH.hasValue):
+                for predicate in _paths_of(compiled, top.node):
+                    g.remove((new, predicate, None))
+            placed.append((new, (top.node, param)))
+        for constraint, _text, _messages in top.sparql:
+            name = str(constraint).rsplit("#", 1)[-1]
+            mutate = SPARQL_DEFECTS.get(name)
+            new = fresh(template, top.node)
+            _clone(g, template, top.node, compiled, new, keep_label=name.startswith("unique"))
+            if mutate is not None:
+                mutate(g, new)
+            placed.append((new, (top.node, constraint)))
+        for child in top.properties:
+            prop = compiled.shape(child)
+            if not prop.path:
+                continue
+            predicate = prop.path[1] if prop.path[0] == "p" else (
+                prop.path[1][0][1] if prop.path[0] == "alt" else None)
+            if predicate is None:
+                continue
+            for param, arg in prop.constraints:
+                if param == SH.flags:
+                    continue
+                new = fresh(template, top.node)
+                _clone(g, template, top.node, compiled, new)
+                existing = list(g.objects(new, predicate))
+                if param == SH.minCount:
+                    for alternative in ([p[1] for p in prop.path[1]] if prop.path[0] == "alt"
+                                        else [predicate]):
+                        g.remove((new, alternative, None))
+                elif param == SH.maxCount:
+                    for i in range(int(arg) + 1):
+                        g.add((new, predicate, Literal(f"extra value {i}", lang="en")))
+                elif param == SH.uniqueLang:
+                    g.add((new, predicate, Literal("one", lang="en")))
+                    g.add((new, predicate, Literal("two", lang="en")))
+                elif param == SH.hasValue:
+                    g.remove((new, predicate, None))
+                    g.add((new, predicate, UNDECLARED))
+                else:
+                    g.add((new, predicate, _bad_value(param, arg, existing)))
+                placed.append((new, (child, param)))
+    return placed
+
+
+def generate_with_defects(n_triples: int, seed: int = 0) -> tuple[Graph, list]:
+    """``generate(n)`` plus ``inject_defects``: the graph and where the defects are."""
+    from riskgraph.io.rdf import load_files, ontology_files
+    from riskgraph.validation.scoped import load_shapes
+
+    g = generate(n_triples, seed)
+    placed = inject_defects(g, load_shapes(), load_files(ontology_files()))
+    return g, placed

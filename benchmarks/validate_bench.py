@@ -1,29 +1,41 @@
-"""How validating one contribution scales with the size of the bundled graph.
+"""Validation speed: a contribution against graphs of growing size, and whole graphs
+with pyshacl and with the compiled engine, in one run.
 
-For synthetic graphs of 10k, 100k and 1M triples (benchmarks/synthetic.py, the
-project's own schema) this validates the same ~50-triple contribution against
-each, and the whole graph too, and prints the times and the ratio of the 1M case
-to the 10k case (target: at most 3). Loading the graph is done once per run and
-timed apart: it is what the cache is for, not part of validating a contribution.
+For synthetic graphs of about 10k, 100k and 1M triples (benchmarks/synthetic.py, the
+project's schema, with ``inject_defects``: every constraint of every shape broken at
+least once) this prints:
+
+- contribution: the same ~50-triple contribution validated against each graph
+  (shapes with pyshacl plus the rules of validate/additions.py), best and median of
+  ``--runs``; the ratio of the largest to the smallest graph (target: at most 3);
+- whole graph: the time to validate the whole graph with pyshacl (the landed
+  whole-graph mode: the graph as one dataset, the ontology beside it; the graph is
+  parsed before the clock starts), stopped at ``--pyshacl-cap`` seconds and then
+  reported as a lower bound; and with the compiled engine
+  (``riskgraph.validation.whole.validate_whole`` on the N-Triples file: parsing
+  included); each in a child process, with its peak memory (maximum resident set).
+  Both report the same results (tests/test_validate_fast.py); the number of results
+  is printed as a check.
 
 Run:  .venv/bin/python -m benchmarks.validate_bench [--sizes 10000,100000,1000000]
-Full-graph validation is skipped where its time, extrapolated from the previous
-size, would exceed --full-limit seconds (default 600); the output says so.
+      [--pyshacl-cap 120] [--runs 5] [--no-contribution]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from benchmarks.synthetic import RG, concept, generate, iri
-from riskgraph.io.rdf import load_files, ontology_files
-from riskgraph.validation.locate import EntityLocator
-from riskgraph.validation.scoped import Context, check_graph, focus_nodes, namespace_graph
+from benchmarks.synthetic import RG, concept, generate, inject_defects, iri
 
 
 def contribution() -> Graph:
@@ -71,71 +83,161 @@ def contribution() -> Graph:
     return g
 
 
-def load_context(size: int, ontology: Graph) -> tuple[Context, Graph, float]:
-    start = time.perf_counter()
-    data = generate(size)
+# ---------------------------------------------------------------------------
+# Contribution validation (in this process)
+# ---------------------------------------------------------------------------
+def time_contribution(data: Graph, ontology: Graph, runs: int) -> tuple[float, float, int]:
+    from riskgraph.validation.locate import EntityLocator
+    from riskgraph.validation.scoped import (
+        Context,
+        _rules,
+        check_graph,
+        namespace_graph,
+        rule_problems,
+    )
+
     graph = Graph()
     graph += data
     graph += ontology
-    return Context(graph, ontology), data, time.perf_counter() - start
-
-
-def time_contribution(context: Context, runs: int) -> tuple[float, float, int]:
     piece = contribution()
+    context = Context(graph, ontology)
     locator = EntityLocator(piece.serialize(format="turtle"))
     names = namespace_graph()
-    check_graph(piece, context, locator, names)  # warm-up: shapes parsed, queries prepared
+    rules = _rules(ontology)
+
+    def once() -> list:
+        return check_graph(piece, context, locator, names) + rule_problems(
+            rules, piece, graph, graph, locator, names)
+
+    once()  # warm-up: shapes parsed, queries prepared
     times, problems = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        problems = check_graph(piece, context, locator, names)
+        problems = once()
         times.append(time.perf_counter() - start)
-    violations = sum(p.severity == "Violation" for p in problems)
-    return min(times), statistics.median(times), violations
+    return min(times), statistics.median(times), sum(p.severity == "Violation"
+                                                      for p in problems)
 
 
-def time_full(context: Context, data: Graph) -> tuple[float, int]:
+# ---------------------------------------------------------------------------
+# Whole-graph validation (each in a child process, for its peak memory)
+# ---------------------------------------------------------------------------
+def _peak_mb() -> int:
+    """This process's own peak resident memory (VmHWM), in MB. (ru_maxrss would carry
+    the parent's peak across fork and exec, and the parent holds the rdflib graph.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return -1
+
+
+def _child(mode: str, path: str, cap: str) -> None:
+    """Run in the child: print seconds (or "stopped"), the number of results, peak MB."""
+    import threading
+
+    def stop() -> None:
+        print("stopped -", _peak_mb(), flush=True)
+        os._exit(0)
+
+    if float(cap) > 0:
+        timer = threading.Timer(float(cap), stop)
+        timer.daemon = True
+    if mode == "fast":
+        start = time.perf_counter()
+        from riskgraph.validation.whole import validate_whole
+
+        result = validate_whole([path])
+        print(time.perf_counter() - start, len(result.problems), _peak_mb())
+        return
+    from riskgraph.io.rdf import load_files, ontology_files
+    from riskgraph.validation.locate import EntityLocator
+    from riskgraph.validation.scoped import Context, check_graph, namespace_graph
+
+    data = Graph().parse(path, format="nt")
+    merged = Graph()
+    merged += data
+    ontology = load_files(ontology_files())
+    if float(cap) > 0:
+        timer.start()  # the cap counts validation only, not parsing
     start = time.perf_counter()
-    check_graph(data, context, EntityLocator(""), namespace_graph())
-    return time.perf_counter() - start, len(focus_nodes(data))
+    problems = check_graph(data, Context(merged, ontology), EntityLocator(""), namespace_graph())
+    seconds = time.perf_counter() - start
+    # counted as the report counts them: an entity's problem stated twice is one
+    print(seconds, len({(p.entity, p.path, p.value, p.message) for p in problems}), _peak_mb())
+
+
+def run_child(mode: str, path: Path, cap: float | None) -> tuple[float | None, int | None, int]:
+    """(seconds or None when stopped at the cap, results, peak resident memory in MB)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.validate_bench", "--child",
+                           mode, str(path), str(cap or 0)], stdout=subprocess.PIPE, text=True,
+                          check=False)
+    words = done.stdout.split()
+    if len(words) != 3:
+        return None, None, -1
+    if words[0] == "stopped":
+        return None, None, int(words[2])
+    return float(words[0]), int(words[1]), int(words[2])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--full-limit", type=float, default=600.0)
+    parser.add_argument("--pyshacl-cap", type=float, default=120.0,
+                        help="stop pyshacl after this many seconds (reported as a lower bound)")
+    parser.add_argument("--no-contribution", action="store_true")
+    parser.add_argument("--no-whole", action="store_true",
+                        help="time only the contribution (no whole-graph runs)")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    from riskgraph.io.rdf import load_files, ontology_files
+    from riskgraph.validation.scoped import load_shapes
+
     sizes = [int(s) for s in args.sizes.split(",")]
     ontology = load_files(ontology_files())
     rows = []
-    per_entity = None  # full-validation seconds per entity at the previous size
-    print(f"{'triples':>10} {'load s':>8} {'contrib best s':>15} {'median s':>9} "
-          f"{'violations':>10} {'full s':>10} {'entities':>9}")
-    for size in sizes:
-        context, data, load = load_context(size, ontology)
-        contrib, median, violations = time_contribution(context, args.runs)
-        entities = len(focus_nodes(data))
-        estimate = per_entity * entities if per_entity is not None else 0.0
-        if estimate > args.full_limit:
-            full_text = f"skipped (about {estimate:,.0f} s extrapolated > {args.full_limit:.0f} s)"
-            full = None
-        else:
-            full, entities = time_full(context, data)
-            per_entity = full / entities
-            full_text = f"{full:10.1f}"
-        rows.append((len(context.graph), load, contrib, full, median))
-        print(f"{len(context.graph):>10,} {load:8.1f} {contrib:15.3f} {median:9.3f} "
-              f"{violations:>10} {full_text:>10} {entities:>9,}", flush=True)
+    print(f"{'triples':>10} {'contrib best s':>14} {'median s':>9} | {'pyshacl s':>10} "
+          f"{'MB':>6} {'results':>7} | {'compiled s':>10} {'MB':>6} {'results':>7} "
+          f"{'speed-up':>9}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="riskgraph-bench-") as tmp:
+        for size in sizes:
+            data = generate(size)
+            inject_defects(data, load_shapes(), ontology)
+            path = Path(tmp) / f"graph-{size}.nt"
+            data.serialize(destination=str(path), format="nt", encoding="utf-8")
+            if args.no_contribution:
+                best = median = float("nan")
+            else:
+                best, median, _ = time_contribution(data, ontology, args.runs)
+            triples = len(data)
+            del data
+            if args.no_whole:
+                print(f"{triples:>10,} {best:14.3f} {median:9.3f}", flush=True)
+                rows.append((triples, best, median, None, None))
+                path.unlink()
+                continue
+            slow, slow_count, slow_mb = run_child("pyshacl", path, args.pyshacl_cap)
+            fast, fast_count, fast_mb = run_child("fast", path, None)
+            capped = ">" + str(int(args.pyshacl_cap))
+            slow_text = f"{slow:10.1f}" if slow is not None else f"{capped:>10}"
+            ratio = (slow if slow is not None else args.pyshacl_cap) / fast if fast else 0
+            ratio_text = f"{'>=' if slow is None else ''}{ratio:.0f}x"
+            print(f"{triples:>10,} {best:14.3f} {median:9.3f} | {slow_text} {slow_mb:>6} "
+                  f"{slow_count if slow_count is not None else '-':>7} | {fast:10.1f} "
+                  f"{fast_mb:>6} {fast_count:>7} {ratio_text:>9}", flush=True)
+            rows.append((triples, best, median, slow, fast))
+            path.unlink()
     first, last = rows[0], rows[-1]
-    print(f"\ncontribution validation, {last[0]:,} vs {first[0]:,} triples: "
-          f"ratio {last[2] / first[2]:.2f} best-of-{args.runs}, "
-          f"{last[4] / first[4]:.2f} median (target <= 3)")
-    if first[3] and last[3]:
-        print(f"full-graph validation, same sizes: ratio {last[3] / first[3]:.1f}")
-    print("(load = generating and indexing the graph, once per run; contribution = one "
-          f"~50-triple contribution, best and median of {args.runs} runs: the best is the "
-          "least disturbed by other processes on the machine)")
+    if not args.no_contribution and len(rows) > 1:
+        print(f"\ncontribution validation, {last[0]:,} vs {first[0]:,} triples: ratio "
+              f"{last[1] / first[1]:.2f} best-of-{args.runs}, {last[2] / first[2]:.2f} median "
+              "(target <= 3)")
+    print("(pyshacl: parsing excluded, stopped at the cap and then a lower bound; compiled: "
+          "parsing the N-Triples file included; MB = peak resident memory of the process; "
+          "results = problems reported, the same for both engines where both finished)")
 
 
 if __name__ == "__main__":

@@ -567,6 +567,7 @@ def test_ci_example_validates_the_changed_files():
     assert "git diff --name-only" in workflow
     assert 'riskgraph validate "${files[@]}"' in workflow
     assert "run: riskgraph validate\n" in workflow
+    assert 'riskgraph reason "${files[@]}"' in workflow  # consistency, belt and braces
 
 
 def test_contributing_guide_names_templates_and_tools():
@@ -580,7 +581,7 @@ def test_readme_documents_every_validate_option_and_exit_code():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- BEGIN commands-validate -->", 1)[1].split(
         "<!-- END commands-validate -->", 1)[0]
-    for option in ("--format json", "--format turtle", "--strict", "-o "):
+    for option in ("--format json", "--format turtle", "--strict", "-o ", "--whole"):
         assert option in section, option
     for code in ("0", "1", "2"):
         assert f"| {code} |" in section

@@ -9,6 +9,8 @@ Importing riskgraph is light: rdflib, pyshacl, owlready2, networkx and pyvis
 are imported only by the calls that need them.
 """
 
+from typing import TYPE_CHECKING
+
 from riskgraph.errors import (
     CheckFailed,
     EndpointError,
@@ -23,7 +25,19 @@ from riskgraph.knowledge import GraphPage, KnowledgeGraph, list_queries, load, v
 from riskgraph.query.canned import CannedQuery, Param
 from riskgraph.query.results import QueryResult, Term
 
+if TYPE_CHECKING:
+    from riskgraph.validation.scoped import ValidationResult as ValidationReport
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # The report class lives with the SHACL code, which imports rdflib: loaded on use.
+    if name == "ValidationReport":
+        from riskgraph.validation.api import ValidationReport
+
+        return ValidationReport
+    raise AttributeError(f"module 'riskgraph' has no attribute {name!r}")
 
 __all__ = [
     "CannedQuery",
@@ -40,6 +54,7 @@ __all__ = [
     "Term",
     "UnsafeQuery",
     "ValidationError",
+    "ValidationReport",
     "__version__",
     "list_queries",
     "load",

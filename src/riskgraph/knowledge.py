@@ -25,6 +25,7 @@ from riskgraph.query.results import QueryResult, Term
 
 if TYPE_CHECKING:
     from riskgraph.query.canned import CannedQuery
+    from riskgraph.validation.scoped import ValidationResult as ValidationReport
 
 PathArg = str | PathLike[str]
 # A canned query is named like a Python identifier; anything else is SPARQL text.
@@ -255,22 +256,39 @@ def _render_page(graph: Any, **options: Any) -> _Page:
     return _Page(text, result.node_count, result.edge_count, result.title)
 
 
-def validate(*files: PathArg, whole: bool = False) -> Any:
+def validate(*files: PathArg, whole: bool = False, engine: str = "auto") -> ValidationReport:
     """Check files against riskgraph's SHACL shapes; with no files, the bundled data.
 
     Contributions are checked in the context of the bundled graph (they may
-    refer to existing entities); ``whole=True`` checks the files as a complete
-    dataset on their own. Returns the report: ``conforms``, and per file the
-    problems (entity, line, property, value, message, severity, shape).
-    Unreadable files are reported in it, not raised.
+    refer to existing entities, and may only add to them); ``whole=True``
+    checks the files as a complete dataset on its own. The report has
+    ``conforms``, ``problems`` (file, line, entity, property, value, message,
+    severity, shape, constraint) and ``to_text()``, ``to_json()``,
+    ``to_turtle()``. Unreadable files are reported in it, not raised.
+    ``engine="pyshacl"`` uses the reference engine for whole datasets too.
     """
-    from riskgraph.validation.scoped import validate_bundled, validate_files
+    from riskgraph.validation.api import validate as run
 
-    if whole and not files:
-        raise InputError("whole=True needs the files of the dataset to check")
-    if whole:
-        raise InputError("whole-dataset validation is not available in this version")
-    return validate_files([Path(f) for f in files]) if files else validate_bundled()
+    return run([Path(f) for f in files] or None, whole=whole, engine=engine)
+
+
+@dataclass
+class _Page:
+    html: str
+    node_count: int
+    edge_count: int
+    title: str
+
+
+def _render_page(graph: Any, **options: Any) -> _Page:
+    import tempfile
+
+    from riskgraph.page.render import render_graph
+
+    with tempfile.TemporaryDirectory(prefix="riskgraph-page-") as tmp:
+        result = render_graph(graph, Path(tmp) / "page.html", **options)
+        text = result.path.read_text(encoding="utf-8")
+    return _Page(text, result.node_count, result.edge_count, result.title)
 
 
 def list_queries() -> list[CannedQuery]:

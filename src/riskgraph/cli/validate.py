@@ -14,23 +14,30 @@ FORMATS = ("text", "json", "turtle")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people; json; turtle = the standard SHACL validation report.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only violations.")
+@click.option("--whole", is_flag=True,
+              help="FILES are a complete dataset of yours: check them on their own against "
+                   "riskgraph's shapes and ontology (fast engine), not as additions to the "
+                   "bundled graph.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
-def validate_command(files: tuple[Path, ...], fmt: str, strict: bool,
+def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: bool,
                      output: Path | None) -> None:
     """Check Turtle (or N-Triples, JSON-LD) FILES against riskgraph's SHACL shapes,
     in the context of the bundled graph, so they may refer to existing risks and
-    mitigations. With no FILES, validate the bundled data.
+    mitigations. With no FILES, validate the bundled data. With --whole, FILES
+    are a complete dataset, checked on their own.
 
     \b
     Example:
       riskgraph validate my-findings.ttl
       riskgraph validate --strict --format json a.ttl b.ttl
+      riskgraph validate --whole my-register/*.ttl
     Exit codes: 0 conforms; 1 violations (or warnings with --strict);
     2 a file could not be read, or held shapes or owl:imports (ignored).
     Files are only read, never changed.
     """
     from riskgraph.errors import InputError
+    from riskgraph.validation.api import validate
     from riskgraph.validation.report import (
         errors_text,
         render_json,
@@ -38,12 +45,13 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool,
         render_turtle,
         summary,
     )
-    from riskgraph.validation.scoped import validate_bundled, validate_files
 
+    if whole and not files:
+        raise click.UsageError("--whole needs the files of your dataset")
     if output is not None and any(output.resolve() == f.resolve() for f in files):
         raise InputError("the report would overwrite an input file", file=output,
                          hint="choose another --output path")
-    result = validate_files(files) if files else validate_bundled()
+    result = validate(list(files) or None, whole=whole)
     if fmt == "text":
         report = render_text(result, strict)
     else:

@@ -118,3 +118,43 @@ class EntityLocator:
                     continue
                 return line_of(self.text, begin)
         return None
+
+
+_LINE_SUBJECT = re.compile(r"^[ \t]*(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*)", re.M)
+EXACT_LIMIT = 2_000_000  # characters: above this, lines are found by one regex scan
+
+
+class SubjectLineIndex:
+    """For large files: the first line on which each term starts a line.
+
+    One regex pass over the text (in C) instead of ``statement_starts``' character
+    walk, which costs minutes on a million-triple file. Subjects in N-Triples and in
+    Turtle as people write it start a line; an entity found nowhere gets no line.
+    """
+
+    def __init__(self, text: str, json: bool = False) -> None:
+        self.json = json
+        self.prefixes = declared_prefixes(text)
+        self._first: dict[str, int] = {}
+        line, last = 1, 0
+        if json:
+            return
+        for match in _LINE_SUBJECT.finditer(text):
+            token = match.group(1)
+            if token not in self._first:
+                line += text.count("\n", last, match.start())
+                last = match.start()
+                self._first[token] = line
+
+    def line(self, iri: str) -> int | None:
+        for token in spellings(iri, self.prefixes, self.json):
+            if token in self._first:
+                return self._first[token]
+        return None
+
+
+def locator_for(text: str, json: bool = False) -> EntityLocator | SubjectLineIndex:
+    """The exact locator for contribution-sized texts, the line index for large ones."""
+    if len(text) <= EXACT_LIMIT:
+        return EntityLocator(text, json=json)
+    return SubjectLineIndex(text, json=json)

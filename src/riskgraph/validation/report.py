@@ -12,8 +12,11 @@ from riskgraph.validation.scoped import FileReport, Problem, ValidationResult, n
 WORDS = {"Violation": "violation", "Warning": "warning", "Info": "info"}
 
 
+IRREGULAR = {"entity": "entities"}
+
+
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {word if count == 1 else IRREGULAR.get(word, word + 's')}"
 
 
 def _file_counts(report: FileReport) -> str:
@@ -35,8 +38,7 @@ def file_text(report: FileReport) -> list[str]:
         return [f"error: {report.error}", f"  {report.path} was not validated"]
     lines = []
     if not report.problems:
-        lines.append(f"{report.path}: conforms ({_plural(report.entities, 'entity')})"
-                     .replace("entitys", "entities"))
+        lines.append(f"{report.path}: conforms ({_plural(report.entities, 'entity')})")
     else:
         lines.append(f"{report.path}: {_file_counts(report)}")
         for entity, line, problems in report.by_entity():

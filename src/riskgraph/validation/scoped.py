@@ -61,9 +61,11 @@ class Problem:
     shape: str | None = None
     component: str | None = None
     terms: dict = field(default_factory=dict, repr=False, compare=False)  # rdflib terms
+    file: Path | None = None  # the file the entity is written in
 
     def as_dict(self) -> dict:
-        return {"severity": self.severity, "entity": self.entity, "iri": str(self.terms.get(
+        return {"file": None if self.file is None else str(self.file),
+                "severity": self.severity, "entity": self.entity, "iri": str(self.terms.get(
             "focus", self.entity)), "line": self.line, "property": self.path,
             "value": self.value, "message": self.message, "shape": self.shape,
             "constraint": self.component}
@@ -101,7 +103,32 @@ class FileReport:
 
 @dataclass
 class ValidationResult:
+    """The report of one validation run, whichever engine produced it."""
+
     files: list[FileReport]
+    engine: str = "pyshacl"  # "pyshacl" (contributions) or "compiled" (whole graphs)
+    fallback: dict = field(default_factory=dict)  # shape -> why pyshacl checked it
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of every file, each with its ``file``."""
+        return [p for f in self.files for p in f.problems]
+
+    def to_text(self, strict: bool = False) -> str:
+        from riskgraph.validation.report import render_text
+
+        return render_text(self, strict)
+
+    def to_json(self, strict: bool = False) -> str:
+        from riskgraph.validation.report import render_json
+
+        return render_json(self, strict)
+
+    def to_turtle(self) -> str:
+        """The W3C SHACL validation report (sh:ValidationReport) in Turtle."""
+        from riskgraph.validation.report import render_turtle
+
+        return render_turtle(self)
 
     @property
     def violation_count(self) -> int:
@@ -110,10 +137,6 @@ class ValidationResult:
     @property
     def warning_count(self) -> int:
         return sum(f.count("Warning") for f in self.files)
-
-    @property
-    def info_count(self) -> int:
-        return sum(f.count("Info") for f in self.files)
 
     @property
     def unreadable_count(self) -> int:
@@ -349,35 +372,46 @@ def _shorten_iris(message: str, names: Graph) -> str:
                             else m.group(0), message)
 
 
+def make_problem(focus, path, value, severity, messages: list[str], shape, component,
+                 locator, names: Graph, path_graph: Graph) -> Problem:
+    """One result, from its terms, as a ``Problem`` (whichever engine produced it).
+    ``path_graph`` holds the structure of a complex path (the report or the shapes)."""
+    line = locator.line(str(focus)) if isinstance(focus, URIRef) else None
+    return Problem(
+        severity=SEVERITIES.get(severity, _short(severity, names)),
+        entity=_short(focus, names), line=line,
+        path=_path_text(path, path_graph, names),
+        value=None if value is None or value == focus else _short(value, names),
+        message=_shorten_iris(min(messages, key=len), names) if messages
+        else "does not conform",
+        shape=_short(shape, names) if isinstance(shape, URIRef) else None,
+        component=_short(component, names) if component is not None else None,
+        terms={"focus": focus, "path": path if isinstance(path, URIRef) else None,
+               "value": value, "severity": severity,
+               "shape": shape if isinstance(shape, URIRef) else None,
+               "component": component, "path_node": path, "source_shape": shape})
+
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def sort_problems(found: list[Problem]) -> list[Problem]:
+    found.sort(key=lambda p: (p.line is None, p.line or 0, p.entity,
+                              SEVERITY_ORDER.get(p.severity, 3), p.path or "", p.value or ""))
+    return found
+
+
 def problems_from(results: Graph, locator: EntityLocator, names: Graph) -> list[Problem]:
     found = []
     # Only the report's own results: nested sh:detail results repeat them.
     for result in results.objects(None, SH.result):
-        focus = results.value(result, SH.focusNode)
-        value = results.value(result, SH.value)
-        path = results.value(result, SH.resultPath)
-        severity = results.value(result, SH.resultSeverity)
-        messages = [str(m) for m in results.objects(result, SH.resultMessage)]
-        shape = results.value(result, SH.sourceShape)
-        component = results.value(result, SH.sourceConstraintComponent)
-        line = locator.line(str(focus)) if isinstance(focus, URIRef) else None
-        found.append(Problem(
-            severity=SEVERITIES.get(severity, _short(severity, names)),
-            entity=_short(focus, names), line=line,
-            path=_path_text(path, results, names),
-            value=None if value is None or value == focus else _short(value, names),
-            message=_shorten_iris(min(messages, key=len), names) if messages
-            else "does not conform",
-            shape=_short(shape, names) if isinstance(shape, URIRef) else None,
-            component=_short(component, names) if component is not None else None,
-            terms={"focus": focus, "path": path if isinstance(path, URIRef) else None,
-                   "value": value, "severity": severity,
-                   "shape": shape if isinstance(shape, URIRef) else None,
-                   "component": component}))
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    found.sort(key=lambda p: (p.line is None, p.line or 0, p.entity,
-                              order.get(p.severity, 3), p.path or "", p.value or ""))
-    return found
+        found.append(make_problem(
+            results.value(result, SH.focusNode), results.value(result, SH.resultPath),
+            results.value(result, SH.value), results.value(result, SH.resultSeverity),
+            [str(m) for m in results.objects(result, SH.resultMessage)],
+            results.value(result, SH.sourceShape),
+            results.value(result, SH.sourceConstraintComponent), locator, names, results))
+    return sort_problems(found)
 
 
 def check_graph(contribution: Graph, context: Context, locator: EntityLocator,
@@ -404,10 +438,12 @@ def _placeholder_hint(error: InputError, text: str | None) -> InputError:
     return error
 
 
-def read_contribution(path: Path) -> tuple[FileReport, Graph | None, str | None]:
+def read_contribution(path: Path, max_bytes: int | None = None,
+                      ) -> tuple[FileReport, Graph | None, str | None]:
     report = FileReport(Path(path))
     try:
-        loaded = read_rdf_file(path)
+        loaded = read_rdf_file(path) if max_bytes is None else read_rdf_file(
+            path, max_bytes=max_bytes)
     except InputError as error:
         text = None
         if "syntax" in error.message:
@@ -437,7 +473,8 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
     Files are validated together with the bundled graph and with each other, so a
     contribution may refer to existing entities and to entities in its sibling files.
     """
-    read = [read_contribution(Path(p)) for p in paths]
+    paths = [Path(p) for p in paths]
+    read = [read_contribution(p) for p in paths]
     readable = [graph for _, graph, _ in read if graph is not None]
     if context is None:
         context = Context.bundled(readable) if bundled_context else Context(
@@ -445,6 +482,8 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
     names = namespace_graph()
     seen: set[tuple] = set()
     reports = []
+    rules = _rules(context.ontology)
+    existing = _existing_without([Path(p) for p in paths]) if bundled_context else None
     for report, graph, text in read:
         reports.append(report)
         if graph is None:
@@ -452,12 +491,50 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
         locator = EntityLocator(text or "", json=report.path.suffix.lower() in (".jsonld",
                                                                                 ".json"))
         report.entities = len(focus_nodes(graph))
-        for problem in check_graph(graph, context, locator, names):
+        problems = check_graph(graph, context, locator, names)
+        if existing is not None:  # a contribution: what it may not say (additions.py)
+            problems = sort_problems(problems + rule_problems(
+                rules, graph, existing, context.graph, locator, names))
+        for problem in problems:
             key = (problem.entity, problem.path, problem.value, problem.message)
             if key not in seen:  # an entity written in two files is reported once
                 seen.add(key)
+                problem.file = report.path
                 report.problems.append(problem)
     return ValidationResult(reports)
+
+
+def _existing_without(paths: list[Path]) -> Graph:
+    """What the contribution adds to: the bundled graph, less any bundled file being
+    validated (an edit of data/ is checked against the rest, not against itself)."""
+    given = {p.resolve() for p in paths}
+    data = [f for f in resources.data_files() if f.resolve() not in given]
+    if len(data) == len(resources.data_files()):
+        return _bundled_graphs(_bundle_key())[1]
+    graph = Graph()
+    graph += _bundled_graphs(_bundle_key())[0]
+    return load_files(data, graph)
+
+
+@lru_cache(maxsize=2)
+def _rules(ontology: Graph):
+    from riskgraph.validation.additions import Rules
+
+    return Rules(ontology)
+
+
+def rule_problems(rules, contribution: Graph, existing: Graph, context: Graph,
+                  locator, names: Graph) -> list[Problem]:
+    """The statements a contribution may not make, as violations naming the statement."""
+    from riskgraph.validation.additions import RGSH as RULES_NS
+    from riskgraph.validation.additions import SHAPE
+
+    found = []
+    for (s, p, o), reason in rules.check(contribution, existing, context):
+        statement = f"{_short(s, names)} {_short(p, names)} {_short(o, names)}"
+        found.append(make_problem(s, p, o, SH.Violation, [f"refused: {statement} . ({reason})"],
+                                  SHAPE, RULES_NS["additions-only"], locator, names, contribution))
+    return found
 
 
 def _merge(graphs: Iterable[Graph]) -> Graph:

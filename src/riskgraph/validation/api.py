@@ -1,0 +1,55 @@
+"""``validate()``: the one library entry point for every kind of validation.
+
+- no paths: the bundled data/, as one dataset (compiled engine);
+- paths, ``whole=True``: a complete dataset of the user's, checked on its own
+  against riskgraph's shapes and ontology (compiled engine);
+- paths: contributions, checked in the context of the bundled graph (pyshacl on
+  contribution-sized graphs, plus the rules of ``additions.py``).
+
+Each returns a ``ValidationReport`` (``conforms``, ``problems``, ``exit_code()``,
+``to_text()``, ``to_json()``, ``to_turtle()``), the same whichever engine produced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from riskgraph.errors import InputError
+from riskgraph.validation.scoped import ValidationResult
+
+ValidationReport = ValidationResult
+
+
+def validate(paths: Iterable[Path | str] | None = None, *, whole: bool = False,
+             engine: str = "auto") -> ValidationReport:
+    """Validate files (or the bundled data) against ontology/shapes.ttl.
+
+    ``engine`` is "auto" (the fast compiled engine for whole datasets, pyshacl for
+    contributions) or "pyshacl" (the reference, for every mode; slow on large graphs).
+    """
+    paths = None if paths is None else [Path(p) for p in paths]
+    if engine not in ("auto", "pyshacl"):
+        raise InputError(f"unknown engine {engine!r}: use 'auto' or 'pyshacl'",
+                         argument="engine")
+    if not paths:
+        if whole:
+            raise InputError("whole=True needs the files of the dataset", argument="whole")
+        if engine == "pyshacl":
+            from riskgraph.validation.scoped import validate_bundled
+
+            return validate_bundled()
+        from riskgraph.validation.whole import validate_bundled_fast
+
+        return validate_bundled_fast()
+    if whole:
+        if engine == "pyshacl":
+            from riskgraph.validation.scoped import validate_files
+
+            return validate_files(paths, bundled_context=False)
+        from riskgraph.validation.whole import validate_whole
+
+        return validate_whole(paths)
+    from riskgraph.validation.scoped import validate_files
+
+    return validate_files(paths)

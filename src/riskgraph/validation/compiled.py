@@ -1,0 +1,758 @@
+"""Whole-graph SHACL validation, fast: the shapes compiled into set operations over
+a pyoxigraph store.
+
+pyshacl walks the shapes once per focus node and asks rdflib for every value; on a
+100k-triple graph that costs minutes. Here each shape is compiled once into a plan
+(targets, a path, a list of constraints) and evaluated over all focus nodes at once:
+
+- pyoxigraph (Rust) holds the graph and answers the SPARQL: every target
+  (``rdf:type/rdfs:subClassOf*`` for ``sh:targetClass``), the value pairs of every
+  property a path uses (one query per predicate, shared by all shapes), class
+  memberships, and each ``sh:sparql`` constraint, run once with ``$this`` free and
+  its rows kept for the shape's focus nodes;
+- the value tests (datatype, pattern, language, ranges, node kinds, ...) run in
+  Python on rdflib terms with pyshacl's own rules, so an ill-typed literal or a
+  string compared with a number gives pyshacl's answer;
+- ``sh:node``, ``sh:or``, ``sh:and``, ``sh:not``, ``sh:xone`` ask whether value nodes
+  conform to another shape; each shape's conformance is computed for a set of
+  nodes at a time and remembered.
+
+The compiler is generic over SHACL constructs, not keyed to riskgraph's shape names.
+A shape that uses a construct not listed in ``NODE_PARAMS``/``PROPERTY_PARAMS``
+(or a SPARQL constraint whose result could depend on ``$this`` being bound first:
+aggregates, sub-queries, LIMIT) is reported in ``CompiledShapes.fallback`` and left
+to pyshacl, for that shape only. tests/test_validate_fast.py checks, on fixtures, the
+bundled data and a generated graph with every constraint violated, that the results
+are pyshacl's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+DATA_GRAPH = ox.NamedNode("urn:riskgraph:validate:data")
+ONTOLOGY_GRAPH = ox.NamedNode("urn:riskgraph:validate:ontology")
+
+_MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _UNIQUE_LANG = SH.minCount, SH.maxCount, SH.hasValue, \
+    SH.uniqueLang
+_CLASS, _NODE, _NOT, _OR, _AND, _XONE, _FLAGS = (SH["class"], SH.node, SH["not"], SH["or"],
+                                                 SH["and"], SH.xone, SH.flags)
+# Parameters this engine evaluates; anything else on a shape sends it to pyshacl.
+LOGICAL = {_OR, _AND, _NOT, _XONE}
+VALUE_PARAMS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.flags, SH.languageIn,
+                SH.hasValue, SH["in"], SH.minInclusive, SH.maxInclusive, SH.minExclusive,
+                SH.maxExclusive, SH.minLength, SH.maxLength, SH.node} | LOGICAL
+NODE_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql}
+PROPERTY_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql, SH.minCount, SH.maxCount,
+                                  SH.uniqueLang}
+# Shape metadata that changes no result.
+METADATA = {SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group,
+            SH.defaultValue, SH.deactivated, SH.targetClass, SH.targetNode,
+            SH.targetSubjectsOf, SH.targetObjectsOf, SH.declare, SH.prefixes}
+TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+# One object per parameter, so the evaluator compares them with "is".
+_CANONICAL = {p: p for p in (_MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _UNIQUE_LANG, _CLASS, _NODE,
+                             _NOT, _OR, _AND, _XONE, _FLAGS)}
+SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
+COMPONENT = {
+    SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
+    SH["in"]: SH.InConstraintComponent, SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent, SH.node: SH.NodeConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent, SH["and"]: SH.AndConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent, SH.xone: SH.XoneConstraintComponent,
+    SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.uniqueLang: SH.UniqueLangConstraintComponent, SH.sparql: SH.SPARQLConstraintComponent,
+}
+# A SPARQL constraint is run once for all focus nodes only when binding $this
+# first could not change its rows.
+_PER_FOCUS_ONLY = re.compile(r"\b(LIMIT|OFFSET|GROUP\s+BY|HAVING|SERVICE|MINUS|"
+                             r"COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|\$PATH|\$shapesGraph|"
+                             r"\$currentShape)\b|\{\s*SELECT", re.I)
+_PROJECTS_THIS = re.compile(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?[^{]*[$?]this\b", re.I)
+_XSD_STRING = ox.NamedNode(str(XSD.string))
+_LANG_STRING = ox.NamedNode(str(RDF.langString))
+
+
+# ---------------------------------------------------------------------------
+# Terms between pyoxigraph and rdflib
+# ---------------------------------------------------------------------------
+def to_rdflib(term):
+    """pyoxigraph term -> rdflib term (plain literals come back without a datatype,
+    as rdflib parses ``"x"``)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def to_oxigraph(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(_bnode_id(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+_BNODE_OK = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def _bnode_id(node: BNode) -> str:
+    """rdflib's blank node id, kept when pyoxigraph accepts it (so reports agree)."""
+    text = str(node)
+    return text if _BNODE_OK.match(text) else "x" + text.encode().hex()
+
+
+def add_graph(store: ox.Store, graph: Graph, named: ox.NamedNode) -> None:
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named)
+                 for s, p, o in graph)
+
+
+def store_as_graph(store: ox.Store) -> Graph:
+    """The store's triples (every graph) as one rdflib graph: for the pyshacl fallback."""
+    graph = Graph()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
+
+
+# ---------------------------------------------------------------------------
+# The compiled shapes
+# ---------------------------------------------------------------------------
+@dataclass
+class Shape:
+    node: object  # the shape's IRI or blank node in the shapes graph
+    is_property: bool
+    path: object = None  # ("p", iri) | ("inv", path) | ("alt", [...]) | ("seq", [...])
+    path_node: object = None  # the sh:path value, as reported in sh:resultPath
+    severity: URIRef = SH.Violation
+    messages: list[str] = field(default_factory=list)
+    deactivated: bool = False
+    constraints: list[tuple[URIRef, object]] = field(default_factory=list)  # (param, value)
+    properties: list[object] = field(default_factory=list)  # property shape nodes
+    sparql: list[tuple[object, str, list[str]]] = field(default_factory=list)
+    targets: list[tuple[URIRef, object]] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RawResult:
+    """One SHACL result as pyshacl would write it, in rdflib terms."""
+
+    focus: object
+    path: object  # the path node (IRI or the blank node of a complex path) or None
+    value: object
+    shape: object
+    severity: URIRef
+    component: URIRef
+    messages: list[str]
+    constraint: object = None  # sh:sourceConstraint (SPARQL constraints)
+
+    def key(self) -> tuple:
+        return (self.focus, self.path, self.value, self.shape, self.severity)
+
+
+class CompiledShapes:
+    """Every shape of a shapes graph, parsed once into a plan."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.graph = shapes
+        self.shapes: dict[object, Shape] = {}
+        self._lists: dict = {}
+        self._tests: dict = {}
+        roots = {s for t in TARGETS for s in shapes.subjects(t, None)}
+        roots |= {s for t in SHAPE_TYPES for s in shapes.subjects(RDF.type, t)}
+        for node in roots:
+            self.shape(node)
+        self.targeted = [s for s in self.shapes.values() if s.targets and not s.deactivated]
+        # A shape falls back to pyshacl when it, or a shape it depends on, is unsupported.
+        self.fallback = {s.node: self._why_unsupported(s.node, set()) for s in self.targeted}
+        self.fallback = {node: why for node, why in self.fallback.items() if why}
+
+    def members(self, list_node) -> list:
+        found = self._lists.get(list_node)
+        if found is None:
+            found = self._lists[list_node] = list(Collection(self.graph, list_node))
+        return found
+
+    def value_test(self, shape: Shape, param, arg):
+        key = (shape.node, param, arg)
+        found = self._tests.get(key)
+        if found is None:
+            found = self._tests[key] = _value_test(param, arg, shape, self.graph)
+        return found
+
+    # -- parsing -----------------------------------------------------------
+    def shape(self, node) -> Shape:
+        found = self.shapes.get(node)
+        if found is not None:
+            return found
+        g = self.graph
+        path_node = g.value(node, SH.path)
+        shape = Shape(node, is_property=path_node is not None, path_node=path_node)
+        self.shapes[node] = shape
+        if path_node is not None:
+            try:
+                shape.path = self._path(path_node)
+            except ValueError as why:
+                shape.unsupported.append(str(why))
+        shape.severity = g.value(node, SH.severity) or SH.Violation
+        shape.messages = [str(m) for m in g.objects(node, SH.message)]
+        shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
+        allowed = PROPERTY_PARAMS if shape.is_property else NODE_PARAMS
+        for param, value in g.predicate_objects(node):
+            if param in TARGETS:
+                shape.targets.append((param, value))
+            elif param == SH.property:
+                shape.properties.append(value)
+                self.shape(value)
+                if shape.is_property:
+                    shape.unsupported.append(f"sh:property on property shape {_n3(node)}")
+            elif param == SH.sparql:
+                self._sparql(shape, value)
+            elif param in allowed:
+                param = _CANONICAL.get(param, param)
+                shape.constraints.append((param, value))
+                for nested in self._nested(param, value):
+                    self.shape(nested)
+            elif str(param).startswith(str(SH)) and param not in METADATA:
+                shape.unsupported.append(f"{_n3(param)} on {_n3(node)}")
+        if any(p == SH.flags for p, _ in shape.constraints) and not any(
+                p == SH.pattern for p, _ in shape.constraints):
+            shape.constraints = [(p, v) for p, v in shape.constraints if p != SH.flags]
+        return shape
+
+    def _nested(self, param, value) -> list:
+        if param == SH.node or param == SH["not"]:
+            return [value]
+        if param in LOGICAL:
+            return list(Collection(self.graph, value))
+        return []
+
+    def _path(self, node):
+        g = self.graph
+        if isinstance(node, URIRef):
+            return ("p", node)
+        if (node, RDF.first, None) in g:
+            return ("seq", [self._path(n) for n in Collection(g, node)])
+        inverse = g.value(node, SH.inversePath)
+        if inverse is not None:
+            return ("inv", self._path(inverse))
+        alternatives = g.value(node, SH.alternativePath)
+        if alternatives is not None:
+            return ("alt", [self._path(n) for n in Collection(g, alternatives)])
+        raise ValueError(f"path {_n3(node)} (zero/one-or-more paths are left to pyshacl)")
+
+    def _sparql(self, shape: Shape, constraint) -> None:
+        g = self.graph
+        if g.value(constraint, SH.deactivated) == Literal(True):
+            return
+        select = g.value(constraint, SH.select)
+        if select is None:
+            shape.unsupported.append(f"SPARQL constraint {_n3(constraint)} without sh:select")
+            return
+        text = str(select)
+        if (_PER_FOCUS_ONLY.search(text) or shape.is_property
+                or not _PROJECTS_THIS.search(text)):
+            shape.unsupported.append(f"SPARQL constraint {_n3(constraint)} needs $this bound first")
+            return
+        prefixes = []
+        for declaring in g.objects(constraint, SH.prefixes):
+            for declaration in g.objects(declaring, SH.declare):
+                prefixes.append(f"PREFIX {g.value(declaration, SH.prefix)}: "
+                                f"<{g.value(declaration, SH.namespace)}>")
+        messages = [str(m) for m in g.objects(constraint, SH.message)]
+        shape.sparql.append((constraint, "\n".join(prefixes) + "\n" + text, messages))
+
+    def _why_unsupported(self, node, seen: set) -> str | None:
+        if node in seen:
+            return None
+        seen.add(node)
+        shape = self.shapes[node]
+        if shape.unsupported:
+            return "; ".join(shape.unsupported)
+        nested = list(shape.properties)
+        for param, value in shape.constraints:
+            nested += self._nested(param, value)
+        for child in nested:
+            why = self._why_unsupported(child, seen)
+            if why:
+                return why
+        return None
+
+
+def _n3(term) -> str:
+    return f"<{term}>" if isinstance(term, URIRef) else "[]"
+
+
+# ---------------------------------------------------------------------------
+# Nodes inside the evaluator: an IRI is a str (hashed once, cheap to compare),
+# a blank node or a literal stays a pyoxigraph term. rdflib terms are made only
+# for results, and for the value tests that need rdflib's typed values.
+# ---------------------------------------------------------------------------
+def internal(term):
+    return term.value if isinstance(term, ox.NamedNode) else term
+
+
+def from_rdflib(term):
+    return str(term) if isinstance(term, URIRef) else to_oxigraph(term)
+
+
+def external(node):
+    return URIRef(node) if isinstance(node, str) else to_rdflib(node)
+
+
+def _ox(node):
+    return ox.NamedNode(node) if isinstance(node, str) else node
+
+
+class Universe:
+    """The nodes that may be focus nodes of a targeted shape: the subjects of the
+    dataset's graphs (``data_graphs``), not those of the context beside it (the
+    ontology), and not an ontology header."""
+
+    def __init__(self, store: ox.Store, data_graphs: list[ox.NamedNode]) -> None:
+        self.store = store
+        self.graphs = data_graphs
+        names = ", ".join(f"<{g.value}>" for g in data_graphs)
+        context = store.query("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
+                              f"FILTER (?g NOT IN ({names})) }}")
+        self.excluded = {internal(r[0]) for r in context}
+        self.excluded = {n for n in self.excluded if not self.described(n)}
+        headers = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{OWL.Ontology}> }} "
+                              f"FILTER (?g IN ({names})) }}")
+        self.headers = {internal(r[0]) for r in headers}
+        self.excluded |= self.headers
+
+    def described(self, node) -> bool:
+        """Is ``node`` a subject in one of the dataset's graphs?"""
+        if isinstance(node, ox.Literal):
+            return False
+        term = _ox(node)
+        return any(next(iter(self.store.quads_for_pattern(term, None, None, g)), None)
+                   is not None for g in self.graphs)
+
+    def owner(self, node) -> int | None:
+        """The index of the first data graph that describes ``node``."""
+        if isinstance(node, ox.Literal):
+            return None
+        term = _ox(node)
+        for index, graph in enumerate(self.graphs):
+            if next(iter(self.store.quads_for_pattern(term, None, None, graph)), None):
+                return index
+        return None
+
+    def restrict(self, nodes: set, subjects: bool) -> set:
+        """``nodes`` in the universe; ``subjects``: they are known to be subjects somewhere."""
+        if subjects:
+            return nodes - self.excluded
+        return {n for n in nodes if n not in self.excluded and self.described(n)}
+
+
+class Evaluator:
+    """Evaluates compiled shapes over a pyoxigraph store.
+
+    ``universe`` says which nodes may be focus nodes (None: every node, as in a
+    plain SHACL run).
+    """
+
+    def __init__(self, compiled: CompiledShapes, store: ox.Store,
+                 universe: Universe | None = None) -> None:
+        self.compiled = compiled
+        self.store = store
+        self.universe = universe
+        self._pairs: dict[URIRef, tuple[dict, dict]] = {}
+        self._instances: dict[URIRef, set] = {}
+        self._conforms: dict[object, dict] = {}
+
+    # -- data access ---------------------------------------------------------
+    def query(self, text: str):
+        return self.store.query(text, use_default_graph_as_union=True)
+
+    def pairs(self, predicate: URIRef) -> tuple[dict, dict]:
+        """subject -> objects and object -> subjects of one predicate."""
+        found = self._pairs.get(predicate)
+        if found is None:
+            forward: dict = {}
+            backward: dict = {}
+            # DISTINCT: a triple written in two graphs (data and ontology) counts once.
+            for s, o in self.query(f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"):
+                s, o = internal(s), internal(o)
+                if s in forward:
+                    forward[s].append(o)
+                else:
+                    forward[s] = [o]
+                if o in backward:
+                    backward[o].append(s)
+                else:
+                    backward[o] = [s]
+            found = self._pairs[predicate] = (forward, backward)
+        return found
+
+    def instances(self, cls: URIRef) -> set:
+        found = self._instances.get(cls)
+        if found is None:
+            rows = self.query(f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/<{RDFS.subClassOf}>* "
+                              f"<{cls}> }}")
+            found = self._instances[cls] = {internal(row[0]) for row in rows}
+        return found
+
+    def values(self, path, node) -> list:
+        kind, arg = path
+        if kind == "p":
+            return self.pairs(arg)[0].get(node, _NONE)
+        if kind == "inv":
+            if arg[0] != "p":
+                raise ValueError("inverse of a complex path")
+            return self.pairs(arg[1])[1].get(node, _NONE)
+        if kind == "alt":
+            out: list = []
+            for part in arg:
+                out += [v for v in self.values(part, node) if v not in out]
+            return out
+        current = [node]  # sequence
+        for part in arg:
+            step: list = []
+            for n in current:
+                step += [v for v in self.values(part, n) if v not in step]
+            current = step
+        return current
+
+    # -- targets -------------------------------------------------------------
+    def focus_nodes(self, shape: Shape) -> set:
+        subjects: set = set()
+        others: set = set()
+        for kind, target in shape.targets:
+            if kind == SH.targetClass:
+                subjects |= self.instances(target)
+            elif kind == SH.targetSubjectsOf:
+                subjects |= set(self.pairs(target)[0])
+            elif kind == SH.targetObjectsOf:
+                others |= set(self.pairs(target)[1])
+            elif kind == SH.targetNode:
+                others.add(from_rdflib(target))
+        if self.universe is None:
+            return subjects | others
+        return (self.universe.restrict(subjects, True)
+                | self.universe.restrict(others - subjects, False))
+
+    def run(self, skip: Iterable = ()) -> Iterator[RawResult]:
+        """Every result of every targeted shape (those in ``skip`` left out)."""
+        skip = set(skip)
+        for shape in self.compiled.targeted:
+            if shape.node in skip:
+                continue
+            focus = self.focus_nodes(shape)
+            if focus:
+                for result in self.evaluate(shape, focus):
+                    result.focus = external(result.focus)
+                    if result.value is not None:
+                        result.value = external(result.value)
+                    yield result
+
+    # -- one shape over many focus nodes --------------------------------------
+    def evaluate(self, shape: Shape, focus: Iterable) -> Iterator[RawResult]:
+        """Every result of ``shape`` on the focus nodes (internal terms), one constraint
+        at a time over all of them (so nested shapes are asked about all value nodes
+        at once)."""
+        if shape.deactivated:
+            return
+        focus = list(focus)
+        if not shape.is_property:
+            values = {node: [node] for node in focus}
+        elif shape.path[0] == "p":
+            forward = self.pairs(shape.path[1])[0]
+            values = {node: forward.get(node, _NONE) for node in focus}
+        else:
+            values = {node: self.values(shape.path, node) for node in focus}
+        for param, arg in shape.constraints:
+            yield from self._constraint(shape, param, arg, values)
+        for child in shape.properties:
+            yield from self.evaluate(self.compiled.shape(child), focus)
+        if shape.sparql:
+            yield from self._sparql(shape, set(focus))
+
+    def conforming(self, node_shape, nodes: Iterable) -> set:
+        """The nodes (given as value nodes) that conform to a shape."""
+        memo = self._conforms.setdefault(node_shape, {})
+        nodes = set(nodes)
+        todo = [n for n in nodes if n not in memo]
+        if todo:
+            failed = {r.focus for r in self.evaluate(self.compiled.shape(node_shape), todo)}
+            for n in todo:
+                memo[n] = n not in failed
+        return {n for n in nodes if memo[n]}
+
+    def _result(self, shape: Shape, focus, value, param) -> RawResult:
+        messages = shape.messages or [_generic(param)]
+        return RawResult(focus, shape.path_node, value, shape.node, shape.severity,
+                         COMPONENT[param], list(messages))
+
+    def _constraint(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        result = self._result
+        if param is _MIN_COUNT:
+            limit = int(arg)
+            for focus, vs in values.items():
+                if len(vs) < limit:
+                    yield result(shape, focus, None, param)
+        elif param is _MAX_COUNT:
+            limit = int(arg)
+            for focus, vs in values.items():
+                if len(vs) > limit:
+                    yield result(shape, focus, None, param)
+        elif param is _HAS_VALUE:
+            wanted = from_rdflib(arg)
+            for focus, vs in values.items():
+                if wanted not in vs:
+                    yield result(shape, focus, None, param)
+        elif param is _UNIQUE_LANG:
+            if arg == Literal(True):
+                for focus, vs in values.items():
+                    for _ in _duplicate_langs(vs):
+                        yield result(shape, focus, None, param)
+        elif param is _CLASS:
+            members = self.instances(arg)
+            for focus, vs in values.items():
+                for v in vs:
+                    if v not in members or isinstance(v, ox.Literal):
+                        yield result(shape, focus, v, param)
+        elif param is _NODE or param is _NOT:
+            ok = self.conforming(arg, {v for vs in values.values() for v in vs})
+            want = param is _NOT
+            for focus, vs in values.items():
+                for v in vs:
+                    if (v in ok) == want:
+                        yield result(shape, focus, v, param)
+        elif param in LOGICAL:
+            members = self.compiled.members(arg)
+            every = {v for vs in values.values() for v in vs}
+            passed = [self.conforming(m, every) for m in members]
+            for focus, vs in values.items():
+                for v in vs:
+                    count = sum(v in p for p in passed)
+                    good = (count >= 1 if param is _OR else count == len(members)
+                            if param is _AND else count == 1)
+                    if not good:
+                        yield result(shape, focus, v, param)
+        elif param is _FLAGS:
+            return
+        else:
+            test = self.compiled.value_test(shape, param, arg)
+            for focus, vs in values.items():
+                for v in vs:
+                    if not test(v):
+                        yield result(shape, focus, v, param)
+
+    def _sparql(self, shape: Shape, focus: set) -> Iterator[RawResult]:
+        from pyshacl.constraints.constraint_component import ConstraintComponent
+
+        fmt = ConstraintComponent._format_sparql_based_result_message
+        for constraint, text, messages in shape.sparql:
+            rows = self.query(text)
+            names = [v.value for v in rows.variables]
+            seen: set = set()
+            for row in rows:
+                this = row["this"] if "this" in names else None
+                if this is None or internal(this) not in focus:
+                    continue
+                bound = {name: to_rdflib(row[name]) for name in names
+                         if name != "this" and row[name] is not None}
+                this = internal(this)
+                if "failure" in bound:
+                    key = (this, True)
+                else:
+                    path, value = bound.pop("path", None), bound.pop("value", None)
+                    key = (this, path, value, tuple(sorted(bound.items())))
+                if key in seen:
+                    continue
+                seen.add(key)
+                if key[1] is True:
+                    yield RawResult(this, None, this, shape.node, shape.severity,
+                                    SH.SPARQLConstraintComponent, shape.messages + messages,
+                                    constraint)
+                    continue
+                value = this if value is None else from_rdflib(value)
+                variables = dict(bound, this=external(this), value=external(value))
+                if path is not None:
+                    variables["path"] = path
+                text_of = [fmt(None, m, variables) for m in shape.messages]
+                text_of += [fmt(None, m, variables) for m in messages
+                            if m not in shape.messages]
+                yield RawResult(this, path, value, shape.node, shape.severity,
+                                SH.SPARQLConstraintComponent,
+                                text_of or ["SPARQL constraint not satisfied"], constraint)
+
+
+_NONE: list = []  # the values of a node that has none (shared, never changed)
+
+
+def _duplicate_langs(values: list) -> list[str]:
+    seen, dupes = set(), []
+    for v in values:
+        if isinstance(v, ox.Literal) and v.language:
+            low = v.language.lower()
+            if low in seen and low not in dupes:
+                dupes.append(low)
+            seen.add(low)
+    return dupes
+
+
+def _generic(param) -> str:
+    return f"value does not satisfy {_n3(COMPONENT[param])}"
+
+
+# ---------------------------------------------------------------------------
+# Value tests: pyshacl's rules, on the evaluator's nodes
+# ---------------------------------------------------------------------------
+_KINDS = {SH.IRI: (str,), SH.BlankNode: (ox.BlankNode,), SH.Literal: (ox.Literal,),
+          SH.BlankNodeOrIRI: (ox.BlankNode, str), SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
+          SH.IRIOrLiteral: (str, ox.Literal)}
+_FLAGS_RE = {"i": re.I, "m": re.M, "s": re.S, "x": re.X}
+_STRINGS = (str(XSD.string), str(RDF.langString))
+
+
+def _value_test(param, arg, shape: Shape, graph: Graph):
+    if param == SH.datatype:
+        from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+        rule = str(arg)
+
+        def datatype_ok(v):
+            if not isinstance(v, ox.Literal):
+                return False
+            datatype = v.datatype.value
+            if rule in _STRINGS:  # strings are never ill-typed
+                return datatype == rule
+            if arg == RDFS.Literal:
+                return True
+            if arg == RDFS.Datatype:
+                return not v.language and datatype != _STRINGS[0]
+            if datatype != rule:
+                return False
+            term = to_rdflib(v)
+            return term.ill_typed is not True and DatatypeConstraintComponent.\
+                _assert_actual_datatype(None, term, arg)
+        return datatype_ok
+    if param == SH.nodeKind:
+        kinds = _KINDS.get(arg, ())
+        return lambda v: isinstance(v, kinds)
+    if param == SH.pattern:
+        flags = 0
+        for f in str(graph.value(shape.node, SH.flags) or ""):
+            flags |= _FLAGS_RE.get(f, 0)
+        matcher = re.compile(str(arg), flags)
+
+        def pattern_ok(v):
+            if isinstance(v, ox.BlankNode):
+                return False
+            text = v if isinstance(v, str) else v.value  # a literal's lexical form
+            return bool(matcher.match(text) or matcher.search(text))
+        return pattern_ok
+    if param in (SH.minLength, SH.maxLength):
+        limit = int(arg)
+        at_least = param == SH.minLength
+
+        def length_ok(v):
+            if at_least and limit == 0:
+                return True
+            if isinstance(v, ox.BlankNode):
+                return False
+            size = len(v if isinstance(v, str) else v.value)
+            return size >= limit if at_least else size <= limit
+        return length_ok
+    if param == SH.languageIn:
+        wanted = {str(x.value).lower() for x in Collection(graph, arg)}
+
+        def language_ok(v):
+            if not isinstance(v, ox.Literal) or not v.language:
+                return False
+            lang = v.language.lower()
+            return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
+        return language_ok
+    if param == SH["in"]:
+        members = [from_rdflib(x) for x in Collection(graph, arg)]
+        return lambda v: v in members
+    if param in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
+        from pyshacl.rdfutil.compare import compare_literal
+
+        bound_is_string = isinstance(arg.value, str)
+        ok_cmp = {SH.minInclusive: lambda c: c >= 0, SH.maxInclusive: lambda c: c <= 0,
+                  SH.minExclusive: lambda c: c > 0, SH.maxExclusive: lambda c: c < 0}[param]
+
+        def range_ok(v):
+            if not isinstance(v, ox.Literal):
+                return False
+            term = to_rdflib(v)
+            if isinstance(term.value, str) != bound_is_string:
+                return False
+            try:
+                return ok_cmp(compare_literal(term, arg))
+            except (TypeError, NotImplementedError):
+                return False
+        return range_ok
+    raise ValueError(f"no test for {param}")  # cannot happen: VALUE_PARAMS is checked
+
+
+# ---------------------------------------------------------------------------
+# The pyshacl fallback, for the shapes this engine leaves alone
+# ---------------------------------------------------------------------------
+def fallback_results(compiled: CompiledShapes, evaluator: Evaluator,
+                     data: Graph | None) -> list[RawResult]:
+    """Run pyshacl for the shapes in ``compiled.fallback`` only, on the same focus nodes."""
+    if not compiled.fallback:
+        return []
+    from pyshacl import validate
+
+    shapes = Graph()
+    for triple in compiled.graph:
+        if triple[1] not in TARGETS:
+            shapes.add(triple)
+    for node in compiled.fallback:
+        for focus in evaluator.focus_nodes(compiled.shape(node)):
+            shapes.add((node, SH.targetNode, external(focus)))
+    graph = data if data is not None else store_as_graph(evaluator.store)
+    _, report, _ = validate(graph, shacl_graph=shapes, inference="none", abort_on_first=False,
+                            allow_warnings=False, meta_shacl=False, js=False, debug=False)
+    found = []
+    for result in report.objects(None, SH.result):
+        shape = report.value(result, SH.sourceShape)
+        path = report.value(result, SH.resultPath)
+        if isinstance(path, BNode):  # pyshacl copies a complex path: point at the shape's
+            path = compiled.graph.value(shape, SH.path) or path
+        found.append(RawResult(
+            report.value(result, SH.focusNode), path, report.value(result, SH.value), shape,
+            report.value(result, SH.resultSeverity),
+            report.value(result, SH.sourceConstraintComponent),
+            [str(m) for m in report.objects(result, SH.resultMessage)],
+            report.value(result, SH.sourceConstraint)))
+    return found
+
+
+def validate_store(compiled: CompiledShapes, store: ox.Store, universe: Universe | None = None,
+                   data: Graph | None = None) -> list[RawResult]:
+    """Every result for the store's graph: compiled shapes here, the rest by pyshacl."""
+    evaluator = Evaluator(compiled, store, universe)
+    results = list(evaluator.run(skip=compiled.fallback))
+    results += fallback_results(compiled, evaluator, data)
+    return results
