@@ -30,6 +30,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from benchmarks.synthetic import generate_with_defects
 from riskgraph import resources
 from riskgraph.cli import cli
+from riskgraph.errors import InputError
 from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.validation import compiled as engine
 from riskgraph.validation import whole
@@ -322,5 +323,5 @@ def test_library_entry_point():
     assert not bad.conforms and bad.exit_code() == 1
     first = bad.problems[0]
     assert first.file.name == "share_above_one.ttl" and first.line and first.shape
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         validation.validate(whole=True)
