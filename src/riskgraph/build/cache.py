@@ -92,8 +92,24 @@ def _write_memo(path: Path, memo: dict) -> None:
         write_text_atomic(path, json.dumps(memo))
 
 
+_DAMAGED: dict[Path, str] = {}
+
+
 def cached_graph_path() -> Path:
-    return cache_root() / fingerprint() / CACHED_NAME
+    """Where the built graph is cached. A cached graph that does not match its
+    integrity record is removed here (and the reason kept for ``ensure_cached_graph``
+    to note), so that nothing, not even a worker started early, loads it."""
+    path = cache_root() / fingerprint() / CACHED_NAME
+    if path not in _DAMAGED and path.exists():
+        problem = integrity_problem(path)
+        if problem is not None:
+            _DAMAGED[path] = problem
+            for name in (CACHED_NAME, INTEGRITY_NAME):
+                with contextlib.suppress(OSError):
+                    (path.parent / name).unlink()
+        else:
+            _DAMAGED[path] = ""
+    return path
 
 
 def integrity_problem(path: Path, *, full: bool = True) -> str | None:
@@ -181,11 +197,11 @@ def ensure_cached_graph() -> Path:
     from riskgraph.errors import InputError
 
     path = cached_graph_path()
-    if path.exists():
-        problem = integrity_problem(path)
-        if problem is None:
-            return path
-        _note(f"the cached graph {path} is damaged ({problem}); rebuilding it")
+    problem = _DAMAGED.get(path) or (integrity_problem(path) if path.exists() else None)
+    if path.exists() and problem is None:
+        return path
+    if problem:
+        _note(f"the cached graph {path} was damaged ({problem}); rebuilding it")
     data, triples = _build_ntriples()
     try:
         return write_cached_graph(path, data, triples)

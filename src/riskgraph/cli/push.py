@@ -68,7 +68,7 @@ def push_command(endpoint: str, graph: str, user: str | None, password_env: str,
         triples = cached_triple_count(file)
     result = push_graph(endpoint, graph, file, auth, append=append, timeout=timeout,
                         triples=triples, allow_empty=allow_empty)
-    size = f"{result.triples:,} triples" if result.triples is not None else f"{file.name}"
+    size = f"{result.triples} triples" if result.triples is not None else f"{file.name}"
     action = "added to" if result.method == "POST" else "replaced"
     click.echo(f"pushed {size} ({result.bytes_sent:,} bytes): graph <{result.graph}> {action} "
                f"at {result.endpoint} (HTTP {result.status})")

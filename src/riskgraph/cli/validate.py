@@ -31,6 +31,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool,
     Files are only read, never changed.
     """
     from riskgraph.errors import InputError
+    from riskgraph.io.atomic import is_same_file
     from riskgraph.validate.report import (
         errors_text,
         render_json,
@@ -40,7 +41,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool,
     )
     from riskgraph.validate.scoped import validate_bundled, validate_files
 
-    if output is not None and any(output.resolve() == f.resolve() for f in files):
+    if output is not None and any(is_same_file(output, f) for f in files):
         raise InputError("the report would overwrite an input file", file=output,
                          hint="choose another --output path")
     result = validate_files(files) if files else validate_bundled()

@@ -247,8 +247,11 @@ def _read_capped(response, url: str, deadline: _Deadline, cap: int) -> bytes:
     chunks, total = [], 0
     sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
     while True:
+        if response.isclosed():  # http.client closes it once the whole body is read
+            return b"".join(chunks)
         if sock is not None:
-            sock.settimeout(deadline.left())
+            with contextlib.suppress(OSError):
+                sock.settimeout(deadline.left())
         chunk = response.read(min(65536, cap + 1 - total))
         if not chunk:
             return b"".join(chunks)
