@@ -146,8 +146,12 @@ def _bad_ntriples(path: Path, text: str, exc: ParserError) -> InputError:
                       hint="each line holds one triple: <subject> <predicate> object .")
 
 
-def _walk_json(document: object) -> tuple[list[str], int]:
-    """Non-inline contexts anywhere in ``document`` (as found), and its nesting depth.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _walk_json(document: object) -> tuple[list[str], int, list[str]]:
+    """Non-inline contexts anywhere in ``document`` (as found), its nesting depth, and
+    the ``@id`` values no IRI may be (rdflib would drop them silently).
 
     Iterative, so a document nested 100,000 deep is measured, not a RecursionError.
     A context is non-inline when it is a string (a URL or a relative reference,
@@ -155,6 +159,7 @@ def _walk_json(document: object) -> tuple[list[str], int]:
     nested node objects, scoped contexts inside term definitions.
     """
     found: list[str] = []
+    bad_ids: list[str] = []
     deepest = 0
     stack: list[tuple[object, int]] = [(document, 1)]
     while stack:
@@ -170,10 +175,12 @@ def _walk_json(document: object) -> tuple[list[str], int]:
                               if isinstance(item, str)]
                 elif key == "@import":
                     found.append(f"remote JSON-LD context (@import) {value!r}")
+                elif key == "@id" and isinstance(value, str) and _BAD_IRI.search(value):
+                    bad_ids.append(value)
                 stack.append((value, depth + 1))
         elif isinstance(node, list):
             stack.extend((item, depth + 1) for item in node)
-    return found, deepest
+    return found, deepest, bad_ids
 
 
 def _load_json(text: str, path: Path) -> object:
@@ -190,9 +197,6 @@ def _too_deep(path: Path) -> InputError:
     return InputError(f"the JSON-LD document is nested more than {MAX_JSON_DEPTH} levels deep",
                       file=path, hint="flatten the document (for example with a JSON-LD "
                                       "processor's flatten operation)")
-
-
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 class _WarningCatcher(logging.Filter):
@@ -222,13 +226,18 @@ def _check_iris(graph: Graph, text: str, path: Path) -> None:
 def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> Graph:
     if fmt == "json-ld":
         document = _load_json(text, path)
-        refused, depth = _walk_json(document)
+        refused, depth, bad_ids = _walk_json(document)
         if depth > MAX_JSON_DEPTH:
             raise _too_deep(path)
         if refused:
             raise InputError(
                 f"{refused[0]} is not fetched: riskgraph never fetches or reads a context",
                 file=path, hint="inline the context in the document")
+        if bad_ids:
+            raise InputError(f"the @id {bad_ids[0]!r} is not a valid IRI",
+                             file=path, line=_line_of(text, json.dumps(bad_ids[0])[1:-1]),
+                             hint="percent-encode characters IRIs may not hold "
+                                  "(a space is %20)")
     # Parsed into a graph of its own, so that only this file's IRIs are checked.
     if graph is None:
         graph = Graph()
