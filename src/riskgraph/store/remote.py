@@ -325,8 +325,9 @@ def _send_upload(request: urllib.request.Request, auth: Auth | None,
     connection mid-upload, losing its 401. So a bodiless HEAD fetches the
     challenge, a second HEAD lets urllib's own handlers answer it (checking the
     credentials), and the body goes once, already authorised: Basic by the
-    handler itself (the origin is then marked authenticated), Digest by the
-    handler's answer to a fresh challenge, in a header never copied onto a redirect.
+    handler itself (the origin is marked authenticated), Digest by the
+    handler's answer to a fresh challenge; both in headers urllib never copies onto a
+    redirect.
     """
     url = request.full_url
     status, challenges = _challenge(url, timeout)
@@ -359,8 +360,11 @@ def _send_upload(request: urllib.request.Request, auth: Auth | None,
                 if answer:
                     request.add_unredirected_header("Authorization", "Digest " + answer)
                 break
-    # Basic: the HEAD above marked the origin authenticated in ``passwords``, so the
-    # handler sends the credentials with the upload itself, to that origin only.
+    else:
+        # Basic: the credentials were accepted, so the handler may send them with the
+        # upload itself (urllib's "prior auth"), to this origin only.
+        scheme, host, port = origin(url)
+        passwords.update_authenticated(f"{scheme}://{host}:{port}/", True)
     return _send(request, auth, timeout, opener)
 
 
