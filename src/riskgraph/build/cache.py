@@ -196,13 +196,16 @@ def ensure_cached_graph() -> Path:
     """
     from riskgraph.errors import InputError
 
+    if _FALLBACK and (_FALLBACK[0] / CACHED_NAME).is_file():  # built once this process
+        return _FALLBACK[0] / CACHED_NAME
     path = cached_graph_path()
-    problem = _DAMAGED.get(path) or (integrity_problem(path) if path.exists() else None)
-    if path.exists() and problem is None:
+    problem = _DAMAGED.get(path)  # checked by cached_graph_path ("" when sound)
+    if path.exists() and not problem:
         return path
     if problem:
         _note(f"the cached graph {path} was damaged ({problem}); rebuilding it")
     data, triples = _build_ntriples()
+    _DAMAGED.pop(path, None)  # noted once; what is written now is checked afresh
     try:
         return write_cached_graph(path, data, triples)
     except InputError as exc:
