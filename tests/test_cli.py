@@ -140,3 +140,18 @@ def test_build_data_with_owl_imports_warns_and_builds(run_cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "owl:imports <http://127.0.0.1:9/evil.owl> ignored" in result.output
     assert b"owl#imports" not in (tmp_path / "out" / "riskgraph.nt").read_bytes()
+
+
+def test_an_os_error_is_a_message_not_a_bug_report(monkeypatch):
+    from click.testing import CliRunner
+
+    import riskgraph.build.pipeline as pipeline
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/somewhere/file.ttl")
+
+    monkeypatch.setattr(pipeline, "check", denied)
+    result = CliRunner().invoke(cli, ["reason"])
+    assert result.exit_code == 2
+    assert "error: /somewhere/file.ttl: Permission denied" in result.output
+    assert "please report" not in result.output

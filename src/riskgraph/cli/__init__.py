@@ -9,6 +9,7 @@ the library lazily, so that a command loads only what it needs.
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 
@@ -40,6 +41,12 @@ class RiskgraphGroup(click.Group):
             ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader went away (`| head`): click's to handle
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(2)
         except Exception as exc:  # a bug: one line, not a traceback
             name = type(exc).__name__
             click.echo(f"error: unexpected {name}: {exc} (this is a bug in riskgraph; "
