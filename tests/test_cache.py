@@ -100,11 +100,13 @@ def test_an_unwritable_cache_falls_back_to_a_temporary_copy(tmp_path, monkeypatc
     blocker.write_text("not a directory")
     monkeypatch.setenv("RISKGRAPH_CACHE", str(blocker / "cache"))
     monkeypatch.setattr(cache, "_DAMAGED", {})
+    monkeypatch.setattr(cache, "_FALLEN_BACK", {})
     monkeypatch.setattr(cache, "_build_ntriples",
                         lambda: (b"<http://a> <http://b> <http://c> .\n", 1))
     path = cache.ensure_cached_graph()
     assert path.is_file() and blocker.is_file()
     assert "cannot write the cache" in capsys.readouterr().err
+    assert cache.ensure_cached_graph() == path  # built once per process
 
 
 def test_a_cold_query_with_an_unwritable_cache_works(tmp_path):

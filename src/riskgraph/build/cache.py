@@ -173,7 +173,7 @@ def write_cached_graph(path: Path, data: bytes, triples: int) -> Path:
     return path
 
 
-_FALLBACK: list[Path] = []
+_FALLEN_BACK: dict[Path, Path] = {}  # cache path that could not be written -> the copy
 
 
 def _fallback_dir() -> Path:
@@ -182,10 +182,9 @@ def _fallback_dir() -> Path:
     import shutil
     import tempfile
 
-    if not _FALLBACK:
-        _FALLBACK.append(Path(tempfile.mkdtemp(prefix="riskgraph-cache-")))
-        atexit.register(shutil.rmtree, _FALLBACK[0], True)
-    return _FALLBACK[0]
+    directory = Path(tempfile.mkdtemp(prefix="riskgraph-cache-"))
+    atexit.register(shutil.rmtree, directory, True)
+    return directory
 
 
 def ensure_cached_graph() -> Path:
@@ -196,9 +195,9 @@ def ensure_cached_graph() -> Path:
     """
     from riskgraph.errors import InputError
 
-    if _FALLBACK and (_FALLBACK[0] / CACHED_NAME).is_file():  # built once this process
-        return _FALLBACK[0] / CACHED_NAME
     path = cached_graph_path()
+    if path in _FALLEN_BACK and _FALLEN_BACK[path].is_file():  # built once this process
+        return _FALLEN_BACK[path]
     problem = _DAMAGED.get(path)  # checked by cached_graph_path ("" when sound)
     if path.exists() and not problem:
         return path
@@ -212,7 +211,8 @@ def ensure_cached_graph() -> Path:
         fallback = _fallback_dir() / CACHED_NAME
         _note(f"cannot write the cache ({exc.message}: {exc.file}); using a temporary copy "
               f"of the graph (set RISKGRAPH_CACHE to a writable directory to keep it)")
-        return write_cached_graph(fallback, data, triples)
+        _FALLEN_BACK[path] = write_cached_graph(fallback, data, triples)
+        return _FALLEN_BACK[path]
 
 
 def _build_ntriples() -> tuple[bytes, int]:
