@@ -142,7 +142,12 @@ def _tagged_processes(tag: str) -> list[str]:
 @pytest.mark.parametrize("command", ["validate", "reason", "build", "graph", "push"])
 def test_hostile_corpus(world, command, tmp_path):
     work, files = world["work"], world["files"]
-    before = _snapshot(world["root"], world["outputs"])
+    from riskgraph.build.cache import bundle_files
+
+    def bundled() -> dict[str, str]:
+        return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in bundle_files()}
+
+    before, before_bundled = _snapshot(world["root"], world["outputs"]), bundled()
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     tag = uuid.uuid4().hex
@@ -198,6 +203,7 @@ def test_hostile_corpus(world, command, tmp_path):
             os.close(os.open(sentinel, os.O_WRONLY | os.O_NONBLOCK))
         assert nobody.value.errno == errno.ENXIO
     assert _snapshot(world["root"], world["outputs"]) == before
+    assert bundled() == before_bundled
     assert list(tmpdir.iterdir()) == []
     assert _tagged_processes(tag) == []
     if command == "push":  # only files that parse were uploaded, never an empty graph

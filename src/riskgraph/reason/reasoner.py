@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from riskgraph.errors import InputError
 from riskgraph.namespaces import ID
 from riskgraph.reason.classes import superclass_closure
 
@@ -160,12 +161,21 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
         # it only on success: pointing tempfile at our directory removes it on every exit.
         saved_tempdir, tempfile.tempdir = tempfile.tempdir, tmp
         try:
-            world.get_ontology(source.as_uri()).load(format="ntriples")
+            try:
+                world.get_ontology(source.as_uri()).load(format="ntriples")
+            except owlready2.OwlReadyOntologyParsingError as exc:
+                raise InputError(f"the reasoner's loader (owlready2) could not read the "
+                                 f"graph: {str(exc)[:300]}") from None
             before = set(world.as_rdflib_graph())
             try:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
             except owlready2.OwlReadyInconsistentOntologyError:
                 return False, Graph()
+            except owlready2.OwlReadyJavaError as exc:
+                last = (str(exc).strip().splitlines() or ["no message"])[-1]
+                raise InputError(f"HermiT failed: {last[:300]}",
+                                 hint="run `riskgraph reason --no-hermit` for the "
+                                      "pure-Python closure") from None
             inferred = Graph()
             for triple in set(world.as_rdflib_graph()) - before:
                 s, _, o = triple
