@@ -4,10 +4,11 @@ tests/hostile/ holds one file per way a contribution can try to make riskgraph
 fetch, read, hang, crash or write where it should not (see tests/hostile/README.md);
 a few more cases (a FIFO, /dev/zero, a symbolic link loop, a directory) are
 made here. For every command and file this asserts: the exit code is 0, 1 or 2;
-no traceback; no request reached the loopback listener the files point at; no
-local file they point at was opened (they are FIFOs: opening one would hang the
-command past its time limit); no file outside the output target changed; no
-temporary file left in the private TMPDIR; no process left behind.
+no traceback; no control character from the input in the output; no request
+reached the loopback listener the files point at; no local file they point at was
+opened (they are FIFOs: opening one would hang the command past its time limit);
+no file outside the output target changed; no temporary file left in the private
+TMPDIR; no process left behind.
 """
 
 from __future__ import annotations
@@ -193,6 +194,9 @@ def test_hostile_corpus(world, command, tmp_path):
             problems.append(f"{name}: exit {code}: {output[-600:]}")
         elif "Traceback" in output or "please report" in output:
             problems.append(f"{name}: {output[-1200:]}")
+        elif "\x1b" in output or "\x07" in output:
+            problems.append(f"{name}: a control character from the input reached the "
+                            f"terminal: {output[-600:]!r}")
         elif command == "validate" and len(batch) > 1 and any(f.name not in output
                                                                for f in batch):
             problems.append(f"{name}: not every file is reported on: {output[-1200:]}")

@@ -105,6 +105,15 @@ def _decode(path: Path, raw: bytes) -> str:
     return text
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: object) -> str:
+    """``text`` for a message: control characters from the input (a terminal escape
+    sequence, say) are shown as \\xNN, never sent to the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
 def _syntax_hint(why: str) -> str | None:
     low = why.lower()
     if "prefix" in low and ("not bound" in low or "undefined" in low):
@@ -128,7 +137,7 @@ def _bad_syntax(path: Path, text: str, exc: BadSyntax) -> InputError:
         raw = getattr(exc, "_str", b"")
         if isinstance(raw, bytes) and raw == text.encode("utf-8"):
             column = len(raw[raw.rfind(b"\n", 0, index) + 1 : index].decode("utf-8", "replace")) + 1
-    why = getattr(exc, "_why", str(exc))
+    why = _shown(getattr(exc, "_why", str(exc)))
     return InputError(f"Turtle syntax error: {why}", file=path, line=line, column=column,
                       hint=_syntax_hint(why))
 
@@ -141,7 +150,7 @@ def _line_of(text: str, needle: str) -> int | None:
 def _bad_ntriples(path: Path, text: str, exc: ParserError) -> InputError:
     message = str(exc)
     bad = message.split("Invalid line:", 1)[1].strip() if "Invalid line:" in message else ""
-    return InputError(f"N-Triples syntax error: {message}", file=path,
+    return InputError(f"N-Triples syntax error: {_shown(message)}", file=path,
                       line=_line_of(text, bad),
                       hint="each line holds one triple: <subject> <predicate> object .")
 
@@ -218,7 +227,8 @@ def _check_iris(graph: Graph, text: str, path: Path) -> None:
                 char = _BAD_IRI.search(term).group()
                 shown = {" ": "a space", "\n": "a line break", "\t": "a tab"}.get(
                     char, repr(char) if char.isprintable() else f"U+{ord(char):04X}")
-                raise InputError(f"the IRI <{term}> contains {shown}, which IRIs may not hold",
+                raise InputError(f"the IRI <{_shown(term)}> contains {shown}, which IRIs may "
+                                 "not hold",
                                  file=path, line=_line_of(text, str(term)),
                                  hint="percent-encode it (a space is %20) or remove it")
 
@@ -252,9 +262,9 @@ def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> G
     except ParserError as exc:
         if fmt == "nt":
             raise _bad_ntriples(path, text, exc) from None
-        raise InputError(f"could not parse the file: {exc}", file=path) from None
+        raise InputError(f"could not parse the file: {_shown(exc)}", file=path) from None
     except _FetchRefused as exc:
-        raise InputError(f"remote JSON-LD context {exc} is not fetched: riskgraph never "
+        raise InputError(f"remote JSON-LD context {_shown(exc)} is not fetched: riskgraph never "
                          "fetches or reads a context", file=path,
                          hint="inline the context in the document") from None
     except RecursionError:
@@ -262,12 +272,12 @@ def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> G
     except InputError:
         raise
     except Exception as exc:  # rdflib raises many types for malformed input
-        raise InputError(f"could not parse the file: {exc}", file=path) from None
+        raise InputError(f"could not parse the file: {_shown(exc)}", file=path) from None
     finally:
         term_logger.removeFilter(catcher)
     _check_iris(fresh, text, path)
     if catcher.messages:  # an invalid IRI that the character check did not name
-        raise InputError(f"invalid IRI: {catcher.messages[0].split(' does not')[0]}",
+        raise InputError(f"invalid IRI: {_shown(catcher.messages[0].split(' does not')[0])}",
                          file=path, hint="percent-encode characters IRIs may not hold")
     if fresh is not graph:
         for prefix, namespace in fresh.namespaces():
