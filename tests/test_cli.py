@@ -79,3 +79,79 @@ def test_missing_input_file_is_an_input_error(run_cli, tmp_path):
     result = run_cli("reason", str(tmp_path / "absent.ttl"))
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+# --- issue 10, case 12: never a traceback; signals end a command by unwinding ---------
+
+def test_an_unexpected_exception_is_one_line_asking_for_a_report(monkeypatch):
+    from click.testing import CliRunner
+
+    import riskgraph.build.pipeline as pipeline
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline, "check", broken)
+    result = CliRunner().invoke(cli, ["reason"])
+    assert result.exit_code == 2
+    assert "unexpected ZeroDivisionError" in result.output and "please report" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_dead_exit_constants_are_gone():
+    import riskgraph.cli as module
+
+    assert not [name for name in vars(module) if name.startswith("EXIT_")]
+
+
+def test_sigterm_and_sighup_unwind_like_any_exit():
+    import signal
+
+    from riskgraph.cli import Terminated, install_signal_handlers
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        for sig in saved:
+            signal.signal(sig, signal.SIG_DFL)
+        install_signal_handlers()
+        for sig in saved:
+            cleaned = []
+            with pytest.raises(Terminated) as ended:
+                try:
+                    signal.raise_signal(sig)
+                finally:
+                    cleaned.append(sig)
+            assert ended.value.code == 128 + sig and cleaned == [sig]
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGHUP, signal.SIG_DFL)
+            install_signal_handlers()
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def test_build_data_with_owl_imports_warns_and_builds(run_cli, tmp_path):
+    imports = tmp_path / "imports.ttl"
+    imports.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+                       "<https://w3id.org/riskgraph/id/source/x> a owl:Ontology ; "
+                       "owl:imports <http://127.0.0.1:9/evil.owl> .\n")
+    result = run_cli("build", "-o", str(tmp_path / "out"), "--format", "nt", "--data",
+                     str(imports))
+    assert result.exit_code == 0, result.output
+    assert "owl:imports <http://127.0.0.1:9/evil.owl> ignored" in result.output
+    assert b"owl#imports" not in (tmp_path / "out" / "riskgraph.nt").read_bytes()
+
+
+def test_an_os_error_is_a_message_not_a_bug_report(monkeypatch):
+    from click.testing import CliRunner
+
+    import riskgraph.build.pipeline as pipeline
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/somewhere/file.ttl")
+
+    monkeypatch.setattr(pipeline, "check", denied)
+    result = CliRunner().invoke(cli, ["reason"])
+    assert result.exit_code == 2
+    assert "error: /somewhere/file.ttl: Permission denied" in result.output
+    assert "please report" not in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from riskgraph import resources
-from riskgraph.io.atomic import write_atomic
+from riskgraph.errors import InputError
+from riskgraph.io.atomic import PendingFiles, check_target
 from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, RG, bind_prefixes
 from riskgraph.reason.reasoner import ReasoningResult, reason
@@ -27,6 +29,7 @@ class CheckedGraph:
     asserted: Graph
     undeclared: list[UndeclaredTerm]
     reasoning: ReasoningResult
+    warnings: list[str] = field(default_factory=list)  # owl:imports ignored, and such
 
     @property
     def ok(self) -> bool:
@@ -42,6 +45,7 @@ class BuildResult:
     undeclared: list[UndeclaredTerm] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     graph: Graph | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def consistent(self) -> bool:
@@ -68,11 +72,15 @@ def _new_graph() -> Graph:
 
 def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) -> CheckedGraph:
     """Load ontology and data (plus ``extra`` files), check terms and reason."""
-    ontology = load_files(ontology_files(), _new_graph())
-    data = load_files(resources.data_files() + list(extra or []), _new_graph())
+    warnings: list[str] = []
+    # The extra files first: a contributor's mistake is reported before the long load.
+    contributed = load_files(list(extra or []), _new_graph(), warnings)
+    ontology = load_files(ontology_files(), _new_graph(), warnings)
+    data = load_files(resources.data_files(), _new_graph(), warnings)
+    data += contributed
     undeclared = undeclared_terms(data, ontology)
     asserted = bind_prefixes(ontology + data)
-    return CheckedGraph(asserted, undeclared, reason(asserted, use_hermit=use_hermit))
+    return CheckedGraph(asserted, undeclared, reason(asserted, use_hermit=use_hermit), warnings)
 
 
 def merged_graph(extra: list[Path] | None = None) -> tuple[Graph, ReasoningResult]:
@@ -84,9 +92,30 @@ def merged_graph(extra: list[Path] | None = None) -> tuple[Graph, ReasoningResul
     return graph, checked.reasoning
 
 
+def output_paths(out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+    """The files ``build`` writes into ``out_dir``, each checked (``InputError`` if one
+    could not be written safely); nothing is created."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("is not a directory", file=out_dir, hint="choose a directory for -o")
+    paths = [out_dir / f"{BASENAME}.{fmt}" for fmt in formats]
+    for path in paths:
+        check_target(path)
+    return paths
+
+
 def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", "jsonld"),
-          extra: list[Path] | None = None) -> BuildResult:
-    """Load, check, reason and (when all is well and ``out_dir`` is given) write the graph."""
+          extra: list[Path] | None = None,
+          before_commit: Callable[[Graph], None] | None = None) -> BuildResult:
+    """Load, check, reason and (when all is well and ``out_dir`` is given) write the graph.
+
+    The files appear all at once or not at all (``riskgraph.io.atomic.PendingFiles``):
+    every target is checked before the long work, all are written to temporary
+    files, ``before_commit(graph)`` runs (e.g. writes a store; if it raises, no file
+    appears), then all are renamed into place.
+    """
+    if out_dir is not None:
+        output_paths(out_dir, formats)  # refuse a bad target before the long work
     checked = check(extra)
     result = checked.reasoning
     asserted = checked.asserted
@@ -94,11 +123,17 @@ def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", 
     for prefix, namespace in asserted.namespaces():
         merged.bind(prefix, namespace)
     build_result = BuildResult(len(asserted), len(result.inferred), result,
-                               class_counts(merged), checked.undeclared, graph=merged)
+                               class_counts(merged), checked.undeclared, graph=merged,
+                               warnings=checked.warnings)
     if out_dir is not None and build_result.ok:
-        for fmt in formats:
-            target = Path(out_dir) / f"{BASENAME}.{fmt}"
+        outputs = []
+        for fmt, target in zip(formats, output_paths(out_dir, formats), strict=True):
             data = merged.serialize(format=SERIALISATIONS[fmt], encoding="utf-8")
-            write_atomic(target, lambda handle, data=data: handle.write(data))
-            build_result.written.append(target)
+            outputs.append((target, lambda handle, data=data: handle.write(data)))
+        with PendingFiles(outputs) as pending:
+            if before_commit is not None:
+                before_commit(merged)
+            build_result.written = pending.commit()
+    elif before_commit is not None and build_result.ok:
+        before_commit(merged)
     return build_result

@@ -1,12 +1,16 @@
 """The ``riskgraph`` command line: a thin layer that formats library results.
 
 Exit codes: 0 ok; 1 the data does not conform or a check failed; 2 usage or input error.
+An unexpected exception (a bug) prints one line asking for a report, exit code 2;
+a signal ends the command with 128 + its number, through normal unwinding.
 Each command lives in its own module in ``riskgraph.cli`` (listed in ``registry``) and imports
 the library lazily, so that a command loads only what it needs.
 """
 
 from __future__ import annotations
 
+import errno
+import signal
 import sys
 
 import click
@@ -14,7 +18,7 @@ import click
 from riskgraph import __version__
 from riskgraph.errors import RiskgraphError
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+REPORT_URL = "https://github.com/riskgraph/riskgraph/issues"
 
 
 class RiskgraphGroup(click.Group):
@@ -34,6 +38,25 @@ class RiskgraphGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except RecursionError:
+            click.echo("error: the input is nested too deeply to process", err=True)
+            ctx.exit(2)
+        except MemoryError:
+            click.echo("error: out of memory", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader went away (`| head`): click's to handle
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(2)
+        except Exception as exc:  # a bug: one line, not a traceback
+            name = type(exc).__name__
+            click.echo(f"error: unexpected {name}: {exc} (this is a bug in riskgraph; "
+                       f"please report it with the command you ran: {REPORT_URL})", err=True)
+            ctx.exit(2)
 
 
 @click.group("riskgraph", cls=RiskgraphGroup,
@@ -57,7 +80,27 @@ def _register() -> None:
 _register()
 
 
+class Terminated(SystemExit):
+    """Raised in the main thread by SIGTERM or SIGHUP: unwinds like any exit, so that
+    ``finally`` blocks and ``atexit`` remove temporary files and stop children."""
+
+
+def _terminate(signum: int, frame) -> None:  # noqa: ARG001
+    # Further SIGTERM/SIGHUP during the clean-up are ignored: it must run to its end.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Terminated(128 + signum)
+
+
+def install_signal_handlers() -> None:
+    """SIGTERM and SIGHUP end the command as SIGINT does: by unwinding, not by dying."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is signal.SIG_DFL:
+            signal.signal(sig, _terminate)
+
+
 def main(argv: list[str] | None = None) -> None:
+    install_signal_handlers()
     cli.main(args=argv, prog_name="riskgraph")
 
 

@@ -21,6 +21,24 @@ def echo_reasoning(result) -> None:
             click.echo(f"  - {clash}", err=True)
 
 
+def echo_warnings(warnings) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def check_store_dir(directory: Path) -> None:
+    """Refuse, before any work, a --store target that ``write_store`` would refuse."""
+    from riskgraph.errors import InputError
+    from riskgraph.store.embedded import MARKER
+
+    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+        raise InputError("exists and is not a riskgraph store; riskgraph will not overwrite "
+                         "it", file=directory, hint="choose a new directory")
+    if directory.is_dir() and not (directory / MARKER).is_file() and any(directory.iterdir()):
+        raise InputError("exists and is not a riskgraph store; riskgraph will not overwrite "
+                         "it", file=directory, hint="choose a new directory")
+
+
 def echo_undeclared(undeclared) -> None:
     for term in undeclared:
         click.echo(f"error: {term}", err=True)
@@ -46,6 +64,11 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
                   store_dir: Path | None) -> None:
     """Load the ontology and all bundled data, reason, and write the merged graph.
 
+    The files (and the --store) appear all at once or not at all: every target
+    is checked before the work starts, and a failed or interrupted build
+    leaves the previous outputs as they were. owl:imports in --data files are
+    reported and ignored, never followed.
+
     \b
     Example:
       riskgraph build -o riskgraph-out
@@ -53,7 +76,19 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
     """
     from riskgraph.build.pipeline import build
 
-    result = build(out_dir, formats or FORMATS, list(extra))
+    stores = []
+    if store_dir is not None:
+        check_store_dir(store_dir)  # before anything is written or computed
+
+    def write_the_store(graph) -> None:
+        from riskgraph.store.embedded import write_store
+
+        stores.append(write_store(graph.serialize(format="nt", encoding="utf-8"), store_dir,
+                                  list(extra)))
+
+    result = build(out_dir, formats or FORMATS, list(extra),
+                   before_commit=write_the_store if store_dir is not None else None)
+    echo_warnings(result.warnings)
     echo_reasoning(result.reasoning)
     echo_undeclared(result.undeclared)
     if not result.ok:
@@ -63,11 +98,7 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
     echo_counts(result.class_counts)
     for path in result.written:
         click.echo(f"wrote {path}")
-    if store_dir is not None:
-        from riskgraph.store.embedded import write_store
-
-        info = write_store(result.graph.serialize(format="nt", encoding="utf-8"), store_dir,
-                           list(extra))
+    for info in stores:
         click.echo(f"wrote store {info.path} ({info.triples} triples)")
 
 
@@ -87,6 +118,7 @@ def reason_command(files: tuple[Path, ...], no_hermit: bool) -> None:
     from riskgraph.build.pipeline import check
 
     checked = check(list(files), use_hermit=False if no_hermit else None)
+    echo_warnings(checked.warnings)
     echo_reasoning(checked.reasoning)
     echo_undeclared(checked.undeclared)
     if not checked.ok:

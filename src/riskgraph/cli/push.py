@@ -32,13 +32,18 @@ def _ask_password(user: str) -> str:
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="N-Triples (.nt) or Turtle (.ttl) file to upload. "
                    "Default: the built graph (ontology, data and inferences).")
+@click.option("--allow-empty", is_flag=True,
+              help="Allow replacing the graph with an empty one (refused by default).")
 @click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds to wait for the server.")
 def push_command(endpoint: str, graph: str, user: str | None, password_env: str, append: bool,
-                 file: Path | None, timeout: float) -> None:
+                 file: Path | None, allow_empty: bool, timeout: float) -> None:
     """Upload the built graph (or FILE) into a named graph on a SPARQL 1.1 server.
 
-    PUT replaces the graph's content; --append POSTs to add to it. The
+    PUT replaces the graph's content; --append POSTs to add to it. FILE is
+    parsed before anything is sent, and replacing the graph with an empty one
+    is refused unless --allow-empty. Credentials go to the endpoint's origin
+    only: a redirect elsewhere is refused. The
     password is never taken from the command line: it is read from the
     environment variable named by --password-env (RISKGRAPH_PASSWORD).
     Query the result with `riskgraph query NAME --endpoint URL`.
@@ -55,11 +60,14 @@ def push_command(endpoint: str, graph: str, user: str | None, password_env: str,
     check_iri(graph)
     ask = _ask_password if sys.stdin.isatty() else None
     auth = auth_from_env(user, password_env, ask)
+    triples = None
     if file is None:
-        from riskgraph.build.cache import ensure_cached_graph
+        from riskgraph.build.cache import cached_triple_count, ensure_cached_graph
 
-        file = ensure_cached_graph()
-    result = push_graph(endpoint, graph, file, auth, append=append, timeout=timeout)
+        file = ensure_cached_graph()  # checked against its integrity record
+        triples = cached_triple_count(file)
+    result = push_graph(endpoint, graph, file, auth, append=append, timeout=timeout,
+                        triples=triples, allow_empty=allow_empty)
     size = f"{result.triples} triples" if result.triples is not None else f"{file.name}"
     action = "added to" if result.method == "POST" else "replaced"
     click.echo(f"pushed {size} ({result.bytes_sent:,} bytes): graph <{result.graph}> {action} "

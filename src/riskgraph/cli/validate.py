@@ -37,6 +37,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
     Files are only read, never changed.
     """
     from riskgraph.errors import InputError
+    from riskgraph.io.atomic import is_same_file
     from riskgraph.validation.api import validate
     from riskgraph.validation.report import (
         errors_text,
@@ -48,7 +49,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
 
     if whole and not files:
         raise click.UsageError("--whole needs the files of your dataset")
-    if output is not None and any(output.resolve() == f.resolve() for f in files):
+    if output is not None and any(is_same_file(output, f) for f in files):
         raise InputError("the report would overwrite an input file", file=output,
                          hint="choose another --output path")
     result = validate(list(files) or None, whole=whole)

@@ -1,25 +1,55 @@
 """Read RDF files with clear errors: the file, the line and what is wrong.
 
-Only Turtle, N-Triples and JSON-LD are accepted. Nothing is ever fetched:
-remote JSON-LD contexts are refused and ``owl:imports`` are reported, not followed.
+Every RDF parse in riskgraph goes through this module, and none dereferences
+anything:
+
+- a file is read only if it is a regular file (never a FIFO, device or
+  directory), and at most ``MAX_BYTES`` are read, whatever ``stat`` says;
+- JSON-LD contexts must be inline: a context given as a URL, an ``@import``,
+  at any depth (context arrays, scoped contexts in term definitions), is refused
+  before parsing, and rdflib's own context fetcher is replaced by one that
+  refuses everything (``_refuse_fetch``), in case the walk ever misses one;
+- ``owl:imports`` are reported as warnings and removed, never followed;
+- IRIs that cannot be written in N-Triples (a space, ``<``, ``"``...) are refused
+  with their line, rather than breaking the reasoner later.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.exceptions import ParserError
 from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.shared.jsonld import context as _jsonld_context
 
 from riskgraph import resources
 from riskgraph.errors import InputError
+from riskgraph.io.files import read_bytes
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
 REFUSED = {".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "RDF/XML", ".n3": "N3", ".trig": "TriG"}
 MAX_BYTES = 50 * 1024 * 1024  # a contribution larger than this is refused, not parsed
+MAX_JSON_DEPTH = 200  # deeper JSON-LD nesting is refused (rdflib recurses per level)
+
+
+class _FetchRefused(Exception):
+    """Raised by the JSON-LD context fetcher: riskgraph never dereferences a context."""
+
+
+def _refuse_fetch(self, source, base, referenced_contexts):  # noqa: ARG001
+    raise _FetchRefused(str(source))
+
+
+# rdflib has no document-loader option: its JSON-LD processor fetches remote contexts
+# (and @import) through Context._fetch_context. Replacing it makes fetching impossible
+# in this process, whatever the walk in _non_inline_contexts misses.
+_jsonld_context.Context._fetch_context = _refuse_fetch
 
 
 @dataclass
@@ -39,7 +69,7 @@ def _format_for(path: Path, text: str) -> str:
             hint="send Turtle (.ttl), N-Triples (.nt) or JSON-LD (.jsonld)",
         )
     head = text.lstrip()[:200]
-    if head.startswith("<?xml") or "<rdf:RDF" in head:
+    if head.startswith("<?xml") or "<rdf:RDF" in head or head.startswith("<!DOCTYPE"):
         raise InputError(
             "this looks like RDF/XML, which is not accepted",
             file=path,
@@ -56,15 +86,32 @@ def _format_for(path: Path, text: str) -> str:
 
 def _decode(path: Path, raw: bytes) -> str:
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = "save the file as UTF-8"
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            hint = "the file is UTF-16: save it as UTF-8"
         raise InputError(
             f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-            file=path, line=line, column=column,
-            hint="save the file as UTF-8",
+            file=path, line=line, column=column, hint=hint,
         ) from None
+    # A byte-order mark is harmless in UTF-8 but rdflib reads it as a syntax error;
+    # old Mac line endings (CR only) would make the whole file one comment line.
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: object) -> str:
+    """``text`` for a message: control characters from the input (a terminal escape
+    sequence, say) are shown as \\xNN, never sent to the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
 def _syntax_hint(why: str) -> str | None:
@@ -90,65 +137,175 @@ def _bad_syntax(path: Path, text: str, exc: BadSyntax) -> InputError:
         raw = getattr(exc, "_str", b"")
         if isinstance(raw, bytes) and raw == text.encode("utf-8"):
             column = len(raw[raw.rfind(b"\n", 0, index) + 1 : index].decode("utf-8", "replace")) + 1
-    why = getattr(exc, "_why", str(exc))
+    why = _shown(getattr(exc, "_why", str(exc)))
     return InputError(f"Turtle syntax error: {why}", file=path, line=line, column=column,
                       hint=_syntax_hint(why))
 
 
-def _remote_contexts(node: object) -> list[str]:
-    """Every @context given as a URL anywhere in a JSON-LD document."""
+def _line_of(text: str, needle: str) -> int | None:
+    at = text.find(needle) if needle else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _bad_ntriples(path: Path, text: str, exc: ParserError) -> InputError:
+    message = str(exc)
+    bad = message.split("Invalid line:", 1)[1].strip() if "Invalid line:" in message else ""
+    return InputError(f"N-Triples syntax error: {_shown(message)}", file=path,
+                      line=_line_of(text, bad),
+                      hint="each line holds one triple: <subject> <predicate> object .")
+
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _walk_json(document: object) -> tuple[list[str], int, list[str]]:
+    """Non-inline contexts anywhere in ``document`` (as found), its nesting depth, and
+    the ``@id`` values no IRI may be (rdflib would drop them silently).
+
+    Iterative, so a document nested 100,000 deep is measured, not a RecursionError.
+    A context is non-inline when it is a string (a URL or a relative reference,
+    alone or in a context array) or uses ``@import``, at any depth: top level,
+    nested node objects, scoped contexts inside term definitions.
+    """
     found: list[str] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "@context":
-                items = value if isinstance(value, list) else [value]
-                found += [item for item in items if isinstance(item, str)]
-            found += _remote_contexts(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _remote_contexts(item)
-    return found
+    bad_ids: list[str] = []
+    deepest = 0
+    stack: list[tuple[object, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_JSON_DEPTH:
+            break
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    items = value if isinstance(value, list) else [value]
+                    found += [f"remote JSON-LD context {item!r}" for item in items
+                              if isinstance(item, str)]
+                elif key == "@import":
+                    found.append(f"remote JSON-LD context (@import) {value!r}")
+                elif key == "@id" and isinstance(value, str) and _BAD_IRI.search(value):
+                    bad_ids.append(value)
+                stack.append((value, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node)
+    return found, deepest, bad_ids
+
+
+def _load_json(text: str, path: Path) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"JSON syntax error: {exc.msg}", file=path,
+                         line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise _too_deep(path) from None
+
+
+def _too_deep(path: Path) -> InputError:
+    return InputError(f"the JSON-LD document is nested more than {MAX_JSON_DEPTH} levels deep",
+                      file=path, hint="flatten the document (for example with a JSON-LD "
+                                      "processor's flatten operation)")
+
+
+class _WarningCatcher(logging.Filter):
+    """Keeps rdflib's "does not look like a valid URI" warnings off stderr."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.messages.append(record.getMessage())
+        return False
+
+
+def _check_iris(graph: Graph, text: str, path: Path) -> None:
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and _BAD_IRI.search(term):
+                char = _BAD_IRI.search(term).group()
+                shown = {" ": "a space", "\n": "a line break", "\t": "a tab"}.get(
+                    char, repr(char) if char.isprintable() else f"U+{ord(char):04X}")
+                raise InputError(f"the IRI <{_shown(term)}> contains {shown}, which IRIs may "
+                                 "not hold",
+                                 file=path, line=_line_of(text, str(term)),
+                                 hint="percent-encode it (a space is %20) or remove it")
 
 
 def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> Graph:
-    graph = graph if graph is not None else Graph()
     if fmt == "json-ld":
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"JSON syntax error: {exc.msg}", file=path,
-                             line=exc.lineno, column=exc.colno) from None
-        remote = _remote_contexts(document)
-        if remote:
+        document = _load_json(text, path)
+        refused, depth, bad_ids = _walk_json(document)
+        if depth > MAX_JSON_DEPTH:
+            raise _too_deep(path)
+        if refused:
             raise InputError(
-                f"remote JSON-LD context {remote[0]!r} is not fetched",
-                file=path, hint="inline the context in the document",
-            )
+                f"{refused[0]} is not fetched: riskgraph never fetches or reads a context",
+                file=path, hint="inline the context in the document")
+        if bad_ids:
+            raise InputError(f"the @id {bad_ids[0]!r} is not a valid IRI",
+                             file=path, line=_line_of(text, json.dumps(bad_ids[0])[1:-1]),
+                             hint="percent-encode characters IRIs may not hold "
+                                  "(a space is %20)")
+    # Parsed into a graph of its own, so that only this file's IRIs are checked.
+    if graph is None:
+        graph = Graph()
+    fresh = graph if len(graph) == 0 else Graph()
+    catcher = _WarningCatcher()
+    term_logger = logging.getLogger("rdflib.term")
+    term_logger.addFilter(catcher)
     try:
-        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        fresh.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except BadSyntax as exc:
         raise _bad_syntax(path, text, exc) from None
+    except ParserError as exc:
+        if fmt == "nt":
+            raise _bad_ntriples(path, text, exc) from None
+        raise InputError(f"could not parse the file: {_shown(exc)}", file=path) from None
+    except _FetchRefused as exc:
+        raise InputError(f"remote JSON-LD context {_shown(exc)} is not fetched: riskgraph never "
+                         "fetches or reads a context", file=path,
+                         hint="inline the context in the document") from None
+    except RecursionError:
+        raise _too_deep(path) from None
     except InputError:
         raise
     except Exception as exc:  # rdflib raises many types for malformed input
-        raise InputError(f"could not parse the file: {exc}", file=path) from None
+        raise InputError(f"could not parse the file: {_shown(exc)}", file=path) from None
+    finally:
+        term_logger.removeFilter(catcher)
+    _check_iris(fresh, text, path)
+    if catcher.messages:  # an invalid IRI that the character check did not name
+        raise InputError(f"invalid IRI: {_shown(catcher.messages[0].split(' does not')[0])}",
+                         file=path, hint="percent-encode characters IRIs may not hold")
+    if fresh is not graph:
+        for prefix, namespace in fresh.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        graph += fresh
     return graph
 
 
-def read_rdf_file(path: Path | str, *, max_bytes: int = MAX_BYTES) -> LoadedFile:
-    """Parse one RDF file into its own graph, or raise ``InputError`` saying why not."""
+def _imports_removed(graph: Graph, path: Path) -> list[str]:
+    """Remove every ``owl:imports`` triple; one warning per import."""
+    warnings = []
+    for subject, target in list(graph.subject_objects(OWL.imports)):
+        warnings.append(f"{path}: owl:imports <{target}> ignored: riskgraph never fetches "
+                        "or reads imported documents")
+        graph.remove((subject, OWL.imports, target))
+    return warnings
+
+
+def read_rdf_file(path: Path | str, *, max_bytes: int = MAX_BYTES,
+                  keep_imports: bool = True) -> LoadedFile:
+    """Parse one RDF file into its own graph, or raise ``InputError`` saying why not.
+
+    ``owl:imports`` triples are reported in ``warnings``; they are kept in the graph
+    (callers such as ``validate`` report them in their own words) unless
+    ``keep_imports`` is false.
+    """
     path = Path(path)
-    if not path.exists():
-        raise InputError("no such file", file=path)
-    if path.is_dir():
-        raise InputError("is a directory, not an RDF file", file=path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            f"the file is {size:,} bytes, more than the {max_bytes:,} accepted",
-            file=path, hint="split the contribution into smaller files",
-        )
-    raw = path.read_bytes()
+    raw = read_bytes(path, max_bytes)
     text = _decode(path, raw)
     fmt = _format_for(path, text)
     if not text.strip():
@@ -156,10 +313,11 @@ def read_rdf_file(path: Path | str, *, max_bytes: int = MAX_BYTES) -> LoadedFile
     graph = parse_text(text, fmt, path)
     if len(graph) == 0:
         raise InputError("the file holds no triples", file=path)
-    warnings = [
-        f"{path}: owl:imports <{target}> ignored: riskgraph never fetches remote documents"
-        for target in graph.objects(None, OWL.imports)
-    ]
+    if keep_imports:
+        warnings = [f"{path}: owl:imports <{target}> ignored: riskgraph never fetches or "
+                    "reads imported documents" for target in graph.objects(None, OWL.imports)]
+    else:
+        warnings = _imports_removed(graph, path)
     return LoadedFile(path=path, graph=graph, text=text, warnings=warnings)
 
 
@@ -175,15 +333,24 @@ def bundled_files() -> list[Path]:
     return ontology_files() + resources.data_files()
 
 
-def load_files(paths: list[Path], graph: Graph | None = None) -> Graph:
-    """Merge several files into one graph; the first unreadable file raises."""
+def load_files(paths: list[Path], graph: Graph | None = None,
+               warnings: list[str] | None = None) -> Graph:
+    """Merge several files into one graph; the first unreadable file raises.
+
+    ``owl:imports`` are removed, never followed; each is added to ``warnings``
+    when a list is given.
+    """
     graph = graph if graph is not None else Graph()
     for path in paths:
-        raw = Path(path).read_bytes() if Path(path).exists() else None
-        if raw is None:
-            raise InputError("no such file", file=path)
-        text = _decode(Path(path), raw)
-        parse_text(text, _format_for(Path(path), text), Path(path), graph)
+        path = Path(path)
+        text = _decode(path, read_bytes(path))
+        fresh = parse_text(text, _format_for(path, text), path)
+        found = _imports_removed(fresh, path)
+        if warnings is not None:
+            warnings += found
+        for prefix, namespace in fresh.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        graph += fresh
     return graph
 
 

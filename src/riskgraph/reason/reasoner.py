@@ -9,6 +9,7 @@ When the graph is inconsistent, ``explain`` names the individuals and axioms.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from riskgraph.errors import InputError
 from riskgraph.namespaces import ID
 from riskgraph.reason.classes import superclass_closure
 
@@ -128,12 +130,23 @@ _NOT_OWL2_DATATYPES = {XSD[name] for name in (
     "duration", "dayTimeDuration", "yearMonthDuration")}
 
 
+# Characters an N-Triples IRI may not hold: such a triple would break owlready2's parser.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
 def _for_hermit(graph: Graph) -> Graph:
+    """What HermiT sees, built by riskgraph from parsed triples: no ``owl:imports``
+    (owlready2 would fetch or open them), no IRI that N-Triples cannot carry."""
     kept = Graph()
     for triple in graph:
-        obj = triple[2]
-        if not (isinstance(obj, Literal) and obj.datatype in _NOT_OWL2_DATATYPES):
-            kept.add(triple)
+        s, p, obj = triple
+        if p == OWL.imports:
+            continue
+        if isinstance(obj, Literal) and obj.datatype in _NOT_OWL2_DATATYPES:
+            continue
+        if any(isinstance(t, URIRef) and _BAD_IRI.search(t) for t in triple):
+            continue
+        kept.add(triple)
     return kept
 
 
@@ -144,13 +157,25 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
         source = Path(tmp) / "merged.nt"
         _for_hermit(graph).serialize(source, format="nt", encoding="utf-8")
         world = owlready2.World()
+        # owlready2 writes HermiT's input with NamedTemporaryFile(delete=False) and removes
+        # it only on success: pointing tempfile at our directory removes it on every exit.
+        saved_tempdir, tempfile.tempdir = tempfile.tempdir, tmp
         try:
-            world.get_ontology(source.as_uri()).load(format="ntriples")
+            try:
+                world.get_ontology(source.as_uri()).load(format="ntriples")
+            except owlready2.OwlReadyOntologyParsingError as exc:
+                raise InputError(f"the reasoner's loader (owlready2) could not read the "
+                                 f"graph: {str(exc)[:300]}") from None
             before = set(world.as_rdflib_graph())
             try:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
             except owlready2.OwlReadyInconsistentOntologyError:
                 return False, Graph()
+            except owlready2.OwlReadyJavaError as exc:
+                last = (str(exc).strip().splitlines() or ["no message"])[-1]
+                raise InputError(f"HermiT failed: {last[:300]}",
+                                 hint="run `riskgraph reason --no-hermit` for the "
+                                      "pure-Python closure") from None
             inferred = Graph()
             for triple in set(world.as_rdflib_graph()) - before:
                 s, _, o = triple
@@ -159,6 +184,7 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
                 inferred.add(triple)
             return True, inferred
         finally:
+            tempfile.tempdir = saved_tempdir
             world.close()
 
 

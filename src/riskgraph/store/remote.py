@@ -6,14 +6,24 @@ light as the embedded path. Only http and https URLs are accepted and no other
 URL handler is installed, so neither a URL nor a redirect can reach the file
 system. Parameter values travel as RDF terms in a ``VALUES`` block
 (``riskgraph.query.canned.bind_values``), never as pasted user text.
+
+Credentials are answered by urllib's own Basic and Digest handlers, from a
+password manager that knows only the endpoint's origin (scheme, host, port), and
+travel in headers that are never copied onto a redirect; a redirect to another
+origin is refused when credentials are in play. Every request has a total
+deadline (connection, headers and body together) and answers are read up to a
+size cap (``RISKGRAPH_MAX_RESPONSE_BYTES``, default 64 MiB).
 """
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import json
 import os
 import re
+import signal
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskgraph.errors import InputError
+from riskgraph.errors import EndpointError, InputError, QueryTimeout
 from riskgraph.namespaces import PROJECT_GRAPH as DEFAULT_GRAPH  # noqa: F401 (re-exported)
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.store.remote_defaults import PASSWORD_ENV, USER_ENV
@@ -30,12 +40,18 @@ DEFAULT_TIMEOUT = 60.0
 SPARQL_JSON = "application/sparql-results+json"
 UPLOAD_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle"}
 _ERROR_BODY_CHARS = 400
+MAX_RESPONSE_ENV = "RISKGRAPH_MAX_RESPONSE_BYTES"
+DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024
 
 
 # --- URLs and IRIs ----------------------------------------------------------
 
 def check_url(url: str, what: str = "endpoint") -> str:
-    """The URL itself if it is a plain http(s) URL with a host; else ``InputError``."""
+    """The URL itself if it is a plain http(s) URL with a host; else ``InputError``.
+
+    ``what`` names the URL in messages; "Graph Store endpoint" is ``push``'s, which
+    has ``--user``; the query endpoint takes its login from the environment.
+    """
     example = "http://127.0.0.1:8890/" + ("sparql-graph-crud-auth" if "Graph" in what else "sparql")
     parts = urllib.parse.urlsplit(url.strip()) if isinstance(url, str) else None
     if parts is None or parts.scheme.lower() not in ("http", "https"):
@@ -45,8 +61,9 @@ def check_url(url: str, what: str = "endpoint") -> str:
         raise InputError(f"the {what} URL {url!r} is malformed",
                          hint=f"for example {example}")
     if parts.username or parts.password:
-        raise InputError(f"the {what} URL must not carry a user name or password",
-                         hint="use --user and the RISKGRAPH_PASSWORD environment variable")
+        hint = (f"use --user and the {PASSWORD_ENV} environment variable" if "Graph" in what
+                else f"set the {USER_ENV} and {PASSWORD_ENV} environment variables")
+        raise InputError(f"the {what} URL must not carry a user name or password", hint=hint)
     try:
         parts.port  # noqa: B018  (raises ValueError on a bad port)
     except ValueError:
@@ -97,28 +114,53 @@ def auth_from_env(user: str | None, password_env: str = PASSWORD_ENV,
     return Auth(user, password)
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to http(s) URLs."""
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(
+        scheme)
+
+
+class _SafeRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to http(s) URLs, and only within the origin when
+    credentials are in play (they are never sent elsewhere)."""
+
+    def __init__(self, credentials: bool) -> None:
+        self.credentials = credentials
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
+        newurl = urllib.parse.urljoin(req.full_url, newurl)
         if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise InputError(f"{req.full_url} redirected to {newurl!r}, which is not http(s)")
+            raise EndpointError(f"{req.full_url} redirected to {newurl!r}, which is not http(s)")
+        if self.credentials and origin(newurl) != origin(req.full_url):
+            raise EndpointError(
+                f"{req.full_url} redirected to {newurl}, another server; riskgraph does not "
+                "follow it, so that your credentials go only to the endpoint you named",
+                hint="give the final URL with --endpoint if you trust that server")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _opener(auth: Auth | None, url: str) -> urllib.request.OpenerDirector:
+def _passwords(auth: Auth, url: str) -> urllib.request.HTTPPasswordMgrWithPriorAuth:
+    """A password manager that knows the endpoint's origin only."""
+    scheme, host, port = origin(url)
+    passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
+    passwords.add_password(None, f"{scheme}://{host}:{port}/", auth.user, auth.password)
+    return passwords
+
+
+def _opener(auth: Auth | None, url: str,
+            passwords: urllib.request.HTTPPasswordMgrWithPriorAuth | None = None,
+            ) -> urllib.request.OpenerDirector:
     # Built by hand (not build_opener) so that no file:, ftp: or data: handler exists.
     opener = urllib.request.OpenerDirector()
     handlers: list[urllib.request.BaseHandler] = [
         urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(), _HttpOnlyRedirects(),
+        urllib.request.HTTPSHandler(), _SafeRedirects(auth is not None),
         urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor(),
     ]
     if auth is not None:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        # Offered to the endpoint's own host only, never to a host it redirects to.
-        parts = urllib.parse.urlsplit(url)
-        passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", auth.user, auth.password)
+        passwords = passwords or _passwords(auth, url)
         handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
                      urllib.request.HTTPBasicAuthHandler(passwords)]
     for handler in handlers:
@@ -137,21 +179,110 @@ _AUTH_HINT = ("check the user name (--user) and the password (read from the envi
               f"variable {PASSWORD_ENV} unless --password-env names another)")
 
 
-def _http_error(url: str, code: int, reason: str, body: bytes) -> InputError:
+def _http_error(url: str, code: int, reason: str, body: bytes) -> EndpointError:
     excerpt = _body_excerpt(body)
     message = f"{url} answered HTTP {code} {reason}" + (f": {excerpt}" if excerpt else "")
-    return InputError(message, hint=_AUTH_HINT if code in (401, 403) else None)
+    return EndpointError(message, hint=_AUTH_HINT if code in (401, 403) else None)
 
 
-def _send(request: urllib.request.Request, auth: Auth | None,
-          timeout: float) -> tuple[int, str, bytes]:
+def max_response_bytes() -> int:
+    """The response size cap: $RISKGRAPH_MAX_RESPONSE_BYTES, or 64 MiB."""
+    value = os.environ.get(MAX_RESPONSE_ENV)
+    if value is None:
+        return DEFAULT_MAX_RESPONSE
+    try:
+        cap = int(value)
+    except ValueError:
+        cap = 0
+    if cap <= 0:
+        raise InputError(f"{MAX_RESPONSE_ENV} must be a whole number of bytes above 0, "
+                         f"not {value!r}")
+    return cap
+
+
+class _Deadline:
+    """A total time limit for one request: connection, headers and body together.
+
+    Each socket operation gets at most the time left; in the main thread an
+    interval timer (SIGALRM) also interrupts a server that trickles its headers.
+    """
+
+    def __init__(self, url: str, seconds: float) -> None:
+        self.url, self.seconds = url, seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise self.expired()
+        return left
+
+    def expired(self) -> QueryTimeout:
+        return QueryTimeout(f"{self.url} did not answer within {self.seconds:g} s",
+                            hint="raise --timeout, or ask the server's administrator")
+
+    @contextlib.contextmanager
+    def alarm(self):
+        usable = (threading.current_thread() is threading.main_thread()
+                  and hasattr(signal, "setitimer")
+                  and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None))
+        if not usable:
+            yield
+            return
+
+        def ring(signum, frame):  # noqa: ARG001
+            raise self.expired()
+
+        old = signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, max(self.left(), 0.001))
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _read_capped(response, url: str, deadline: _Deadline, cap: int) -> bytes:
+    """The body, read in chunks against the deadline and the size cap."""
+    chunks, total = [], 0
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    while True:
+        if response.isclosed():  # http.client closes it once the whole body is read
+            return b"".join(chunks)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.settimeout(deadline.left())
+        chunk = response.read(min(65536, cap + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > cap:
+            raise EndpointError(
+                f"{url} answered with more than {cap:,} bytes; riskgraph stopped reading",
+                hint=f"narrow the query (LIMIT), or raise the cap with {MAX_RESPONSE_ENV}")
+        deadline.left()
+
+
+def _send(request: urllib.request.Request, auth: Auth | None, timeout: float,
+          opener: urllib.request.OpenerDirector | None = None,
+          cap: int | None = None) -> tuple[int, str, bytes]:
     """(status, content type, body) of a 2xx answer; every failure is an ``InputError``."""
     url = request.full_url
+    cap = cap if cap is not None else max_response_bytes()
+    deadline = _Deadline(url, timeout)
+    opener = opener or _opener(auth, url)
     try:
-        with _opener(auth, url).open(request, timeout=timeout) as response:
-            return response.status, response.headers.get("Content-Type", ""), response.read()
+        with deadline.alarm(), opener.open(request, timeout=deadline.left()) as response:
+            body = _read_capped(response, url, deadline, cap)
+            return response.status, response.headers.get("Content-Type", ""), body
     except urllib.error.HTTPError as exc:
-        raise _http_error(url, exc.code, exc.reason, exc.read() or b"") from None
+        try:
+            with deadline.alarm():
+                body = exc.read(64 * 1024) or b""
+        except (OSError, ValueError, QueryTimeout):
+            body = b""
+        raise _http_error(url, exc.code, exc.reason, body) from None
     except (OSError, ValueError) as exc:  # refused, timed out, reset, bad digest challenge
         raise _connection_error(url, exc, timeout) from None
 
@@ -159,50 +290,31 @@ def _send(request: urllib.request.Request, auth: Auth | None,
 def _connection_error(url: str, exc: Exception, timeout: float) -> InputError:
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, TimeoutError):
-        return InputError(f"{url} did not answer within {timeout:g} s")
+        return QueryTimeout(f"{url} did not answer within {timeout:g} s")
     if isinstance(reason, BrokenPipeError | ConnectionResetError):
-        return InputError(f"{url} closed the connection while the request was being sent",
-                          hint="the server may refuse uploads of this size, or want "
-                               "credentials it did not ask for in advance")
+        return EndpointError(f"{url} closed the connection while the request was being sent",
+                             hint="the server may refuse uploads of this size, or want "
+                                  "credentials it did not ask for in advance")
     if isinstance(exc, urllib.error.URLError):
-        return InputError(f"cannot reach {url}: {reason}",
-                          hint="is the server running, and is the URL right?")
-    return InputError(f"cannot talk to {url}: {exc}")
+        return EndpointError(f"cannot reach {url}: {reason}",
+                             hint="is the server running, and is the URL right?")
+    return EndpointError(f"cannot talk to {url}: {exc}")
 
 
-def _challenge(url: str, auth: Auth | None, authorization: str | None,
-               timeout: float) -> tuple[int, list[str]]:
-    """Status and WWW-Authenticate headers of a bodiless HEAD request."""
-    headers = {"Authorization": authorization} if authorization else {}
-    request = urllib.request.Request(url, method="HEAD", headers=headers)
+def _challenge(url: str, timeout: float,
+               opener: urllib.request.OpenerDirector | None = None) -> tuple[int, list[str]]:
+    """Status and WWW-Authenticate headers of a bodiless HEAD request (through
+    ``opener``, whose handlers may answer a challenge themselves)."""
+    request = urllib.request.Request(url, method="HEAD")
+    deadline = _Deadline(url, timeout)
+    opener = opener or _opener(None, url)
     try:
-        with _opener(None, url).open(request, timeout=timeout) as response:
-            return response.status, []
+        with deadline.alarm(), opener.open(request, timeout=deadline.left()) as answer:
+            return answer.status, []
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers.get_all("WWW-Authenticate") or []
     except (OSError, ValueError) as exc:
         raise _connection_error(url, exc, timeout) from None
-
-
-def _authorization(request: urllib.request.Request, auth: Auth, challenges: list[str]) -> str:
-    """The Authorization header answering a Digest or Basic challenge for ``request``."""
-    for challenge in challenges:
-        scheme, _, rest = challenge.partition(" ")
-        if scheme.lower() == "digest":
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, request.full_url, auth.user, auth.password)
-            fields = urllib.request.parse_keqv_list(
-                filter(None, urllib.request.parse_http_list(rest)))
-            answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(
-                request, fields)
-            if answer:
-                return "Digest " + answer
-    if any(c.lower().startswith("basic") for c in challenges):
-        token = base64.b64encode(f"{auth.user}:{auth.password}".encode()).decode("ascii")
-        return "Basic " + token
-    raise InputError(f"{request.full_url} asks for an authentication scheme riskgraph does "
-                     f"not speak: {'; '.join(challenges) or '(none given)'}",
-                     hint="riskgraph speaks HTTP Basic and Digest (MD5) authentication")
 
 
 def _send_upload(request: urllib.request.Request, auth: Auth | None,
@@ -211,24 +323,49 @@ def _send_upload(request: urllib.request.Request, auth: Auth | None,
 
     A server that challenges only after the body arrived may close the
     connection mid-upload, losing its 401. So a bodiless HEAD fetches the
-    challenge, a second HEAD checks the credentials, and the body goes once,
-    already authorised.
+    challenge, a second HEAD lets urllib's own handlers answer it (checking the
+    credentials), and the body goes once, already authorised: Basic by the
+    handler itself (the origin is marked authenticated), Digest by the
+    handler's answer to a fresh challenge; both in headers urllib never copies onto a
+    redirect.
     """
     url = request.full_url
-    status, challenges = _challenge(url, None, None, timeout)
+    status, challenges = _challenge(url, timeout)
     if status != 401:
         return _send(request, auth, timeout)
     if auth is None:
-        raise InputError(f"{url} answered HTTP 401 Unauthorized: it needs credentials",
-                         hint="give --user and set the password in the environment "
-                              f"variable {PASSWORD_ENV}")
-    probe = urllib.request.Request(url, method="HEAD")
-    status, _ = _challenge(url, auth, _authorization(probe, auth, challenges), timeout)
+        raise EndpointError(f"{url} answered HTTP 401 Unauthorized: it needs credentials",
+                            hint="give --user and set the password in the environment "
+                                 f"variable {PASSWORD_ENV}")
+    schemes = {c.partition(" ")[0].lower() for c in challenges}
+    if not schemes & {"basic", "digest"}:
+        raise EndpointError(f"{url} asks for an authentication scheme riskgraph does not "
+                            f"speak: {'; '.join(challenges) or '(none given)'}",
+                            hint="riskgraph speaks HTTP Basic and Digest (MD5) authentication")
+    passwords = _passwords(auth, url)
+    opener = _opener(auth, url, passwords)
+    status, _ = _challenge(url, timeout, opener)
     if status == 401:
         raise _http_error(url, 401, "Unauthorized", b"user name or password refused")
-    _, challenges = _challenge(url, None, None, timeout)  # a fresh nonce for the upload
-    request.add_header("Authorization", _authorization(request, auth, challenges))
-    return _send(request, None, timeout)
+    if "digest" in schemes:
+        digest = next(h for h in opener.handlers
+                      if isinstance(h, urllib.request.HTTPDigestAuthHandler))
+        _, fresh = _challenge(url, timeout)  # a fresh nonce for the upload
+        for challenge in fresh:
+            scheme, _, rest = challenge.partition(" ")
+            if scheme.lower() == "digest":
+                fields = urllib.request.parse_keqv_list(
+                    filter(None, urllib.request.parse_http_list(rest)))
+                answer = digest.get_authorization(request, fields)
+                if answer:
+                    request.add_unredirected_header("Authorization", "Digest " + answer)
+                break
+    else:
+        # Basic: the credentials were accepted, so the handler may send them with the
+        # upload itself (urllib's "prior auth"), to this origin only.
+        scheme, host, port = origin(url)
+        passwords.update_authenticated(f"{scheme}://{host}:{port}/", True)
+    return _send(request, auth, timeout, opener)
 
 
 # --- queries -------------------------------------------------------------
@@ -256,7 +393,8 @@ class RemoteStore:
     """A SPARQL 1.1 query endpoint with the same ``select`` as the embedded store."""
 
     def __init__(self, endpoint: str, graphs: list[str] | None = None,
-                 auth: Auth | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+                 auth: Auth | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 max_bytes: int | None = None) -> None:
         self.endpoint = check_url(endpoint)
         # The default graph of every query; servers such as Virtuoso otherwise
         # query the union of all their graphs, system graphs included.
@@ -264,6 +402,7 @@ class RemoteStore:
         # Endpoints that want a login get it from $RISKGRAPH_USER and $RISKGRAPH_PASSWORD.
         self.auth = auth if auth is not None else auth_from_env(None)
         self.timeout = timeout
+        self.max_bytes = max_bytes if max_bytes is not None else max_response_bytes()
 
     def select(self, text: str, bindings: dict[str, Term] | None = None,
                timeout: float | None = None) -> QueryResult:
@@ -279,7 +418,7 @@ class RemoteStore:
             self.endpoint, data=urllib.parse.urlencode(form).encode("ascii"), method="POST",
             headers={"Accept": SPARQL_JSON,
                      "Content-Type": "application/x-www-form-urlencoded"})
-        _, _, body = _send(request, self.auth, timeout or self.timeout)
+        _, _, body = _send(request, self.auth, timeout or self.timeout, cap=self.max_bytes)
         return parse_results(body, self.endpoint)
 
     def __repr__(self) -> str:
@@ -295,38 +434,51 @@ class PushResult:
     method: str  # PUT (replace the graph) or POST (add to it)
     status: int
     bytes_sent: int
-    triples: int | None  # counted for N-Triples uploads
+    triples: int | None  # as parsed before the upload
 
 
-def _count_ntriples(data: bytes) -> int:
-    lines = (line.strip() for line in data.splitlines())
-    return sum(1 for line in lines if line and not line.startswith(b"#"))
+def read_upload(path: Path) -> tuple[bytes, int]:
+    """The bytes of a .nt or .ttl file and its triple count, parsed (with riskgraph's
+    loader, which fetches nothing) before anything is sent."""
+    from riskgraph.io.rdf import _decode, _format_for, parse_text, read_bytes
+
+    if path.suffix.lower() not in UPLOAD_TYPES:
+        raise InputError("only N-Triples (.nt) or Turtle (.ttl) files can be pushed", file=path)
+    raw = read_bytes(path)
+    text = _decode(path, raw)
+    if not text.strip():
+        return raw, 0
+    return raw, len(parse_text(text, _format_for(path, text), path))
 
 
 def push_graph(endpoint: str, graph: str, data: Path | bytes, auth: Auth | None = None, *,
                append: bool = False, content_type: str | None = None,
-               timeout: float = 600.0) -> PushResult:
+               timeout: float = 600.0, triples: int | None = None,
+               allow_empty: bool = False) -> PushResult:
     """Upload ``data`` into ``graph`` with the SPARQL 1.1 Graph Store HTTP Protocol.
 
     PUT replaces the graph's content; ``append=True`` POSTs, adding to it.
-    A path's content type follows its suffix (.nt or .ttl).
+    A path's content type follows its suffix (.nt or .ttl), and the file is
+    parsed first (its triples counted) unless ``triples`` is given. Replacing a
+    graph with an empty one is refused unless ``allow_empty``.
     """
     endpoint = check_url(endpoint, "Graph Store endpoint")
     check_iri(graph)
     if isinstance(data, Path):
         content_type = content_type or UPLOAD_TYPES.get(data.suffix.lower())
-        if content_type is None:
-            raise InputError("only N-Triples (.nt) or Turtle (.ttl) files can be pushed",
-                             file=data)
-        try:
-            data = data.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read the file: {exc.strerror or exc}", file=data) from None
+        if triples is None:
+            data, triples = read_upload(data)
+        else:
+            from riskgraph.io.files import read_bytes
+
+            data = read_bytes(data, 1 << 40)
     content_type = content_type or UPLOAD_TYPES[".nt"]
+    if triples == 0 and not append and not allow_empty:
+        raise InputError(f"the upload holds no triples: it would empty the graph <{graph}>; "
+                         "nothing was sent", hint="pass --allow-empty if you mean to empty it")
     method = "POST" if append else "PUT"
     request = urllib.request.Request(
         with_params(endpoint, graph=graph), data=data, method=method,
         headers={"Content-Type": content_type})
     status, _, _ = _send_upload(request, auth, timeout)
-    triples = _count_ntriples(data) if content_type == UPLOAD_TYPES[".nt"] else None
     return PushResult(endpoint, graph, method, status, len(data), triples)

@@ -1,0 +1,207 @@
+"""Talking to servers (issue 10, cases 5, 7, 10, 13): credentials stay with the
+endpoint's origin, a whole request has one deadline, answers have a size cap, push
+parses what it uploads and never empties a graph unasked. Loopback servers only."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+
+import pytest
+
+from riskgraph.errors import EndpointError, InputError, QueryTimeout
+
+ID = "https://w3id.org/riskgraph/id/source/x"
+TRIPLES = "".join(f'<{ID}> <http://www.w3.org/2000/01/rdf-schema#label> "{n}" .\n'
+                  for n in range(3))
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def _any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.server.seen.append((self.command, self.path, dict(self.headers), body))
+        self.server.behaviour(self, body)
+
+    do_GET = do_HEAD = do_PUT = do_POST = _any
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, code, headers=None, body=b""):
+        self.send_response(code)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def _server(behaviour):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.seen, server.behaviour = [], behaviour
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def servers():
+    started = []
+
+    def start(behaviour):
+        started.append(_server(behaviour))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.shutdown()
+
+
+@pytest.fixture
+def upload(tmp_path):
+    path = tmp_path / "graph.nt"
+    path.write_text(TRIPLES)
+    return path
+
+
+def test_credentials_never_follow_a_redirect_to_another_origin(servers, upload, run_cli,
+                                                               monkeypatch):
+    elsewhere = servers(lambda h, body: h.reply(201))
+
+    def endpoint(handler, body):
+        if "Authorization" not in handler.headers:
+            handler.reply(401, {"WWW-Authenticate": 'Basic realm="riskgraph"'})
+        else:
+            handler.reply(302, {"Location": f"http://127.0.0.1:{elsewhere.server_port}/gsp"})
+
+    server = servers(endpoint)
+    monkeypatch.setenv("RISKGRAPH_PASSWORD", "secret")
+    result = run_cli("push", "--endpoint", f"http://127.0.0.1:{server.server_port}/gsp",
+                     "--user", "alice", "--file", str(upload))
+    assert result.exit_code == 2
+    assert "another server" in result.output
+    assert all("Authorization" not in headers for _, _, headers, _ in elsewhere.seen)
+
+
+def test_basic_credentials_go_to_the_origin_with_the_upload(servers, upload, run_cli,
+                                                            monkeypatch):
+    import base64
+
+    good = "Basic " + base64.b64encode(b"alice:secret").decode()
+
+    def endpoint(handler, body):
+        if handler.headers.get("Authorization") != good:
+            handler.reply(401, {"WWW-Authenticate": 'Basic realm="riskgraph"'})
+        else:
+            handler.reply(201)
+
+    server = servers(endpoint)
+    monkeypatch.setenv("RISKGRAPH_PASSWORD", "secret")
+    result = run_cli("push", "--endpoint", f"http://127.0.0.1:{server.server_port}/gsp",
+                     "--user", "alice", "--file", str(upload))
+    assert result.exit_code == 0, result.output
+    assert "pushed 3 triples" in result.output
+    puts = [(headers, body) for method, _, headers, body in server.seen if method == "PUT"]
+    assert len(puts) == 1 and puts[0][0]["Authorization"] == good and puts[0][1] == TRIPLES.encode()
+
+
+def test_a_trickling_server_meets_one_total_deadline(servers):
+    from riskgraph.store.remote import RemoteStore
+
+    def trickle(handler, body):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        for _ in range(30):
+            try:
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.5)
+
+    server = servers(trickle)
+    store = RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql", timeout=2)
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        store.select("SELECT ?s WHERE { ?s ?p ?o }")
+    assert time.monotonic() - start < 6
+
+
+def test_a_server_trickling_its_headers_meets_the_deadline_too(servers):
+    from riskgraph.store.remote import RemoteStore
+
+    def trickle(handler, body):
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 40:
+            try:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.3)
+
+    server = servers(trickle)
+    store = RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql", timeout=2)
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        store.select("SELECT ?s WHERE { ?s ?p ?o }")
+    assert time.monotonic() - start < 6
+
+
+def test_an_answer_larger_than_the_cap_is_refused(servers, monkeypatch):
+    from riskgraph.store.remote import RemoteStore
+
+    big = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
+        {"s": {"type": "literal", "value": "x" * 1000}}] * 3000}}).encode()
+    server = servers(lambda h, body: h.reply(200, {"Content-Type":
+                                                   "application/sparql-results+json"}, big))
+    monkeypatch.setenv("RISKGRAPH_MAX_RESPONSE_BYTES", "1000000")
+    store = RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql")
+    with pytest.raises(EndpointError, match="more than 1,000,000 bytes"):
+        store.select("SELECT ?s WHERE { ?s ?p ?o }")
+
+
+def test_push_refuses_to_empty_a_graph_unless_told(servers, tmp_path, run_cli):
+    server = servers(lambda h, body: h.reply(201))
+    empty = tmp_path / "empty.nt"
+    empty.write_text("# nothing\n")
+    url = f"http://127.0.0.1:{server.server_port}/gsp"
+    result = run_cli("push", "--endpoint", url, "--file", str(empty))
+    assert result.exit_code == 2 and "--allow-empty" in result.output
+    assert server.seen == []
+    result = run_cli("push", "--endpoint", url, "--file", str(empty), "--allow-empty")
+    assert result.exit_code == 0, result.output
+    assert [m for m, *_ in server.seen if m == "PUT"] == ["PUT"]
+
+
+def test_push_parses_turtle_before_uploading_and_counts_it(servers, tmp_path, run_cli):
+    server = servers(lambda h, body: h.reply(201))
+    url = f"http://127.0.0.1:{server.server_port}/gsp"
+    bad = tmp_path / "notes.ttl"
+    bad.write_text("these are my notes, not Turtle\n")
+    result = run_cli("push", "--endpoint", url, "--file", str(bad))
+    assert result.exit_code == 2 and "syntax error" in result.output
+    assert server.seen == []
+    good = tmp_path / "good.ttl"
+    good.write_text("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    f'<{ID}> rdfs:label "a", "b" ; rdfs:comment "c" .\n')
+    result = run_cli("push", "--endpoint", url, "--file", str(good))
+    assert result.exit_code == 0 and "pushed 3 triples" in result.output
+
+
+def test_the_query_endpoint_userinfo_hint_names_the_environment():
+    from riskgraph.store.remote import check_url
+
+    with pytest.raises(InputError) as error:
+        check_url("http://alice:secret@127.0.0.1:8890/sparql")
+    assert "RISKGRAPH_USER" in error.value.hint and "--user" not in error.value.hint
+    with pytest.raises(InputError) as error:
+        check_url("http://alice:secret@127.0.0.1:8890/gsp", "Graph Store endpoint")
+    assert "--user" in error.value.hint
