@@ -507,8 +507,10 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
 def _existing_without(paths: list[Path]) -> Graph:
     """What the contribution adds to: the bundled graph, less any bundled file being
     validated (an edit of data/ is checked against the rest, not against itself)."""
-    given = {p.resolve() for p in paths}
-    data = [f for f in resources.data_files() if f.resolve() not in given]
+    from riskgraph.io.atomic import is_same_file
+
+    data = [f for f in resources.data_files()
+            if not any(is_same_file(p, f) for p in paths)]  # never raises on a link loop
     if len(data) == len(resources.data_files()):
         return _bundled_graphs(_bundle_key())[1]
     graph = Graph()
