@@ -29,7 +29,7 @@ class _StoreView:
 
 
 def _bound(text: str, bindings: dict[str, Term] | None) -> str:
-    from riskgraph.query.canned import bind_values  # the one place terms become SPARQL text
+    from riskgraph.query.binding import bind_values  # the one place terms become SPARQL text
     from riskgraph.query.safety import check_query
 
     check_query(text)
