@@ -27,6 +27,7 @@ def __getattr__(name: str):
 ID_KINDS = (
     "risk", "mitigation", "publication", "source", "person", "organisation",
     "study", "assessment", "judgement", "claim", "figure", "concept", "scheme", "agent",
+    "dataset", "mapping", "incident",
 )
 ID_PATTERN = re.compile(
     r"^https://w3id\.org/riskgraph/id/(" + "|".join(ID_KINDS) + r")/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"
@@ -42,5 +43,6 @@ PREFIXES = {
     "schema": "https://schema.org/",
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "void": "http://rdfs.org/ns/void#",
     **{kind: f"{ID_IRI}{kind}/" for kind in ID_KINDS},
 }

@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from riskgraph import resources
+from riskgraph.build.split_reason import reason_split
 from riskgraph.io.atomic import write_atomic
 from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, PREFIXES, RG
@@ -72,12 +73,19 @@ def _new_graph() -> Graph:
 def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) -> CheckedGraph:
     """Load ontology and data (plus ``extra`` files), check terms and reason."""
     ontology = load_files(ontology_files(), _new_graph())
-    data = load_files(resources.data_files() + list(extra or []), _new_graph())
+    curated = load_files(resources.curated_data_files() + list(extra or []), _new_graph())
+    imported = load_files(resources.external_data_files(), _new_graph())
+    data = curated + imported
     undeclared = undeclared_terms(data, ontology)
     asserted = ontology + data
     for prefix, namespace in PREFIXES.items():
         asserted.bind(prefix, namespace, override=True)
-    return CheckedGraph(asserted, undeclared, reason(asserted, use_hermit=use_hermit))
+    if len(imported):
+        # The imported catalogues go to HermiT as one representative per profile.
+        reasoning = reason_split(ontology, curated, imported, use_hermit=use_hermit)
+    else:
+        reasoning = reason(asserted, use_hermit=use_hermit)
+    return CheckedGraph(asserted, undeclared, reasoning)
 
 
 def merged_graph(extra: list[Path] | None = None) -> tuple[Graph, ReasoningResult]:

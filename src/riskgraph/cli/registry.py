@@ -18,6 +18,8 @@ COMMANDS = {
     "query": "riskgraph.cli.query:query_command",
     "push": "riskgraph.cli.push:push_command",
     "graph": "riskgraph.cli.graph:graph_command",
+    "import": "riskgraph.cli.import_cmd:import_command",
+    "export": "riskgraph.cli.export_cmd:export_command",
 }
 
 
