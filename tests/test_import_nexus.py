@@ -342,3 +342,38 @@ def test_split_reasoning_finds_a_clash_in_the_imported_layer(tmp_path):
     result = reason_split(ontology, curated, external, use_hermit=True)
     assert not result.consistent
     assert any("nexus-test-clash" in str(c) for c in result.clashes)
+
+
+# --- the curated crosswalk ---------------------------------------------------------------------
+def test_the_crosswalk_covers_all_28_survey_rows_of_the_database(bundle):
+    rows = {s for s in bundle.subjects(RDF.type, RG.CatalogueMitigation)
+            if str(bundle.value(s, DCT.identifier)).endswith("_Uuk2024")}
+    assert len(rows) == 28
+    linked = {o for o in bundle.objects(None, SKOS.exactMatch) if o in rows}
+    assert linked == rows
+    records = [r for r in bundle.subjects(RG.mappingSet, iri("dataset", "riskgraph-curated"))
+               if bundle.value(r, RG.mappingObject) in rows]
+    assert len(records) == 28
+    for record in records:
+        assert bundle.value(record, RG.mappingJustification) == URIRef(
+            "https://w3id.org/semapv/vocab/ManualMappingCuration")
+        assert "checked by reading both descriptions" in str(bundle.value(record, RG.sourceNote))
+        subject = bundle.value(record, RG.mappingSubject)
+        assert (subject, RDF.type, RG.Mitigation) in bundle
+        assert (subject, SKOS.exactMatch, bundle.value(record, RG.mappingObject)) in bundle
+    incident = iri("mitigation", "safety-incident-reports-and-security-information-sharing")
+    assert set(bundle.objects(incident, SKOS.exactMatch)) == {
+        iri("mitigation", "a1036-uuk2024"), iri("mitigation", "a1037-uuk2024")}
+
+
+def test_the_four_unknown_survey_measures_are_named_and_the_study_lists_27(bundle):
+    study = iri("study", "uuk-2024-expert-survey")
+    studied = set(bundle.objects(study, RG.studiedMitigation))
+    assert len(studied) == 27
+    for slug, row in (("adversarial-robustness", "a1019"), ("fine-tuning-restrictions", "a1025"),
+                      ("intolerable-risk-thresholds", "a1028"),
+                      ("pre-development-risk-assessments", "a1031")):
+        measure = iri("mitigation", slug)
+        assert measure in studied
+        assert bundle.value(measure, RG.navigatorId) is None
+        assert (measure, SKOS.exactMatch, iri("mitigation", f"{row}-uuk2024")) in bundle

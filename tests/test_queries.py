@@ -68,7 +68,7 @@ def test_effective_mitigations_cbrn_standouts_first(store):
                for r in rest)
     labels = {r["label"] for r in rest}
     assert "Data curation" in labels  # navigator A1426: positive for CBRN
-    assert "Harmlessness and safety fine-tuning" not in labels  # A1427: sceptical for CBRN
+    assert "Harmlessness training" not in labels  # A1427: sceptical for CBRN
 
 
 def test_effective_mitigations_other_area_by_code_or_label(store):
@@ -200,7 +200,7 @@ def test_evidence_against_safety_fine_tuning(store):
 def test_publication_claims(store):
     found = rows(store, "publication_claims", publication="2310.20624")
     relations = {(r["relation"], r["aboutLabel"]) for r in found if r.get("relation")}
-    assert ("questions", "Harmlessness and safety fine-tuning") in relations
+    assert ("questions", "Harmlessness training") in relations
     assert ("supports", "Pre-deployment risk assessments") in relations
     assert all(r["kind"] == "claim" and r["claim"] for r in found)
     assert rows(store, "publication_claims",

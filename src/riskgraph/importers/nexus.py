@@ -276,8 +276,21 @@ class _Importer:
                 d.add(iri, IDENT, literal(pid))
                 self.counts[src.slug]["documents (riskgraph's publication reused)"] += 1
                 continue
+            key = _arxiv(url) or url.rstrip("/")
+            if key and key in self.doc_keys:
+                # The same document under a second id: one node, and a reported defect.
+                iri = self.doc_keys[key]
+                self.index[pid] = iri
+                d.add(iri, IDENT, literal(pid))
+                d.add(iri, IN_DATASET, d.ref(ds))
+                self.duplicate_docs.append(f"{pid} = {self.doc_ids[iri]} ({key})")
+                self.counts[src.slug]["documents (duplicate of another package document)"] += 1
+                continue
             iri = idi("publication", "nexus-" + slugify(pid))
             self.index[pid] = iri
+            if key:
+                self.doc_keys[key] = iri
+                self.doc_ids[iri] = pid
             name = " ".join(str(item.get("name") or pid).split()).strip('"')
             d.add(iri, RDF_TYPE, d.ref(rg("Publication")))
             d.add(iri, LABEL, en(name))
@@ -550,6 +563,9 @@ class _Importer:
         self.missing_groups: list[str] = []
         self.action_risks: set[tuple[str, str]] = set()
         self.doc_names: dict[str, str] = {}
+        self.doc_keys: dict[str, str] = {}
+        self.doc_ids: dict[str, str] = {}
+        self.duplicate_docs: list[str] = []
         self.write_datasets()
         loaded = {name: self.pkg.yaml(name) for src in S.SOURCES for name in src.files}
         for src in S.SOURCES:
@@ -583,6 +599,10 @@ class _Importer:
         self.schema_defects()
 
     def check_entries(self, loaded: dict[str, dict]) -> None:
+        if self.duplicate_docs:
+            self.defect("one document under two ids",
+                        "Two package documents have the same address; riskgraph keeps one "
+                        "publication node with both identifiers.", self.duplicate_docs)
         if self.missing_groups:
             self.defect("risks filed under undefined groups",
                         f"{len(self.missing_groups)} risks name an isPartOf group that no package "
