@@ -19,7 +19,10 @@ STANDOUTS = {"Pre-deployment risk assessments", "Third party pre-deployment mode
 TESTED = {"effective_mitigations", "mitigations_for_domain", "who_does_what",
           "mitigations_by_function", "coverage_gaps", "contested_mitigations",
           "evidence_for_mitigation", "publication_claims", "publications", "delphi_risks",
-          "domain_stage_matrix", "graph_summary"}
+          "domain_stage_matrix", "graph_summary",
+          # the imported catalogues (tests/test_import_queries.py)
+          "catalogue_mitigations_for_risk", "mit_mitigations_by_category",
+          "nist_actions_by_function", "taxonomy_matches", "evidence_catalogue_gaps"}
 
 
 @pytest.fixture(scope="module")
