@@ -377,3 +377,20 @@ def test_the_four_unknown_survey_measures_are_named_and_the_study_lists_27(bundl
         assert measure in studied
         assert bundle.value(measure, RG.navigatorId) is None
         assert (measure, SKOS.exactMatch, iri("mitigation", f"{row}-uuk2024")) in bundle
+
+
+# --- SSSOM export ------------------------------------------------------------------------------
+def test_export_sssom_writes_riskgraphs_own_mappings(run_cli, tmp_path):
+    out = tmp_path / "riskgraph.sssom.tsv"
+    result = run_cli("export", "sssom", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    ms = parse_sssom_tsv(out.read_text(encoding="utf-8"), out.name)
+    assert ms.meta["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    crosswalk = [r for r in ms.rows if r["object_id"].endswith("-uuk2024")]
+    assert len(crosswalk) == 28
+    assert all(r["mapping_justification"] == "semapv:ManualMappingCuration" for r in crosswalk)
+    assert all("checked by reading both descriptions" in r["comment"] for r in crosswalk)
+    assert any(r["object_id"].startswith("airo:") for r in ms.rows)  # the AIRO alignments
+    assert ms.expand(crosswalk[0]["subject_id"]).startswith(ID + "mitigation/")
+    # nothing imported from other projects is re-exported as riskgraph's
+    assert not [r for r in ms.rows if r["subject_id"].startswith("concept:atlas-")]
