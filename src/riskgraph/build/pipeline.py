@@ -43,6 +43,7 @@ class BuildResult:
     undeclared: list[UndeclaredTerm] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     graph: Graph | None = None
+    dataset_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def consistent(self) -> bool:
@@ -63,6 +64,18 @@ def class_counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+
+
+def dataset_counts(graph: Graph) -> dict[str, int]:
+    """Entities per source dataset (void:inDataset): riskgraph's curated layer and each
+    imported catalogue or mapping set. An entity several datasets describe counts in each."""
+    counts: Counter[str] = Counter()
+    for _, dataset in graph.subject_objects(VOID_IN_DATASET):
+        counts[graph.namespace_manager.normalizeUri(dataset)] += 1
+    return dict(sorted(counts.items()))
+
+
 def _new_graph() -> Graph:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -75,14 +88,19 @@ def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) ->
     ontology = load_files(ontology_files(), _new_graph())
     curated = load_files(resources.curated_data_files() + list(extra or []), _new_graph())
     imported = load_files(resources.external_data_files(), _new_graph())
-    data = curated + imported
-    undeclared = undeclared_terms(data, ontology)
-    asserted = ontology + data
+    found = {(t.role, t.term): t for t in undeclared_terms(imported, ontology)}
+    found.update({(t.role, t.term): t for t in undeclared_terms(curated, ontology)})
+    undeclared = [found[key] for key in sorted(found)]
+    # One copy into the merged graph (rdflib adds are the cost at this size).
+    asserted = _new_graph()
+    for part in (ontology, curated, imported):
+        asserted += part
     for prefix, namespace in PREFIXES.items():
         asserted.bind(prefix, namespace, override=True)
     if len(imported):
         # The imported catalogues go to HermiT as one representative per profile.
-        reasoning = reason_split(ontology, curated, imported, use_hermit=use_hermit)
+        reasoning = reason_split(ontology, curated, imported, use_hermit=use_hermit,
+                                 full=asserted)
     else:
         reasoning = reason(asserted, use_hermit=use_hermit)
     return CheckedGraph(asserted, undeclared, reasoning)
@@ -103,11 +121,13 @@ def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", 
     checked = check(extra)
     result = checked.reasoning
     asserted = checked.asserted
-    merged = asserted + result.inferred if result.consistent else asserted
-    for prefix, namespace in asserted.namespaces():
-        merged.bind(prefix, namespace)
-    build_result = BuildResult(len(asserted), len(result.inferred), result,
-                               class_counts(merged), checked.undeclared, graph=merged)
+    asserted_count, per_dataset = len(asserted), dataset_counts(asserted)
+    merged = asserted
+    if result.consistent:
+        merged += result.inferred  # in place: the asserted graph is not used apart
+    build_result = BuildResult(asserted_count, len(result.inferred), result,
+                               class_counts(merged), checked.undeclared, graph=merged,
+                               dataset_counts=per_dataset)
     if out_dir is not None and build_result.ok:
         for fmt in formats:
             target = Path(out_dir) / f"{BASENAME}.{fmt}"

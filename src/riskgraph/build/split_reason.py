@@ -57,9 +57,11 @@ def _annotation_properties(graph: Graph) -> set:
 
 
 def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
-                 use_hermit: bool | None = None) -> ReasoningResult:
-    """Reason over ontology + curated + imported as described in the module doc."""
-    full = ontology + curated + imported
+                 use_hermit: bool | None = None, full: Graph | None = None) -> ReasoningResult:
+    """Reason over ontology + curated + imported as described in the module doc.
+    ``full`` is their union when the caller has it already (it is not changed)."""
+    if full is None:
+        full = ontology + curated + imported
     if unsupported_axioms(ontology):
         return reason(full, use_hermit=use_hermit)
     annotations = _annotation_properties(ontology)
@@ -130,7 +132,17 @@ def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
     for triple in property_values(ontology, full, set(rep_of)):
         if triple not in full:
             inferred.add(triple)
-    for triple in materialise(full + inferred):
+    # materialise() over full + inferred, without copying the full graph: the
+    # inferred triples are added to it for the call and taken out again.
+    added = [t for t in inferred if t not in full]
+    for triple in added:
+        full.add(triple)
+    try:
+        closure = materialise(full)
+    finally:
+        for triple in added:
+            full.remove(triple)
+    for triple in closure:
         inferred.add(triple)
     for prefix, namespace in full.namespaces():
         inferred.bind(prefix, namespace)
