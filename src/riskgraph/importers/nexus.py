@@ -604,10 +604,30 @@ class _Importer:
                         "Two package documents have the same address; riskgraph keeps one "
                         "publication node with both identifiers.", self.duplicate_docs)
         if self.missing_groups:
+            def norm(text: str) -> str:
+                return re.sub(r"[^a-z0-9]", "", text.lower())
+
+            defined = {norm(k): k for k in self.index if "-rg-" in k or k.startswith("ibm-risk")}
+            items = []
+            for entry in self.missing_groups:
+                group = entry.split(" -> ")[1]
+                near = defined.get(norm(group))
+                items.append(entry + (f" (a defined group differs only in case or punctuation: "
+                                      f"{near})" if near else ""))
             self.defect("risks filed under undefined groups",
                         f"{len(self.missing_groups)} risks name an isPartOf group that no package "
-                        "file defines; riskgraph gives them no broader concept and a note.",
-                        self.missing_groups)
+                        "file defines; riskgraph gives them no broader concept and a note, and "
+                        "does not guess the intended group.", items)
+        controls = loaded["mit_ai_risk_repository_data_controls.yaml"].get("controls") or []
+        by_text: dict[tuple, list[str]] = defaultdict(list)
+        for item in controls:
+            text = " ".join(str(item.get("description") or "").split())
+            by_text[(tuple(item.get("hasDocumentation") or ()), text)].append(str(item["id"]))
+        same = sorted(" = ".join(sorted(ids)) for ids in by_text.values() if len(ids) > 1)
+        if same:
+            self.defect("mitigations with the same description",
+                        "Rows of the MIT database from one document share their description "
+                        "word for word (kept as separate rows).", same)
         listed = set()
         for item in loaded["nist_ai_rmf_data.yaml"].get("entries") or ():
             for action in item.get("hasRelatedAction") or ():
