@@ -28,7 +28,8 @@ def en(text: str) -> str:
 
 
 def typed(text: str, xsd_name: str) -> str:
-    return literal(text, datatype=XSD + xsd_name)
+    """A literal of an XML Schema datatype, written with the xsd: prefix (always declared)."""
+    return literal(text) + f"^^xsd:{xsd_name}"
 
 
 @dataclass
