@@ -9,7 +9,12 @@ import click
 
 @click.group("export")
 def export_command() -> None:
-    """Export parts of the graph in other formats."""
+    """Export parts of the graph in other formats.
+
+    \b
+    Example:
+      riskgraph export sssom -o riskgraph.sssom.tsv
+    """
 
 
 @export_command.command("sssom")

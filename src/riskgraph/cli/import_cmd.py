@@ -24,7 +24,12 @@ def default_wheel() -> Path:
 
 @click.group("import")
 def import_command() -> None:
-    """Import other projects' published data into riskgraph's data folder."""
+    """Import other projects' published data into riskgraph's data folder.
+
+    \b
+    Example:
+      riskgraph import nexus --from ai_atlas_nexus-1.2.5-py3-none-any.whl
+    """
 
 
 @import_command.command("nexus")
