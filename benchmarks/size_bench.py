@@ -16,7 +16,10 @@ an empty build cache, so "cold" means what a user sees on a fresh install:
 The ratio column is new / today. The issue's target: the demo's total grows by at
 most 2 times.
 
-Run: .venv/bin/python benchmarks/size_bench.py [--baseline-ref main] [--skip validate,demo]
+"Today" is by default the commit this branch started from (``git merge-base HEAD main``),
+so code and data differ only by this branch's changes.
+
+Run: .venv/bin/python benchmarks/size_bench.py [--baseline-ref REF] [--skip validate,demo]
 """
 
 from __future__ import annotations
@@ -97,13 +100,18 @@ def measure(tree: Path, work: Path, skip: set[str], timeout: float) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--baseline-ref", default="main")
+    parser.add_argument("--baseline-ref", default=None,
+                        help="git ref of today's graph (default: merge-base of HEAD and main)")
     parser.add_argument("--skip", default="", help="comma-separated steps to leave out")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     work = Path(tempfile.mkdtemp(prefix="size-bench-"))
-    base = baseline_tree(args.baseline_ref, work)
+    ref = args.baseline_ref or subprocess.run(
+        ["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], check=True,
+        capture_output=True, text=True).stdout.strip()
+    args.baseline_ref = ref[:10]
+    base = baseline_tree(ref, work)
     today = measure(base, work, skip, args.timeout)
     new = measure(ROOT, work, skip, args.timeout)
     print(f"{'step':<24} {'today (' + args.baseline_ref + ')':>16} {'with import':>12} "
