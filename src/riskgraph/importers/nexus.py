@@ -364,18 +364,15 @@ class _Importer:
             iri = idi("concept", slugify(gid))
             self.index[gid] = iri
             name = " ".join(str(item.get("name") or gid).split())
-            notation = None
-            m = re.match(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$", name)
-            if kind == "control" and m:
-                notation, name = m.group(1), m.group(2)
+            # The draft taxonomy's codes stay in its names ("4.2 Risk Disclosure"), as the
+            # package gives them, and are not skos:notation: as bare notations they would
+            # read as MIT risk subdomain codes (4.2) wherever a code is looked up globally.
             self.labels[iri] = name
             d.add(iri, RDF_TYPE, d.ref(cls))
             d.add(iri, LABEL, en(name))
             what = "risks" if kind == "risk" else "mitigations"
             d.add(iri, DEFN, en(f"A heading under which the {self.tax_titles.get(tax, tax)} "
                                 f"groups {what}."))
-            if notation:
-                d.add(iri, NOTATION, literal(notation))
             d.add(iri, IN_SCHEME, d.ref(self.scheme_for(tax)))
             d.add(iri, IDENT, literal(gid))
             d.add(iri, SOURCE, d.ref(ds))
