@@ -30,7 +30,9 @@ def test_wheel_contains_the_knowledge_files(wheel):
     assert "riskgraph/_bundled/ontology/riskgraph.ttl" in names
     assert "riskgraph/_bundled/ontology/alignments.ttl" in names
     data = [n for n in names if n.startswith("riskgraph/_bundled/data/") and n.endswith(".ttl")]
-    assert len(data) == len(list((ROOT / "data").glob("*.ttl")))
+    assert len(data) == len(list((ROOT / "data").rglob("*.ttl")))  # data/external/ too
+    assert "riskgraph/_bundled/data/external/nexus/IMPORT-REPORT.md" in names
+    assert "riskgraph/_bundled/data/external/nexus/datasets.ttl" in names
     queries = [n for n in names
                if n.startswith("riskgraph/_bundled/queries/") and n.endswith(".rq")]
     assert len(queries) == len(list((ROOT / "queries").glob("*.rq")))

@@ -73,6 +73,7 @@ RG_TERMS = (
 ID_KINDS = (
     "risk", "mitigation", "publication", "source", "person", "organisation",
     "study", "assessment", "judgement", "claim", "figure", "concept", "scheme", "agent",
+    "dataset", "mapping", "incident",
 )
 ID_PATTERN = re.compile(
     r"^https://w3id\.org/riskgraph/id/(" + "|".join(ID_KINDS) + r")/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"
@@ -88,6 +89,7 @@ PREFIXES = {
     "schema": "https://schema.org/",
     "owl": OWL_IRI,
     "xsd": XSD_IRI,
+    "void": "http://rdfs.org/ns/void#",
     **{kind: f"{ID_IRI}{kind}/" for kind in ID_KINDS},
 }
 

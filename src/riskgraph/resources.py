@@ -50,6 +50,22 @@ def alignments_file() -> Path:
     return ontology_dir() / "alignments.ttl"
 
 
-def data_files() -> list[Path]:
-    """Every instance-data file, in a stable order."""
+def nexus_dir() -> Path:
+    """The AI Atlas Nexus import (``riskgraph import nexus`` writes it)."""
+    return data_dir() / "external" / "nexus"
+
+
+def curated_data_files() -> list[Path]:
+    """riskgraph's own curated data (``data/*.ttl``), in a stable order."""
     return sorted(p for p in data_dir().glob("*.ttl") if p.is_file())
+
+
+def external_data_files() -> list[Path]:
+    """Imported data (``data/external/<source>/*.ttl``), in a stable order."""
+    root = data_dir() / "external"
+    return sorted(p for p in root.glob("*/*.ttl") if p.is_file())
+
+
+def data_files() -> list[Path]:
+    """Every instance-data file, in a stable order: curated, then imported."""
+    return curated_data_files() + external_data_files()

@@ -11,6 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from riskgraph import resources
+from riskgraph.build.split_reason import reason_split
 from riskgraph.errors import InputError
 from riskgraph.io.atomic import PendingFiles, check_target
 from riskgraph.io.rdf import load_files, ontology_files
@@ -46,6 +47,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     graph: Graph | None = None
     warnings: list[str] = field(default_factory=list)
+    dataset_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def consistent(self) -> bool:
@@ -66,6 +68,18 @@ def class_counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+
+
+def dataset_counts(graph: Graph) -> dict[str, int]:
+    """Entities per source dataset (void:inDataset): riskgraph's curated layer and each
+    imported catalogue or mapping set. An entity several datasets describe counts in each."""
+    counts: Counter[str] = Counter()
+    for _, dataset in graph.subject_objects(VOID_IN_DATASET):
+        counts[graph.namespace_manager.normalizeUri(dataset)] += 1
+    return dict(sorted(counts.items()))
+
+
 def _new_graph() -> Graph:
     return bind_prefixes(Graph())
 
@@ -76,11 +90,24 @@ def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) ->
     # The extra files first: a contributor's mistake is reported before the long load.
     contributed = load_files(list(extra or []), _new_graph(), warnings)
     ontology = load_files(ontology_files(), _new_graph(), warnings)
-    data = load_files(resources.data_files(), _new_graph(), warnings)
-    data += contributed
-    undeclared = undeclared_terms(data, ontology)
-    asserted = bind_prefixes(ontology + data)
-    return CheckedGraph(asserted, undeclared, reason(asserted, use_hermit=use_hermit), warnings)
+    curated = load_files(resources.curated_data_files(), _new_graph(), warnings)
+    curated += contributed
+    imported = load_files(resources.external_data_files(), _new_graph(), warnings)
+    found = {(t.role, t.term): t for t in undeclared_terms(imported, ontology)}
+    found.update({(t.role, t.term): t for t in undeclared_terms(curated, ontology)})
+    undeclared = [found[key] for key in sorted(found)]
+    # One copy into the merged graph (rdflib adds are the cost at this size).
+    asserted = _new_graph()
+    for part in (ontology, curated, imported):
+        asserted += part
+    bind_prefixes(asserted)
+    if len(imported):
+        # The imported catalogues go to HermiT as one representative per profile.
+        reasoning = reason_split(ontology, curated, imported, use_hermit=use_hermit,
+                                 full=asserted)
+    else:
+        reasoning = reason(asserted, use_hermit=use_hermit)
+    return CheckedGraph(asserted, undeclared, reasoning, warnings)
 
 
 def merged_graph(extra: list[Path] | None = None) -> tuple[Graph, ReasoningResult]:
@@ -119,12 +146,13 @@ def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", 
     checked = check(extra)
     result = checked.reasoning
     asserted = checked.asserted
-    merged = asserted + result.inferred if result.consistent else asserted
-    for prefix, namespace in asserted.namespaces():
-        merged.bind(prefix, namespace)
-    build_result = BuildResult(len(asserted), len(result.inferred), result,
+    asserted_count, per_dataset = len(asserted), dataset_counts(asserted)
+    merged = asserted
+    if result.consistent:
+        merged += result.inferred  # in place: the asserted graph is not used apart
+    build_result = BuildResult(asserted_count, len(result.inferred), result,
                                class_counts(merged), checked.undeclared, graph=merged,
-                               warnings=checked.warnings)
+                               warnings=checked.warnings, dataset_counts=per_dataset)
     if out_dir is not None and build_result.ok:
         outputs = []
         for fmt, target in zip(formats, output_paths(out_dir, formats), strict=True):

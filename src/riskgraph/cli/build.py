@@ -96,6 +96,9 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
     click.echo(f"triples: {result.asserted} asserted + {result.inferred} inferred")
     click.echo("instances per class:")
     echo_counts(result.class_counts)
+    if result.dataset_counts:
+        click.echo("entities per source dataset:")
+        echo_counts(result.dataset_counts)
     for path in result.written:
         click.echo(f"wrote {path}")
     for info in stores:

@@ -20,6 +20,8 @@ COMMANDS = {
     "graph": "riskgraph.cli.graph:graph_command",
     "serve": "riskgraph.cli.serve:serve_command",
     "site": "riskgraph.cli.site:site_command",
+    "import": "riskgraph.cli.import_cmd:import_command",
+    "export": "riskgraph.cli.export_cmd:export_command",
 }
 
 

@@ -1,0 +1,126 @@
+"""Benchmark of the graph at its new size: today's bundled graph (a git ref, by default
+``main``) against this checkout, which bundles the AI Atlas Nexus import.
+
+Each step is a whole `riskgraph` process, run with the code and data of its tree and
+an empty build cache, so "cold" means what a user sees on a fresh install:
+
+- build:     `riskgraph build -o DIR` (HermiT included)
+- validate:  `riskgraph validate` (the whole bundled data against the shapes)
+- demo:      `riskgraph demo -o DIR` (build, validate, the CBRN query, the graph page)
+- query:     `riskgraph query effective_mitigations` with an empty cache (so the
+             graph is built once, then queried)
+- graph:     `riskgraph graph -o page.html` (all of the graph), and the page's time to
+             interactive in headless Chromium (``window.__riskgraphReady``, as in
+             benchmarks/graph_bench.py)
+
+The ratio column is new / today. The issue's target: the demo's total grows by at
+most 2 times.
+
+"Today" is by default the commit this branch started from (``git merge-base HEAD main``),
+so code and data differ only by this branch's changes.
+
+Run: .venv/bin/python benchmarks/size_bench.py [--baseline-ref REF] [--skip validate,demo]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+STEPS = ("build", "validate", "demo", "query", "graph")
+
+
+def baseline_tree(ref: str, work: Path) -> Path:
+    """The files of ``ref`` (code and data), extracted with `git archive`."""
+    tree = work / "baseline"
+    tree.mkdir()
+    archive = work / "baseline.tar"
+    with open(archive, "wb") as out:
+        subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, stdout=out)
+    with tarfile.open(archive) as tar:
+        tar.extractall(tree, filter="data")
+    return tree
+
+
+def run(tree: Path, args: list[str], work: Path, timeout: float) -> tuple[float, str]:
+    """Seconds one `riskgraph ARGS` process takes with ``tree``'s code and data."""
+    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
+    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "RISKGRAPH_CACHE": str(cache)}
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "riskgraph", *args], cwd=tree, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    seconds = time.perf_counter() - start
+    status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
+    return seconds, status
+
+
+def page_ready_ms(page: Path) -> float | None:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.graph_bench import ARGS, CHROMIUM, median_time
+
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=ARGS, headless=True,
+            viewport={"width": 1400, "height": 900})
+        try:
+            return median_time(context, page, "__riskgraphReady", 300, 3)
+        finally:
+            context.close()
+
+
+def measure(tree: Path, work: Path, skip: set[str], timeout: float) -> dict[str, tuple]:
+    out = work / f"out-{tree.name}"
+    results: dict[str, tuple] = {}
+    if "build" not in skip:
+        results["build"] = run(tree, ["build", "-o", str(out / "build")], work, timeout)
+    if "validate" not in skip:
+        results["validate"] = run(tree, ["validate"], work, timeout)
+    if "demo" not in skip:
+        results["demo"] = run(tree, ["demo", "-o", str(out / "demo")], work, timeout)
+    if "query" not in skip:
+        results["query"] = run(tree, ["query", "effective_mitigations"], work, timeout)
+    if "graph" not in skip:
+        page = out / "page.html"
+        results["graph"] = run(tree, ["graph", "-o", str(page)], work, timeout)
+        if page.exists():
+            ready = page_ready_ms(page)
+            results["graph page interactive"] = (ready / 1000 if ready else float("nan"),
+                                                 f"{page.stat().st_size:,} bytes")
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline-ref", default=None,
+                        help="git ref of today's graph (default: merge-base of HEAD and main)")
+    parser.add_argument("--skip", default="", help="comma-separated steps to leave out")
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args()
+    skip = {s for s in args.skip.split(",") if s}
+    work = Path(tempfile.mkdtemp(prefix="size-bench-"))
+    ref = args.baseline_ref or subprocess.run(
+        ["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], check=True,
+        capture_output=True, text=True).stdout.strip()
+    args.baseline_ref = ref[:10]
+    base = baseline_tree(ref, work)
+    today = measure(base, work, skip, args.timeout)
+    new = measure(ROOT, work, skip, args.timeout)
+    print(f"{'step':<24} {'today (' + args.baseline_ref + ')':>16} {'with import':>12} "
+          f"{'ratio':>6}  notes")
+    for step in today:
+        (a, sa), (b, sb) = today[step], new[step]
+        ratio = b / a if a else float("nan")
+        print(f"{step:<24} {a:>14.2f} s {b:>10.2f} s {ratio:>6.2f}  {sa} / {sb}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Reason over a large imported layer without giving HermiT every individual.
+
+Why this is sound. riskgraph's ontology uses only: subclass axioms between
+named classes, owl:unionOf of named classes, owl:disjointWith, property
+domains and ranges, sub-properties, owl:inverseOf and symmetric properties
+(``tests/test_import_nexus.py`` checks that no other axiom kind appears). In
+that fragment no axiom carries a class from one individual to another: the
+classes an individual is entailed to have, and whether it is consistent,
+depend only on its *profile* -- its asserted classes, the object properties it
+is subject and object of, and the (property, datatype) pairs of its data
+values. Annotation assertions carry no meaning at all (OWL 2 Direct
+Semantics), so they are left out.
+
+So HermiT runs on the image of the graph in which every imported individual is
+replaced by one representative of its profile (curated individuals stay as
+they are; an edge x p y becomes rep(x) p rep(y), so every node keeps its
+profile). The representative's inferred classes are then given to every
+individual it stands for, and property values entailed through
+sub-properties, inverses and symmetry are computed in Python over the whole
+graph. A test compares the result with HermiT over the full merged graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from riskgraph.reason.reasoner import ReasoningResult, explain, materialise, reason
+
+REP = "urn:riskgraph:profile:"
+# Axiom kinds whose presence would break the profile argument.
+UNSUPPORTED = (
+    OWL.Restriction, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
+    OWL.TransitiveProperty, OWL.ReflexiveProperty, OWL.IrreflexiveProperty,
+    OWL.AsymmetricProperty,
+)
+UNSUPPORTED_PREDICATES = (
+    OWL.equivalentClass, OWL.propertyChainAxiom, OWL.hasKey, OWL.complementOf, OWL.oneOf,
+    OWL.sameAs, OWL.differentFrom, OWL.intersectionOf, OWL.someValuesFrom, OWL.allValuesFrom,
+    OWL.hasValue, OWL.equivalentProperty, OWL.propertyDisjointWith, OWL.AllDifferent,
+)
+
+
+def unsupported_axioms(ontology: Graph) -> list[str]:
+    """Reasons the profile argument does not hold for ``ontology`` (empty: it holds)."""
+    problems = [f"{s} is a {o}" for s, o in ontology.subject_objects(RDF.type)
+                if o in UNSUPPORTED]
+    problems += [f"{s} {p} ..." for s, p, _ in ontology if p in UNSUPPORTED_PREDICATES]
+    return problems
+
+
+def _annotation_properties(graph: Graph) -> set:
+    return set(graph.subjects(RDF.type, OWL.AnnotationProperty)) | {
+        RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
+
+
+def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
+                 use_hermit: bool | None = None, full: Graph | None = None) -> ReasoningResult:
+    """Reason over ontology + curated + imported as described in the module doc.
+    ``full`` is their union when the caller has it already (it is not changed)."""
+    if full is None:
+        full = ontology + curated + imported
+    if unsupported_axioms(ontology):
+        return reason(full, use_hermit=use_hermit)
+    annotations = _annotation_properties(ontology)
+    # Nodes named anywhere in the ontology or the curated data keep their identity, so
+    # that every node's profile in the image equals its profile in the full graph.
+    keep = set(ontology.all_nodes()) | set(curated.all_nodes()) | set(full.predicates())
+
+    def compressible(node) -> bool:
+        return isinstance(node, URIRef) and node not in keep
+
+    profile: dict[URIRef, dict] = defaultdict(lambda: {"t": set(), "o": set(), "i": set(),
+                                                      "d": set()})
+    for s, p, o in imported:
+        if p in annotations:
+            continue
+        if compressible(s):
+            if p == RDF.type:
+                profile[s]["t"].add(o)
+            elif isinstance(o, Literal):
+                profile[s]["d"].add((p, o.datatype, o.language, bool(o.ill_typed)))
+            else:
+                profile[s]["o"].add(p)
+        if compressible(o) and p != RDF.type:
+            profile[o]["i"].add(p)
+    reps: dict[tuple, URIRef] = {}
+    rep_of: dict[URIRef, URIRef] = {}
+    for node in sorted(profile):
+        prof = profile[node]
+        key = tuple(frozenset(prof[k]) for k in "toid")
+        if key not in reps:
+            reps[key] = URIRef(f"{REP}{len(reps)}")
+        rep_of[node] = reps[key]
+
+    image = Graph()
+    for graph in (ontology, curated):
+        for triple in graph:
+            image.add(triple)
+    seen_data: set = set()
+    for s, p, o in imported:
+        if p in annotations or isinstance(s, BNode):
+            continue
+        s2 = rep_of.get(s, s)
+        if isinstance(o, Literal):
+            # one literal per representative, property, datatype and well-typedness
+            key = (s2, p, o.datatype, o.language, bool(o.ill_typed))
+            if s2 != s and key in seen_data:
+                continue
+            seen_data.add(key)
+            image.add((s2, p, o))
+        else:
+            image.add((s2, p, rep_of.get(o, o)))
+    result = reason(image, use_hermit=use_hermit)
+    if not result.consistent:
+        return ReasoningResult(False, result.reasoner, Graph(), explain(full), result.notes)
+    members: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for node, rep in rep_of.items():
+        members[rep].append(node)
+    inferred = Graph()
+    for s, p, o in result.inferred:
+        if str(s).startswith(REP) or str(o).startswith(REP):
+            if p == RDF.type and s in members:
+                for node in members[s]:
+                    if (node, RDF.type, o) not in full:
+                        inferred.add((node, RDF.type, o))
+            continue  # property values: recomputed below over the full graph
+        if (s, p, o) not in full:
+            inferred.add((s, p, o))
+    for triple in property_values(ontology, full, set(rep_of)):
+        if triple not in full:
+            inferred.add(triple)
+    # materialise() over full + inferred, without copying the full graph: the
+    # inferred triples are added to it for the call and taken out again.
+    added = [t for t in inferred if t not in full]
+    for triple in added:
+        full.add(triple)
+    try:
+        closure = materialise(full)
+    finally:
+        for triple in added:
+            full.remove(triple)
+    for triple in closure:
+        inferred.add(triple)
+    for prefix, namespace in full.namespaces():
+        inferred.bind(prefix, namespace)
+    notes = result.notes + [
+        f"HermiT saw {len(rep_of)} imported individuals as {len(reps)} profile "
+        "representatives (see riskgraph.build.split_reason)"]
+    return ReasoningResult(True, result.reasoner, inferred, [], notes)
+
+
+def property_values(ontology: Graph, graph: Graph, nodes: set) -> Graph:
+    """Object-property values entailed through sub-properties, inverses and
+    symmetry, for edges that touch one of ``nodes``."""
+    supers: dict = defaultdict(set)
+    for p, q in ontology.subject_objects(RDFS.subPropertyOf):
+        supers[p].add(q)
+    inverse: dict = defaultdict(set)
+    for p, q in ontology.subject_objects(OWL.inverseOf):
+        inverse[p].add(q)
+        inverse[q].add(p)
+    for p in ontology.subjects(RDF.type, OWL.SymmetricProperty):
+        inverse[p].add(p)
+    object_props = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+    out = Graph()
+    for s, p, o in graph:
+        if p not in object_props or not (s in nodes or o in nodes) or isinstance(o, Literal):
+            continue
+        todo, done = [(s, p, o)], set()
+        while todo:
+            edge = todo.pop()
+            if edge in done:
+                continue
+            done.add(edge)
+            a, q, b = edge
+            todo += [(a, r, b) for r in supers.get(q, ())]
+            todo += [(b, r, a) for r in inverse.get(q, ())]
+        for edge in done:
+            out.add(edge)
+    return out

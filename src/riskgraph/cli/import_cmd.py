@@ -1,0 +1,68 @@
+"""``riskgraph import nexus``: convert an AI Atlas Nexus wheel's data files to Turtle."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+WHEEL_ENV = "RISKGRAPH_NEXUS_WHEEL"
+
+
+def default_wheel() -> Path:
+    from riskgraph.errors import InputError
+
+    given = os.environ.get(WHEEL_ENV)
+    if given:
+        return Path(given)
+    raise InputError(
+        "no ai-atlas-nexus wheel given",
+        hint="download it with `pip download --no-deps ai-atlas-nexus==1.2.5 -d DIR`, then pass "
+             f"--from DIR/ai_atlas_nexus-1.2.5-py3-none-any.whl or set {WHEEL_ENV} to that file")
+
+
+@click.group("import")
+def import_command() -> None:
+    """Import other projects' published data into riskgraph's data folder.
+
+    \b
+    Example:
+      riskgraph import nexus --from ai_atlas_nexus-1.2.5-py3-none-any.whl
+    """
+
+
+@import_command.command("nexus")
+@click.option("--from", "source", type=click.Path(exists=True, path_type=Path),
+              help=f"An ai_atlas_nexus-*.whl file or an unpacked wheel folder "
+                   f"(default: ${WHEEL_ENV}).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (replaced as a whole). Default: the bundled "
+                   "data/external/nexus/.")
+def nexus_command(source: Path | None, out_dir: Path | None) -> None:
+    """Read the YAML and SSSOM files of an ai-atlas-nexus wheel (never its Python code)
+    and write one Turtle file per source taxonomy or dataset, the mapping sets and
+    IMPORT-REPORT.md.
+
+    \b
+    Example:
+      pip download --no-deps ai-atlas-nexus==1.2.5 -d /tmp/nexus
+      riskgraph import nexus --from /tmp/nexus/ai_atlas_nexus-1.2.5-py3-none-any.whl
+    """
+    import zipfile
+
+    from riskgraph import resources
+    from riskgraph.errors import InputError
+    from riskgraph.importers.folder import replace_folder
+    from riskgraph.importers.nexus import import_nexus
+
+    path = source or default_wheel()
+    try:
+        result = import_nexus(path)
+    except (zipfile.BadZipFile, KeyError, FileNotFoundError, IsADirectoryError) as exc:
+        raise InputError(f"not a readable ai-atlas-nexus wheel or folder ({exc})", file=path,
+                         hint="pass the .whl file that `pip download` wrote") from exc
+    target = out_dir or resources.nexus_dir()
+    written = replace_folder(target, result.files)
+    click.echo(result.summary())
+    click.echo(f"wrote {len(written)} files to {target}")

@@ -1,0 +1,1 @@
+"""Importers: turn other projects' published data files into riskgraph Turtle."""
