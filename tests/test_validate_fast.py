@@ -310,7 +310,7 @@ def test_whole_needs_files(run_cli):
 
 
 def test_library_entry_point():
-    import riskgraph.validation as validation
+    import riskgraph.validation.api as validation
 
     report = validation.validate()
     assert isinstance(report, validation.ValidationReport)

@@ -39,7 +39,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
     from riskgraph.errors import InputError
     from riskgraph.io.atomic import is_same_file
     from riskgraph.validation.api import validate
-    from riskgraph.validation.report import (
+    from riskgraph.validation.results import (
         errors_text,
         render_json,
         render_text,

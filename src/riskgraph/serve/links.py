@@ -6,7 +6,8 @@ import re
 from functools import lru_cache
 from urllib.parse import quote
 
-from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI
+from riskgraph import namespaces
+from riskgraph.namespaces import ID_IRI, RG_IRI
 
 _SLUG = re.compile(r"[a-z]+/[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 ONTOLOGY_IRI = RG_IRI.rstrip("#")
@@ -23,18 +24,11 @@ def entity_path(iri: str) -> str | None:
 
 @lru_cache(maxsize=65536)  # called for every cell of every page
 def compact(iri: str) -> str:
-    best = None
-    for prefix, base in PREFIXES.items():
-        if iri.startswith(base) and (best is None or len(base) > len(best[1])):
-            best = (prefix, base)
-    if best and re.fullmatch(r"[\w.-]*", iri[len(best[1]):]):
-        return f"{best[0]}:{iri[len(best[1]):]}"
-    for prefix, base in (("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-                         ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-                         ("void", "http://rdfs.org/ns/void#")):
-        if iri.startswith(base):
-            return f"{prefix}:{iri[len(base):]}"
-    return iri
+    """A prefixed name where its local part reads back in a page and a query
+    (``namespaces.compact`` owns the prefixes); else the IRI itself."""
+    short = namespaces.compact(iri)
+    local = short.partition(":")[2]
+    return short if short != iri and re.fullmatch(r"[\w.-]+", local) else iri
 
 
 def safe_url(value: str) -> str | None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -35,124 +34,15 @@ from riskgraph.io.rdf import load_bundled, load_files, ontology_files, read_rdf_
 from riskgraph.namespaces import bind_prefixes
 from riskgraph.reason.classes import superclass_closure
 from riskgraph.validation.locate import LOCAL_NAME, EntityLocator
+from riskgraph.validation.results import RGSH_IRI, FileReport, Problem, ValidationResult
 
-RGSH = Namespace("https://w3id.org/riskgraph/shapes#")
+RGSH = Namespace(RGSH_IRI)
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.Shape)
 # What the data graph carries about a bundled node the contribution only refers to.
 CLOSURE = (RDF.type, RDFS.label, SKOS.inScheme, SKOS.broader)
 FOLLOW = (SKOS.inScheme, SKOS.broader)
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-
-
-# ---------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------
-@dataclass
-class Problem:
-    """One SHACL result, with the terms shortened for people and the line it is on."""
-
-    severity: str  # Violation, Warning or Info
-    entity: str  # short form of the focus node, e.g. mitigation:data-curation
-    line: int | None
-    path: str | None  # e.g. rg:lifecycleStage
-    value: str | None  # e.g. concept:rmf-govern or 1.5
-    message: str
-    shape: str | None = None
-    component: str | None = None
-    terms: dict = field(default_factory=dict, repr=False, compare=False)  # rdflib terms
-    file: Path | None = None  # the file the entity is written in
-
-    def as_dict(self) -> dict:
-        return {"file": None if self.file is None else str(self.file),
-                "severity": self.severity, "entity": self.entity, "iri": str(self.terms.get(
-            "focus", self.entity)), "line": self.line, "property": self.path,
-            "value": self.value, "message": self.message, "shape": self.shape,
-            "constraint": self.component}
-
-
-@dataclass
-class FileReport:
-    path: Path
-    problems: list[Problem] = field(default_factory=list)
-    error: InputError | None = None  # the file could not be read: not validated
-    ignored: list[str] = field(default_factory=list)  # content dropped (shapes, imports)
-    entities: int = 0
-    triples: int = 0
-
-    @property
-    def unreadable(self) -> bool:
-        return self.error is not None
-
-    @property
-    def rejected(self) -> bool:
-        """Unreadable, or holding content riskgraph refuses to use (exit code 2)."""
-        return self.error is not None or bool(self.ignored)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for p in self.problems if p.severity == severity)
-
-    def by_entity(self) -> list[tuple[str, int | None, list[Problem]]]:
-        groups: dict[str, list[Problem]] = {}
-        for problem in self.problems:
-            groups.setdefault(problem.entity, []).append(problem)
-        ordered = sorted(groups.items(), key=lambda kv: (kv[1][0].line is None,
-                                                          kv[1][0].line or 0, kv[0]))
-        return [(entity, items[0].line, items) for entity, items in ordered]
-
-
-@dataclass
-class ValidationResult:
-    """The report of one validation run, whichever engine produced it."""
-
-    files: list[FileReport]
-    engine: str = "pyshacl"  # "pyshacl" (contributions) or "compiled" (whole graphs)
-    fallback: dict = field(default_factory=dict)  # shape -> why pyshacl checked it
-
-    @property
-    def problems(self) -> list[Problem]:
-        """Every problem of every file, each with its ``file``."""
-        return [p for f in self.files for p in f.problems]
-
-    def to_text(self, strict: bool = False) -> str:
-        from riskgraph.validation.report import render_text
-
-        return render_text(self, strict)
-
-    def to_json(self, strict: bool = False) -> str:
-        from riskgraph.validation.report import render_json
-
-        return render_json(self, strict)
-
-    def to_turtle(self) -> str:
-        """The W3C SHACL validation report (sh:ValidationReport) in Turtle."""
-        from riskgraph.validation.report import render_turtle
-
-        return render_turtle(self)
-
-    @property
-    def violation_count(self) -> int:
-        return sum(f.count("Violation") for f in self.files)
-
-    @property
-    def warning_count(self) -> int:
-        return sum(f.count("Warning") for f in self.files)
-
-    @property
-    def unreadable_count(self) -> int:
-        return sum(1 for f in self.files if f.unreadable)
-
-    @property
-    def conforms(self) -> bool:
-        return self.violation_count == 0 and not any(f.rejected for f in self.files)
-
-    def exit_code(self, strict: bool = False) -> int:
-        """2 unreadable or refused input; 1 violations (or warnings when strict); 0 ok."""
-        if any(f.rejected for f in self.files):
-            return 2
-        if self.violation_count or (strict and self.warning_count):
-            return 1
-        return 0
 
 
 # ---------------------------------------------------------------------------

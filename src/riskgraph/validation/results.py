@@ -1,13 +1,123 @@
-"""Render a ``ValidationResult`` as text for people, JSON, or a SHACL report in Turtle."""
+"""The report of a validation run, whichever engine produced it, and its renderings:
+text for people, JSON for tools, the W3C SHACL validation report in Turtle.
+
+Light on purpose (rdflib is imported only for the Turtle report), so that
+``riskgraph.ValidationReport`` can be named without loading the SHACL machinery.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from riskgraph.errors import InputError
+from riskgraph.namespaces import bind_prefixes
 
-from riskgraph.validation.scoped import FileReport, Problem, ValidationResult, namespace_graph
+RGSH_IRI = "https://w3id.org/riskgraph/shapes#"  # riskgraph's shapes and its own constraints
+
+
+@dataclass
+class Problem:
+    """One SHACL result, with the terms shortened for people and the line it is on."""
+
+    severity: str  # Violation, Warning or Info
+    entity: str  # short form of the focus node, e.g. mitigation:data-curation
+    line: int | None
+    path: str | None  # e.g. rg:lifecycleStage
+    value: str | None  # e.g. concept:rmf-govern or 1.5
+    message: str
+    shape: str | None = None
+    component: str | None = None
+    terms: dict = field(default_factory=dict, repr=False, compare=False)  # rdflib terms
+    file: Path | None = None  # the file the entity is written in
+
+    def as_dict(self) -> dict:
+        return {"file": None if self.file is None else str(self.file),
+                "severity": self.severity, "entity": self.entity, "iri": str(self.terms.get(
+            "focus", self.entity)), "line": self.line, "property": self.path,
+            "value": self.value, "message": self.message, "shape": self.shape,
+            "constraint": self.component}
+
+
+@dataclass
+class FileReport:
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    error: InputError | None = None  # the file could not be read: not validated
+    ignored: list[str] = field(default_factory=list)  # content dropped (shapes, imports)
+    entities: int = 0
+    triples: int = 0
+
+    @property
+    def unreadable(self) -> bool:
+        return self.error is not None
+
+    @property
+    def rejected(self) -> bool:
+        """Unreadable, or holding content riskgraph refuses to use (exit code 2)."""
+        return self.error is not None or bool(self.ignored)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+    def by_entity(self) -> list[tuple[str, int | None, list[Problem]]]:
+        groups: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            groups.setdefault(problem.entity, []).append(problem)
+        ordered = sorted(groups.items(), key=lambda kv: (kv[1][0].line is None,
+                                                          kv[1][0].line or 0, kv[0]))
+        return [(entity, items[0].line, items) for entity, items in ordered]
+
+
+@dataclass
+class ValidationResult:
+    """The report of one validation run, whichever engine produced it."""
+
+    files: list[FileReport]
+    engine: str = "pyshacl"  # "pyshacl" (contributions) or "compiled" (whole graphs)
+    fallback: dict = field(default_factory=dict)  # shape -> why pyshacl checked it
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of every file, each with its ``file``."""
+        return [p for f in self.files for p in f.problems]
+
+    def to_text(self, strict: bool = False) -> str:
+        return render_text(self, strict)
+
+    def to_json(self, strict: bool = False) -> str:
+        return render_json(self, strict)
+
+    def to_turtle(self) -> str:
+        """The W3C SHACL validation report (sh:ValidationReport) in Turtle."""
+        return render_turtle(self)
+
+    @property
+    def violation_count(self) -> int:
+        return sum(f.count("Violation") for f in self.files)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(f.count("Warning") for f in self.files)
+
+    @property
+    def unreadable_count(self) -> int:
+        return sum(1 for f in self.files if f.unreadable)
+
+    @property
+    def conforms(self) -> bool:
+        return self.violation_count == 0 and not any(f.rejected for f in self.files)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """2 unreadable or refused input; 1 violations (or warnings when strict); 0 ok."""
+        if any(f.rejected for f in self.files):
+            return 2
+        if self.violation_count or (strict and self.warning_count):
+            return 1
+        return 0
+
 
 WORDS = {"Violation": "violation", "Warning": "warning", "Info": "info"}
 
@@ -101,9 +211,15 @@ def render_json(result: ValidationResult, strict: bool = False) -> str:
     return json.dumps(as_dict(result, strict), indent=2, ensure_ascii=False) + "\n"
 
 
-def report_graph(result: ValidationResult) -> Graph:
-    """The standard SHACL validation report over every file that was validated."""
-    graph = namespace_graph()
+def report_graph(result: ValidationResult) -> Any:
+    """The standard SHACL validation report (an rdflib graph) over every file that was
+    validated; rdflib is imported here only, so that the report itself stays light."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, SH
+
+    graph = bind_prefixes(Graph(bind_namespaces="core"))
+    graph.bind("sh", SH)
+    graph.bind("rgsh", RGSH_IRI)
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
     problems = [p for f in result.files for p in f.problems]
