@@ -28,16 +28,20 @@ import networkx as nx
 
 # Display labels: at most LABEL_LINES lines of LABEL_LINE_CHARS characters; the full
 # text is in the tooltip and the panel.
-LABEL_LINE_CHARS = 24
-LABEL_LINES = 2
+LABEL_LINE_CHARS = 40
+LABEL_LINES = 1
 CHAR_WIDTH = 0.58  # average glyph width of system-ui, as a share of the font size
 LINE_HEIGHT = 1.25  # line pitch, as a share of the font size
 # The page draws a node's label at 10 px plus half of the node's size above 8 (graph.js).
 FONT_BASE, FONT_SIZE_MIN = 10, 8
-# Node sizes by role on laid-out pages: the question's subject, the answer, the rest.
-SIZE_SUBJECT, SIZE_ANSWER, SIZE_OTHER, SIZE_GROUP = 20, 16, 12, 18
-COLUMN_GAP = 60  # pixels between the widest labels of two bands
-ROW_GAP = 14  # pixels between one node's label and the next node
+# Node sizes by role on laid-out pages: the question's subject, the answer, the rest;
+# and the label font sizes that go with them (readable at the first view's scale).
+SIZE_SUBJECT, SIZE_ANSWER, SIZE_OTHER, SIZE_GROUP = 14, 10, 8, 12
+FONT_SUBJECT, FONT_ANSWER, FONT_OTHER, FONT_GROUP = 16, 15, 13, 15
+FONT_WHOLE_GROUP = 22  # the whole graph's first view is groups only: bigger labels
+GROUP_LINE_CHARS = 16
+COLUMN_GAP = 40  # pixels between the widest labels of two bands
+ROW_GAP = 10  # pixels between one node's label and the next node
 BAND_ROWS_MAX = 16  # a longer band wraps into several columns
 GROUP_SPIRAL_STEP = 22.0  # pixels between members of an opened group
 CORE_MAX = 480  # networkx's spring layout stays dense (no scipy) and fast below 500 nodes
@@ -52,6 +56,8 @@ class Group:
     members: list[str]
     x: float = 0.0
     y: float = 0.0
+    size: float = SIZE_GROUP
+    font: float = FONT_GROUP
 
 
 def wrap_label(text: str, width: int = LABEL_LINE_CHARS, lines: int = LABEL_LINES) -> str:
@@ -82,9 +88,9 @@ def font_size(size: float) -> int:
     return round(FONT_BASE + (size - FONT_SIZE_MIN) / 2)
 
 
-def label_box(text: str, size: float) -> tuple[float, float]:
+def label_box(text: str, size: float, font: float | None = None) -> tuple[float, float]:
     """Estimated (width, height) in pixels of a node's label drawn under it."""
-    font = font_size(size)
+    font = font or font_size(size)
     lines = text.split("\n") if text else []
     width = max((len(line) for line in lines), default=0) * CHAR_WIDTH * font
     return width, len(lines) * LINE_HEIGHT * font
@@ -94,24 +100,34 @@ def _place(g: nx.MultiDiGraph, key: str, x: float, y: float) -> None:
     g.nodes[key]["x"], g.nodes[key]["y"] = round(x), round(y)
 
 
-def _column(g: nx.MultiDiGraph, keys: list[str], x: float, top: float | None = None) -> float:
-    """Stack ``keys`` under each other at ``x``, centred on y = 0; returns the height."""
-    pitches = []
-    for key in keys:
-        a = g.nodes[key]
-        _, h = label_box(a["wrapped"], a["size"])
-        pitches.append(2 * a["size"] + font_size(a["size"]) / 2 + 4 + h + ROW_GAP)
-    height = sum(pitches)
-    y = -height / 2 if top is None else top
+def _box(g: nx.MultiDiGraph, key: str) -> tuple[float, float]:
+    a = g.nodes[key]
+    w, h = label_box(a["wrapped"], a["size"], a.get("font"))
+    return max(w, 2 * a["size"]), h
+
+
+def _pitch(size: float, font: float, label_height: float) -> float:
+    """Vertical room for a node and its label under it (as vis-network draws it)."""
+    return 2 * size + font / 2 + 4 + label_height + ROW_GAP
+
+
+def group_text(group: Group) -> str:
+    return wrap_label(group.label, GROUP_LINE_CHARS, 2)
+
+
+def _group_box(group: Group, font: float = FONT_GROUP) -> tuple[float, float]:
+    w, h = label_box(group_text(group), SIZE_GROUP, font)
+    return max(w, 2 * SIZE_GROUP), h
+
+
+def _column(g: nx.MultiDiGraph, keys: list[str], x: float) -> None:
+    """Stack ``keys`` under each other at ``x``, centred on y = 0."""
+    pitches = [_pitch(g.nodes[k]["size"], g.nodes[k].get("font") or font_size(g.nodes[k]["size"]),
+                      _box(g, k)[1]) for k in keys]
+    y = -sum(pitches) / 2
     for key, pitch in zip(keys, pitches, strict=True):
         _place(g, key, x, y + g.nodes[key]["size"])
         y += pitch
-    return height
-
-
-def _width(g: nx.MultiDiGraph, keys: list[str]) -> float:
-    return max((max(label_box(g.nodes[k]["wrapped"], g.nodes[k]["size"])[0],
-                    2 * g.nodes[k]["size"]) for k in keys), default=0)
 
 
 def _spread_members(g: nx.MultiDiGraph, group: Group) -> None:
@@ -134,48 +150,63 @@ def _barycentre_order(keys: list[str], previous: list[str], adj: dict[str, set[s
 
 
 def band_layout(g: nx.MultiDiGraph, bands: list[list[str]], groups: list[Group],
-                adj: dict[str, set[str]], keep_order: tuple[int, ...] = ()) -> None:
+                adj: dict[str, set[str]], keep_order: tuple[int, ...] = (),
+                inline: tuple[int, ...] = ()) -> None:
     """Bands left to right; each band a column (or several, past BAND_ROWS_MAX rows).
 
     A band listed in ``keep_order`` keeps its order (the answer's); the others are
-    ordered by their neighbours in the band before, so links run mostly straight.
-    Groups stand in one more column on the right.
+    ordered by their neighbours in the band before, so links run mostly straight. A
+    band in ``inline`` (short labels, such as evidence figures) sits in the rows of
+    the band before, side by side, instead of a column of its own. Groups stand in
+    rows under the bands.
     """
-    x = 0.0
+    x, prev_half, left = 0.0, 0.0, None
     previous: list[str] = []
-    prev_half = 0.0
-    columns: list[list[str]] = []
     for i, band in enumerate(bands):
         if not band:
+            continue
+        if i in inline and previous:
+            rows: dict[str, list[str]] = {}
+            for k in band:
+                home = next((p for p in previous if p in adj.get(k, ())), previous[0])
+                rows.setdefault(home, []).append(k)
+            step = max(_box(g, k)[0] for k in band) + COLUMN_GAP / 2
+            x += prev_half + step / 2 + COLUMN_GAP / 2
+            for home, keys in rows.items():
+                for j, k in enumerate(keys):
+                    _place(g, k, x + j * step, g.nodes[home]["y"])
+            widest = max(len(keys) for keys in rows.values())
+            x += (widest - 1) * step
+            prev_half = step / 2
             continue
         keys = band if i in keep_order or not previous else _barycentre_order(band, previous,
                                                                                    adj)
         previous = keys
-        rows = min(BAND_ROWS_MAX, max(len(keys), 1))
-        if len(keys) > BAND_ROWS_MAX:  # balance the columns of a wrapped band
-            rows = math.ceil(len(keys) / math.ceil(len(keys) / BAND_ROWS_MAX))
-        columns += [keys[j:j + rows] for j in range(0, len(keys), rows)]
-    left = None
-    for keys in columns:
-        half = _width(g, keys) / 2
-        x += (prev_half + half + COLUMN_GAP) if prev_half else 0
-        left = -half if left is None else left
-        _column(g, keys, x)
-        prev_half = half
-    bottom = max((g.nodes[k]["y"] + g.nodes[k]["size"] for keys in columns for k in keys),
-                 default=0.0)
+        per = len(keys)
+        if per > BAND_ROWS_MAX:  # balance the columns of a wrapped band
+            per = math.ceil(per / math.ceil(per / BAND_ROWS_MAX))
+        for j in range(0, len(keys), per):
+            column = keys[j:j + per]
+            half = max(_box(g, k)[0] for k in column) / 2
+            x += (prev_half + half + COLUMN_GAP) if prev_half else 0
+            left = -half if left is None else left
+            _column(g, column, x)
+            prev_half = half
+    bottom = max((a["y"] + a["size"] + label_box(a["wrapped"], a["size"], a.get("font"))[1]
+                  for _, a in g.nodes(data=True) if "y" in a), default=0.0)
     _group_rows(groups, g, left=left or 0.0, right=x + prev_half, top=bottom + 3 * ROW_GAP)
 
 
 def _group_rows(groups: list[Group], g: nx.MultiDiGraph, left: float, right: float,
                 top: float) -> None:
     """Groups in rows under the bands, left to right, as many per row as fit."""
-    pitch = 2 * SIZE_GROUP + font_size(SIZE_GROUP) / 2 + 4 + label_box("x\nx", SIZE_GROUP)[1] \
-        + ROW_GAP
+    if not groups:
+        return
+    pitch = max(_pitch(SIZE_GROUP, FONT_GROUP, _group_box(gr)[1]) for gr in groups)
     x, y = left, top + SIZE_GROUP
     for group in groups:
-        half = max(label_box(wrap_label(group.label), SIZE_GROUP)[0], 2 * SIZE_GROUP) / 2
-        if x > left and x + half > right:
+        half = _group_box(group)[0] / 2
+        if x > left and x + 2 * half > right:
             x, y = left, y + pitch
         group.x, group.y = x + half, y
         x += 2 * half + COLUMN_GAP / 2
@@ -189,48 +220,39 @@ def focus_layout(g: nx.MultiDiGraph, centre: str, blocks: list[tuple[str, bool, 
     column on the left (incoming) or right (outgoing); a block folded into a group is a
     single group node; ``far`` groups (entities further away) in a column beyond."""
     _place(g, centre, 0, 0)
-    folded = {id(gr): gr for gr in groups}
-    sides: dict[bool, list] = {True: [], False: []}
-    for name, incoming, members in blocks:
-        sides[incoming].append((name, members))
     block_of = {m: gr for gr in groups for m in gr.members}
-    centre_half = label_box(g.nodes[centre]["wrapped"], g.nodes[centre]["size"])[0] / 2
-    outer = 0.0
-    for incoming, entries in sides.items():
-        items: list[tuple[str, object]] = []  # node key, or a Group
-        for _, members in entries:
-            group = block_of.get(members[0]) if members else None
-            if group is not None and id(group) in folded:
-                items.append(("group", group))
-            else:
-                items += [("node", m) for m in members]
+    centre_half = _box(g, centre)[0] / 2
+    outer = centre_half
+    for incoming in (True, False):
+        items: list[tuple[str, object]] = []  # ("node", key) or ("group", Group)
+        for _, inc, members in blocks:
+            if inc != incoming or not members:
+                continue
+            group = block_of.get(members[0])
+            items += [("group", group)] if group is not None else [("node", m) for m in members]
         if not items:
             continue
-        widths = [label_box(wrap_label(it.label), SIZE_GROUP)[0] if kind == "group" else
-                  max(label_box(g.nodes[it]["wrapped"], g.nodes[it]["size"])[0],
-                      2 * g.nodes[it]["size"]) for kind, it in items]
-        half = max(widths) / 2
+        boxes = [_group_box(it) if kind == "group" else _box(g, it) for kind, it in items]
+        half = max(w for w, _ in boxes) / 2
         x = (centre_half + half + COLUMN_GAP) * (-1 if incoming else 1)
         outer = max(outer, abs(x) + half)
-        pitches = []
-        for kind, it in items:
-            size = SIZE_GROUP if kind == "group" else g.nodes[it]["size"]
-            text = wrap_label(it.label) if kind == "group" else g.nodes[it]["wrapped"]
-            pitches.append(2 * size + font_size(size) / 2 + 4 + label_box(text, size)[1]
-                           + ROW_GAP)
+        sizes = [(SIZE_GROUP, FONT_GROUP) if kind == "group" else
+                 (g.nodes[it]["size"], g.nodes[it].get("font") or font_size(g.nodes[it]["size"]))
+                 for kind, it in items]
+        pitches = [_pitch(size, font, h) for (size, font), (_, h) in zip(sizes, boxes,
+                                                                         strict=True)]
         y = -sum(pitches) / 2
-        for (kind, it), pitch in zip(items, pitches, strict=True):
+        for (kind, it), (size, _), pitch in zip(items, sizes, pitches, strict=True):
             if kind == "group":
-                it.x, it.y = x, y + SIZE_GROUP
+                it.x, it.y = x, y + size
                 _spread_members(g, it)
             else:
-                _place(g, it, x, y + g.nodes[it]["size"])
+                _place(g, it, x, y + size)
             y += pitch
     if far:
-        half = max(label_box(wrap_label(gr.label), SIZE_GROUP)[0] for gr in far) / 2
+        half = max(_group_box(gr)[0] for gr in far) / 2
         x = outer + half + COLUMN_GAP
-        pitch = 2 * SIZE_GROUP + label_box("x\nx", SIZE_GROUP)[1] + font_size(SIZE_GROUP) \
-            + ROW_GAP
+        pitch = max(_pitch(SIZE_GROUP, FONT_GROUP, _group_box(gr)[1]) for gr in far)
         for k, group in enumerate(far):
             group.x, group.y = x, (k - (len(far) - 1) / 2) * pitch
             _spread_members(g, group)
@@ -240,15 +262,16 @@ def group_layout(groups: list[Group], g: nx.MultiDiGraph) -> None:
     """Groups on a grid, biggest first, each cell wide enough for its label."""
     if not groups:
         return
-    cols = max(1, round(math.sqrt(len(groups) * 1.6)))
-    cell_w = max(label_box(wrap_label(gr.label), SIZE_GROUP * 2)[0] for gr in groups) + \
-        COLUMN_GAP
-    cell_h = 4 * SIZE_GROUP + label_box("x\nx", SIZE_GROUP * 2)[1] + 2 * ROW_GAP
+    cols = max(1, round(math.sqrt(len(groups) * 1.4)))
+    cell_w = max(_group_box(gr, FONT_WHOLE_GROUP)[0] for gr in groups) + COLUMN_GAP / 2
+    cell_h = max(_pitch(SIZE_GROUP * 2, FONT_WHOLE_GROUP, _group_box(gr, FONT_WHOLE_GROUP)[1])
+                 for gr in groups)
     rows = math.ceil(len(groups) / cols)
     for k, group in enumerate(groups):
         r, c = divmod(k, cols)
         group.x = (c - (cols - 1) / 2) * cell_w
         group.y = (r - (rows - 1) / 2) * cell_h
+        group.size, group.font = SIZE_GROUP * 2, FONT_WHOLE_GROUP
         _spread_members(g, group)
 
 

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF
 from riskgraph import __version__
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PREFIXES
-from riskgraph.page.layout import Group, force_layout
+from riskgraph.page.layout import Group, force_layout, group_text
 from riskgraph.page.matrix import Matrix, evidence_matrix
 from riskgraph.page.model import GraphModel, build_model, neighbourhood
 
@@ -193,6 +193,8 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                       for f, vals in a.get("facets", {}).items()}}
         if a.get("wrapped"):
             node["w"] = a["wrapped"]
+        if a.get("font"):
+            node["fs"] = a["font"]
         if "x" in a and not physics:
             node["x"], node["y"] = a["x"], a["y"]
         nodes.append(node)
@@ -213,8 +215,9 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
         "facets": [{"label": f.label, "values": [[label, index.get(v, -1)]
                                                  for v, label in f.values]}
                    for f in model.facets],
-        "groups": [{"l": gr.label, "c": class_index[gr.cls], "m": [index[m] for m in gr.members],
-                    "x": round(gr.x), "y": round(gr.y)} for gr in groups if gr.members],
+        "groups": [{"l": gr.label, "w": group_text(gr), "c": class_index[gr.cls],
+                    "m": [index[m] for m in gr.members], "x": round(gr.x), "y": round(gr.y),
+                    "z": gr.size, "fs": gr.font} for gr in groups if gr.members],
         "coverage": {"rowLabel": cov.row_label, "colLabel": cov.col_label,
                      "rows": [[label, index.get(iri, -1)] for iri, label in rows],
                      "cols": [[label, index.get(iri, -1)] for iri, label in cols],

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from riskgraph.page.layout import (
-    SIZE_ANSWER, SIZE_OTHER, SIZE_SUBJECT, Group, band_layout, focus_layout, group_layout,
-    wrap_label,
+    FONT_ANSWER, FONT_OTHER, FONT_SUBJECT, SIZE_ANSWER, SIZE_OTHER, SIZE_SUBJECT, Group,
+    band_layout, focus_layout, group_layout, wrap_label,
 )
 from riskgraph.page.model import GraphModel, undirected_adjacency
 
@@ -46,11 +46,34 @@ QUERY_SHAPES: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_SHAPE = ("subject", "risk", "mitigation", "evidence", "source")
 FOCUS_BLOCK_MAX = 8  # a property with more neighbours than this is folded into a group
-GROUP_SPLIT_ABOVE = 400  # on the whole graph, a bigger class is split by source dataset
+GROUP_SPLIT_ABOVE = 400
+NARROW_LINE_CHARS = 22  # on the whole graph, a bigger class is split by source dataset
 
 
 def _role(model: GraphModel, key: str) -> str:
     return model.roles.get(model.graph.nodes[key]["cls"], "other")
+
+
+ROLE_GROUPS = {"evidence": "evidence", "source": "sources", "mitigation": "mitigations",
+               "risk": "risks", "area": "taxonomy and context", "actor": "taxonomy and context",
+               "stage": "taxonomy and context", "concept": "taxonomy and context"}
+
+
+def _role_groups(model: GraphModel, keys, more: set[str] = frozenset()) -> list[Group]:
+    """One group per role (few groups, so the answer keeps the room); ``more`` names the
+    roles shown in bands too. A group takes the colour and shape of its commonest class."""
+    by_role: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        by_role[ROLE_GROUPS.get(_role(model, key), "other")].append(key)
+    groups = []
+    for name, members in sorted(by_role.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        counts: dict[str, int] = defaultdict(int)
+        for m in members:
+            counts[model.graph.nodes[m]["cls"]] += 1
+        cls = max(counts, key=lambda c: (counts[c], c))
+        label = f"{name}: {len(members)} more" if name in more else f"{name} ({len(members)})"
+        groups.append(Group(label, cls, sorted(members)))
+    return groups
 
 
 def _class_groups(model: GraphModel, keys, more: set[str] = frozenset()) -> list[Group]:
@@ -67,24 +90,26 @@ def _class_groups(model: GraphModel, keys, more: set[str] = frozenset()) -> list
 
 
 def caption(model: GraphModel, key: str) -> str | None:
-    """A short label for a piece of evidence: its figure as stated (or "curated", or its
-    stance) and its source, e.g. ">60% · Uuk et al. (2024)"."""
+    """A short label for a piece of evidence: its figure as stated, e.g. ">60%" (or
+    "curated", or its stance)."""
     g = model.graph
     facts = g.nodes[key].get("evidence")
     if not facts or model.roles.get(g.nodes[key]["cls"]) != "evidence":
         return None
-    head = " ".join(facts["figures"]) or ("curated" if facts["curated"] else facts["stance"])
-    sources = sorted(g.nodes[v]["label"] for _, v in g.out_edges(key)
-                     if model.roles.get(g.nodes[v]["cls"]) == "source")
-    return " · ".join(x for x in (head, sources[0] if sources else "") if x) or None
+    # Short on purpose: it stands beside its mitigation; the source is one link away, and
+    # the full label is on hover and in the panel.
+    return " ".join(facts["figures"]) or ("curated" if facts["curated"] else facts["stance"]) \
+        or None
 
 
 def _sizes(model: GraphModel, subjects: set[str], answer: set[str]) -> None:
     for key, a in model.graph.nodes(data=True):
-        a["size"] = SIZE_SUBJECT if key in subjects else SIZE_ANSWER if key in answer \
-            else SIZE_OTHER
+        a["size"], a["font"] = (SIZE_SUBJECT, FONT_SUBJECT) if key in subjects else \
+            (SIZE_ANSWER, FONT_ANSWER) if key in answer else (SIZE_OTHER, FONT_OTHER)
         a["caption"] = caption(model, key)
-        a["wrapped"] = wrap_label(a["caption"] or a["label"])
+        # The answer's labels on one line (they stand in rows); the rest narrower, on two.
+        a["wrapped"] = wrap_label(a["caption"] or a["label"]) if key in answer else \
+            wrap_label(a["caption"] or a["label"], NARROW_LINE_CHARS, 2)
 
 
 def plain_sizes(model: GraphModel) -> None:
@@ -132,12 +157,15 @@ def answer_view(model: GraphModel, query: str, order: list[str],
                 put(kind, key)
     columns = [bands[k] for k in shape] + ([extra] if extra else [])
     placed.update(extra)
-    in_bands = {g.nodes[k]["cls"] for k in placed}
-    groups = _class_groups(model, [k for k in g.nodes if k not in placed], in_bands)
+    in_bands = {ROLE_GROUPS.get(_role(model, k), "other") for k in placed}
+    groups = _role_groups(model, [k for k in g.nodes if k not in placed], in_bands)
     _sizes(model, subjects, answer_set)
     keep = tuple(i for i, kind in enumerate(shape) if kind != "subject"
                  and any(k in answer_set for k in bands[kind]))
-    band_layout(g, columns, groups, adj, keep_order=keep)
+    # Evidence right after mitigations stands in their rows: its labels are short figures.
+    inline = tuple(i for i, kind in enumerate(shape)
+                   if kind == "evidence" and i and shape[i - 1] == "mitigation")
+    band_layout(g, columns, groups, adj, keep_order=keep, inline=inline)
     return groups
 
 
