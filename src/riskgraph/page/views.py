@@ -102,13 +102,15 @@ def caption(model: GraphModel, key: str) -> str | None:
         or None
 
 
-def _sizes(model: GraphModel, subjects: set[str], answer: set[str]) -> None:
+def _sizes(model: GraphModel, subjects: set[str], answer: set[str],
+           narrow: set[str] = frozenset()) -> None:
     for key, a in model.graph.nodes(data=True):
         a["size"], a["font"] = (SIZE_SUBJECT, FONT_SUBJECT) if key in subjects else \
             (SIZE_ANSWER, FONT_ANSWER) if key in answer else (SIZE_OTHER, FONT_OTHER)
         a["caption"] = caption(model, key)
         # The answer's labels on one line (they stand in rows); the rest narrower, on two.
-        a["wrapped"] = wrap_label(a["caption"] or a["label"]) if key in answer else \
+        a["wrapped"] = wrap_label(a["caption"] or a["label"]) \
+            if key in answer and key not in narrow else \
             wrap_label(a["caption"] or a["label"], NARROW_LINE_CHARS, 2)
 
 
@@ -159,7 +161,11 @@ def answer_view(model: GraphModel, query: str, order: list[str],
     placed.update(extra)
     in_bands = {ROLE_GROUPS.get(_role(model, k), "other") for k in placed}
     groups = _role_groups(model, [k for k in g.nodes if k not in placed], in_bands)
-    _sizes(model, subjects, answer_set)
+    # A band long enough to wrap into several columns gets narrower, two-line labels.
+    from riskgraph.page.layout import BAND_ROWS_MAX
+
+    narrow = {k for band in columns if len(band) > BAND_ROWS_MAX for k in band}
+    _sizes(model, subjects, answer_set, narrow)
     keep = tuple(i for i, kind in enumerate(shape) if kind != "subject"
                  and any(k in answer_set for k in bands[kind]))
     # Evidence right after mitigations stands in their rows: its labels are short figures.

@@ -124,7 +124,8 @@
     groupOpen[k] = false;
   }
   function openGroup(k) {
-    if (groupOpen[k] || !network.isCluster(groupId(k))) return;
+    // (isCluster logs an error for an id that is gone, so look the cluster up directly)
+    if (groupOpen[k] || !network.body.nodes[groupId(k)]) return;
     network.openCluster(groupId(k));
     groupOpen[k] = true;
     labelNodes(DATA.groups[k].m);
