@@ -46,7 +46,16 @@ def _unavailable(why: str):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def _store_first():
+    """Start the bundled store's worker process before Playwright's driver runs: a worker
+    forked from a process that already talks to the browser keeps pytest from exiting."""
+    from riskgraph.store.embedded import open_store
+
+    open_store()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, _store_first):
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     try:
@@ -361,7 +370,8 @@ def test_a_large_graph_opens_laid_out_and_labels_what_is_zoomed_in(browser, tmp_
         before = opened.js(labelled)
         assert 0 < before <= 300
         opened.js("window.riskgraph.openGroup(0)")
-        opened.js("""() => { const net = window.riskgraph.network, g = window.riskgraph.data.groups[0];
+        opened.js("""() => { const net = window.riskgraph.network;
+                  const g = window.riskgraph.data.groups[0];
                   net.moveTo({position: {x: g.x, y: g.y}, scale: 1.5}); net.emit('zoom', {}); }""")
         opened.page.wait_for_function(
             f"() => window.riskgraph.nodes.get().filter(n => n.label).length > {before}")
@@ -436,7 +446,8 @@ def test_matrix_sorts_by_a_column_and_by_name(cbrn):
     before = matrix_rows(opened)
     opened.page.click('#matrix button[data-sort="-1"]')
     by_name = matrix_rows(opened)
-    labels = opened.js("Array.from(document.querySelectorAll('#matrix tbody th')).map(t => t.textContent)")
+    labels = opened.js("Array.from(document.querySelectorAll('#matrix tbody th'))"
+                       ".map(t => t.textContent)")
     assert labels == sorted(labels, key=str.casefold) and sorted(by_name) == sorted(before)
     assert opened.page.get_attribute("#matrix thead th:first-child", "aria-sort") == "ascending"
     cbrn_col = opened.js("window.riskgraph.data.matrix.cols.findIndex(c => c[2] === 'CBRN')")

@@ -78,6 +78,8 @@ def test_evidence_matrix_gives_the_figure_as_stated_under_every_area(cbrn):
     for r in range(3):
         for c in range(4):
             assert any(t[1] == "effective >60%" for t in cells[(r, c)]), (rows[r], areas[c])
+            # The figure's value (an xsd:decimal) is kept, so the matrix sorts by it.
+            assert any(t[2] and t[2] > 0 for t in cells[(r, c)]), (rows[r], areas[c])
     curated = [t for texts in cells.values() for t in texts if t[3]]
     assert curated and all(t[1].endswith("(curated)") for t in curated)
 

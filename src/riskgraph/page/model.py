@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -258,8 +259,8 @@ def _evidence_facts(graph: Graph, node) -> dict | None:
     figures, values = [], []
     for fig in graph.objects(node, HAS_FIGURE):
         figures += sorted(str(v) for v in graph.objects(fig, AS_STATED))
-        values += [float(v) for v in graph.objects(fig, VALUE)
-                   if isinstance(v, Literal) and isinstance(v.toPython(), (int, float))]
+        values += [float(v.toPython()) for v in graph.objects(fig, VALUE)  # Decimal too
+                   if isinstance(v, Literal) and isinstance(v.toPython(), (int, float, Decimal))]
     curated = any(bool(v.toPython()) for v in graph.objects(node, CURATED)
                   if isinstance(v, Literal))
     if not (stance or figures or curated):

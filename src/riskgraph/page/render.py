@@ -46,6 +46,7 @@ class GraphPage:
     new_count: int = 0
     group_count: int = 0
     matrix_rows: int = 0
+    path: Path | None = None  # set only by the transitional render_graph(out=...)
 
     @property
     def bytes(self) -> int:
@@ -370,6 +371,16 @@ def graph_page(query: str | None = None, params: dict[str, str] | None = None, *
                         view=view, answer=answer, focus=start)
 
 
-def render_graph(graph: Graph | None = None, **options) -> GraphPage:
-    """``graph_page`` with the graph first (the older name)."""
-    return graph_page(graph=graph, **options)
+def render_graph(graph: Graph | None = None, out: Path | None = None, **options) -> GraphPage:
+    """``graph_page`` with the graph first (the older name).
+
+    Transitional: ``out`` still writes the page (atomically) for riskgraph.demo, which
+    is not the page's to change; once demo.py calls ``graph_page`` and writes the file
+    itself, drop ``out`` so that only the CLI writes pages.
+    """
+    page = graph_page(graph=graph, **options)
+    if out is not None:
+        from riskgraph.io.atomic import write_text_atomic
+
+        page.path = write_text_atomic(Path(out), page.html)
+    return page

@@ -13,8 +13,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from riskgraph.page.layout import (
-    FONT_ANSWER, FONT_OTHER, FONT_SUBJECT, SIZE_ANSWER, SIZE_OTHER, SIZE_SUBJECT, Group,
-    band_layout, focus_layout, group_layout, wrap_label,
+    FONT_ANSWER,
+    FONT_OTHER,
+    FONT_SUBJECT,
+    SIZE_ANSWER,
+    SIZE_OTHER,
+    SIZE_SUBJECT,
+    Group,
+    band_layout,
+    focus_layout,
+    group_layout,
+    wrap_label,
 )
 from riskgraph.page.model import GraphModel, undirected_adjacency
 
@@ -214,7 +223,7 @@ def whole_view(model: GraphModel) -> list[Group]:
                      for iri, label in f.values}
     by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
-    for key, cls in g.nodes(data="cls"):
+    for _, cls in g.nodes(data="cls"):
         counts[cls] += 1
     for key, a in g.nodes(data=True):
         split = ""

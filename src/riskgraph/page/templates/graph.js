@@ -588,8 +588,8 @@
         if (!list.length) td.classList.add("gap");
         else {
           var t = list.length / max;
-          td.style.background = "rgba(0, 114, 178, " + (0.15 + 0.75 * t).toFixed(2) + ")";
-          if (t > 0.55) td.style.color = "#fff";
+          // Dark text on a light-to-mid blue: at least 4.5:1 at the darkest cell.
+          td.style.background = "rgba(0, 114, 178, " + (0.1 + 0.6 * t).toFixed(2) + ")";
         }
         if (list.length) {
           td.tabIndex = 0;
