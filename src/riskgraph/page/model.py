@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
