@@ -1,8 +1,10 @@
 """The RDF graph as a drawable model: entities become networkx nodes, literals become details.
 
-Everything the page shows about classes (their labels, colours, shapes), facets
-(risk areas, lifecycle stages, actors) and the coverage matrix is read from the
-ontology and data in the graph, so new concepts in data/ appear without code changes.
+Everything the page shows about classes (their labels, colours, shapes, roles),
+facets (risk areas, lifecycle stages, actors, and source datasets named with
+void:inDataset) and the coverage matrix is read from the ontology and data in the
+graph, so new concepts in data/ appear without code changes. Where nodes go is
+riskgraph.page.layout's and riskgraph.page.views' business, not this module's.
 """
 
 from __future__ import annotations
