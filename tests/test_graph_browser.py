@@ -516,3 +516,37 @@ def test_screenshots_of_the_answer_page_and_its_matrix(browser, tmp_path):
         opened.page.close()
     keep_screenshot(shot)
     keep_screenshot(matrix)
+
+
+CONTRAST = """() => {
+  // WCAG contrast of every visible text element against its nearest opaque background.
+  const lum = (c) => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map((x) => {
+    x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const opaque = (c) => {
+    const m = c.match(/[\\d.]+/g); return m && (m.length < 4 || +m[3] === 1); };
+  const bad = [];
+  for (const e of document.querySelectorAll("body *")) {
+    // Legend symbols are aria-hidden pictures of the shape: the text beside them names it.
+    if (!e.offsetParent || e.closest("#network, script, style, [aria-hidden=true]")) continue;
+    const own = Array.from(e.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    let b = e, bg = null;
+    while (b) {
+      const c = getComputedStyle(b).backgroundColor;
+      if (opaque(c)) { bg = c; break; }
+      b = b.parentElement;
+    }
+    const fg = getComputedStyle(e).color, a = lum(fg), z = lum(bg || "rgb(255,255,255)");
+    const ratio = (Math.max(a, z) + 0.05) / (Math.min(a, z) + 0.05);
+    if (ratio < 4.5) bad.push([e.tagName, e.className, e.textContent.slice(0, 30), fg, bg,
+                               ratio.toFixed(2)]);
+  }
+  return bad;
+}"""
+
+
+def test_text_contrast_is_at_least_4_5_to_1(cbrn):
+    _, opened = cbrn
+    opened.js(f"window.riskgraph.select({STANDOUT!r})")  # the panel with its badges
+    assert opened.js(CONTRAST) == []
