@@ -15,8 +15,9 @@ from rdflib import Graph
 from riskgraph.errors import InputError
 from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, RG
-from riskgraph.page.model import build_model, layout
-from riskgraph.page.render import csp_hash, render_graph, script_json
+from riskgraph.page.layout import force_layout
+from riskgraph.page.model import build_model
+from riskgraph.page.render import RenderedPage, csp_hash, graph_page, script_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 CONCEPT = f"{ID}concept/"
@@ -71,10 +72,9 @@ def small(small_graph):
 
 
 @pytest.fixture(scope="module")
-def bundled_page(tmp_path_factory):
-    out = tmp_path_factory.mktemp("graph") / "riskgraph.html"
-    result = render_graph(None, out)
-    return result, out.read_text(encoding="utf-8")
+def bundled_page():
+    result = graph_page()
+    return result, result.html
 
 
 def page_data(html: str) -> dict:
@@ -146,7 +146,7 @@ def test_python_layout_places_every_node_of_a_large_graph_apart():
     graph += load_files(ontology_files())
     model = build_model(graph)
     assert model.node_count > 1000
-    layout(model.graph)
+    force_layout(model.graph)
     positions = [(a["x"], a["y"]) for _, a in model.graph.nodes(data=True)]
     assert len(positions) == model.node_count
     assert len(set(positions)) > 0.97 * len(positions)
@@ -182,62 +182,83 @@ def test_bundled_page_is_self_contained_with_a_strict_csp(bundled_page):
 def test_bundled_page_filters_come_from_the_data(bundled_page):
     _, html = bundled_page
     data = page_data(html)
-    labels = {f["label"]: [data["nodes"][i]["id"] for i in f["values"]] for f in data["facets"]}
+    labels = {f["label"]: [data["nodes"][i]["id"] for _, i in f["values"]] for f in data["facets"]}
     assert f"{CONCEPT}area-cbrn" in labels["risk area"]
     assert f"{CONCEPT}stage-deploy-and-use" in labels["lifecycle stage"]
     assert f"{CONCEPT}actor-developer" in labels["actor"]
     assert sum(len(c[2]) for c in data["coverage"]["cells"]) > 0
 
 
-def test_writing_leaves_the_rest_of_the_folder_alone(small_graph, tmp_path):
-    from riskgraph.page.model import build_model as model_of
+def test_making_a_page_writes_nothing(small_graph, tmp_path, monkeypatch):
     from riskgraph.page.render import render_model
 
+    monkeypatch.chdir(tmp_path)
+    page = render_model(build_model(small_graph), title="t", subtitle="s")
+    assert isinstance(page, RenderedPage) and page.html.startswith("<!DOCTYPE html>")
+    assert page.node_count == 13 and page.bytes == len(page.html.encode("utf-8"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cli_writes_the_page_and_leaves_the_rest_of_the_folder_alone(run_cli, tmp_path):
     keep = tmp_path / "notes.txt"
     keep.write_text("mine")
     out = tmp_path / "view.html"
     out.write_text("old page")
-    render_model(model_of(small_graph), out, title="t", subtitle="s")
+    result = run_cli("graph", "-o", str(out), "--focus", "A1446")
+    assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "view.html"]
     assert keep.read_text() == "mine" and out.read_text().startswith("<!DOCTYPE html>")
 
 
-def test_focus_accepts_an_iri_a_prefixed_name_or_a_code(tmp_path):
-    by_code = render_graph(None, tmp_path / "a.html", focus="4.2")
-    by_name = render_graph(None, tmp_path / "b.html", focus="concept:mit-4.2")
-    by_iri = render_graph(None, tmp_path / "c.html", focus=f"{CONCEPT}mit-4.2")
+def test_focus_accepts_an_iri_a_prefixed_name_or_a_code():
+    by_code = graph_page(focus="4.2")
+    by_name = graph_page(focus="concept:mit-4.2")
+    by_iri = graph_page(focus=f"{CONCEPT}mit-4.2")
     assert by_code.node_count == by_name.node_count == by_iri.node_count > 1
-    deeper = render_graph(None, tmp_path / "d.html", focus="4.2", depth=2)
+    deeper = graph_page(focus="4.2", depth=2)
     assert deeper.node_count > by_code.node_count
     assert by_code.answer_count == 1
 
 
-@pytest.mark.parametrize("focus, message", [("concept:no-such-thing", "no entity"),
+@pytest.mark.parametrize("focus", ["A1446", "model-weight-security",
+                                   "Model weight security and insider-threat safeguards",
+                                   "mitigation:model-weight-security"])
+def test_focus_accepts_what_a_query_parameter_accepts(focus):
+    # A navigator id, an IRI slug and a label go through the query layer's resolution.
+    page = graph_page(focus=focus)
+    centre = [n for n in page_data(page.html)["nodes"] if n["a"]]
+    assert [n["id"] for n in centre] == [f"{ID}mitigation/model-weight-security"]
+    assert page.layout == "focus"
+
+
+def test_focus_that_is_unknown_says_so_with_focus_not_param():
+    with pytest.raises(InputError, match="--focus") as info:
+        graph_page(focus="A9999-no-such-measure")
+    assert "--param" not in str(info.value)
+
+
+@pytest.mark.parametrize("focus, message", [("concept:no-such-thing", "no entity|not a known"),
                                             ("2.2", "names several entities")])
-def test_focus_that_names_nothing_or_several_things_is_an_input_error(tmp_path, focus, message):
+def test_focus_that_names_nothing_or_several_things_is_an_input_error(focus, message):
     with pytest.raises(InputError, match=message):
-        render_graph(None, tmp_path / "x.html", focus=focus)
-    assert not (tmp_path / "x.html").exists()
+        graph_page(focus=focus)
 
 
-def test_contribution_entities_are_marked_new(tmp_path):
-    result = render_graph(None, tmp_path / "x.html",
-                          data=[FIXTURES / "contribution_new_mitigation.ttl"])
-    data = page_data((tmp_path / "x.html").read_text())
+def test_contribution_entities_are_marked_new():
+    result = graph_page(data=[FIXTURES / "contribution_new_mitigation.ttl"])
+    data = page_data(result.html)
     new = [n["id"] for n in data["nodes"] if n["n"]]
     assert new == [f"{ID}mitigation/contributed-red-team-exercise"] and result.new_count == 1
 
 
-def test_bad_turtle_in_a_contribution_is_reported_with_its_line(tmp_path):
+def test_bad_turtle_in_a_contribution_is_reported_with_its_line():
     with pytest.raises(InputError) as info:
-        render_graph(None, tmp_path / "x.html", data=[FIXTURES / "syntax_unclosed_string.ttl"])
+        graph_page(data=[FIXTURES / "syntax_unclosed_string.ttl"])
     assert info.value.line is not None and "syntax_unclosed_string.ttl" in str(info.value)
-    assert not (tmp_path / "x.html").exists()
 
 
-def test_injection_payloads_stay_inside_the_json(tmp_path):
-    render_graph(None, tmp_path / "x.html", data=[FIXTURES / "injection_payloads.ttl"])
-    html = (tmp_path / "x.html").read_text()
+def test_injection_payloads_stay_inside_the_json():
+    html = graph_page(data=[FIXTURES / "injection_payloads.ttl"]).html
     outside_scripts = re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL)
     assert outside_scripts.count("<script") == 1 and outside_scripts.count("</script>") == 1
     for tag in ("<img", "<iframe", "<svg", "<b ", "<style>body"):
@@ -249,10 +270,9 @@ def test_injection_payloads_stay_inside_the_json(tmp_path):
     assert all(d[2] is None for d in paper["t"])  # no javascript: or broken DOI became a link
 
 
-def test_query_draws_the_answer_and_its_direct_links(tmp_path):
-    result = render_graph(None, tmp_path / "q.html", query="effective_mitigations",
-                          params={"area": "CBRN"})
-    nodes = page_data((tmp_path / "q.html").read_text())["nodes"]
+def test_query_draws_the_answer_and_its_direct_links():
+    result = graph_page("effective_mitigations", {"area": "CBRN"})
+    nodes = page_data(result.html)["nodes"]
     answer = {n["id"] for n in nodes if n["a"]}
     assert STANDOUT in answer and result.answer_count == len(answer)
     assert len(nodes) > len(answer)  # direct links of the answer are drawn too

@@ -68,12 +68,14 @@ def _query_step(report: DemoReport) -> StepResult:
 
 
 def _graph_step(out_dir: Path, report: DemoReport) -> StepResult:
-    from riskgraph.page.render import render_graph
+    from riskgraph.io.atomic import write_text_atomic
+    from riskgraph.page.render import graph_page
 
-    result = render_graph(None, out_dir / "riskgraph.html")
-    report.outputs.append(result.path)
-    return StepResult("graph", True, f"{result.node_count} nodes, {result.edge_count} edges, "
-                      f"{result.bytes:,} bytes", [f"wrote {result.path} (open it in a browser)"])
+    page = graph_page()
+    path = write_text_atomic(out_dir / "riskgraph.html", page.html)
+    report.outputs.append(path)
+    return StepResult("graph", True, f"{page.node_count} nodes, {page.edge_count} edges, "
+                      f"{page.bytes:,} bytes", [f"wrote {path} (open it in a browser)"])
 
 
 def run_demo(out_dir: Path) -> DemoReport:

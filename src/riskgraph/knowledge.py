@@ -130,8 +130,10 @@ class KnowledgeGraph:
             raise InputError("query parameters need query=NAME",
                              hint="for example graph_page(query='effective_mitigations', "
                                   "area='CBRN')")
+        from riskgraph.page.render import graph_page
+
         graph = None if self._is_bundled else self._whole_graph()
-        page = _render_page(graph, query=query,
+        page = graph_page(graph=graph, query=query,
                          params={k: _param_text(k, v) for k, v in params.items()},
                          focus=focus, depth=depth, data=list(self.extra),
                          layout_mode=layout, title=title)
@@ -237,25 +239,6 @@ def _store_with(files: tuple[Path, ...]) -> Store:
     return EmbeddedStore.from_ntriples(graph.serialize(format="nt", encoding="utf-8"))
 
 
-@dataclass
-class _Page:
-    html: str
-    node_count: int
-    edge_count: int
-    title: str
-
-
-def _render_page(graph: Any, **options: Any) -> _Page:
-    import tempfile
-
-    from riskgraph.page.render import render_graph
-
-    with tempfile.TemporaryDirectory(prefix="riskgraph-page-") as tmp:
-        result = render_graph(graph, Path(tmp) / "page.html", **options)
-        text = result.path.read_text(encoding="utf-8")
-    return _Page(text, result.node_count, result.edge_count, result.title)
-
-
 def validate(*files: PathArg, whole: bool = False, engine: str = "auto") -> ValidationReport:
     """Check files against riskgraph's SHACL shapes; with no files, the bundled data.
 
@@ -270,25 +253,6 @@ def validate(*files: PathArg, whole: bool = False, engine: str = "auto") -> Vali
     from riskgraph.validation.api import validate as run
 
     return run([Path(f) for f in files] or None, whole=whole, engine=engine)
-
-
-@dataclass
-class _Page:
-    html: str
-    node_count: int
-    edge_count: int
-    title: str
-
-
-def _render_page(graph: Any, **options: Any) -> _Page:
-    import tempfile
-
-    from riskgraph.page.render import render_graph
-
-    with tempfile.TemporaryDirectory(prefix="riskgraph-page-") as tmp:
-        result = render_graph(graph, Path(tmp) / "page.html", **options)
-        text = result.path.read_text(encoding="utf-8")
-    return _Page(text, result.node_count, result.edge_count, result.title)
 
 
 def list_queries() -> list[CannedQuery]:

@@ -15,18 +15,19 @@ import click
               help="Draw the entities a canned query returns, with their direct links.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of --query (repeatable), e.g. area=CBRN.")
-@click.option("--focus", metavar="IRI|PREFIXED|CODE",
-              help="Draw the neighbourhood of one entity: an IRI, a prefixed name such as "
-                   "concept:mit-4.2, or a code such as 4.2.")
+@click.option("--focus", metavar="ID",
+              help="Draw the neighbourhood of one entity, named as a query parameter would "
+                   "name it: an IRI, a prefixed name (concept:mit-4.2), a code (4.2), a "
+                   "navigator id (A1446), a label, a DOI or arXiv id.")
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
               help="How many links deep --focus reaches.")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A contribution file to add (repeatable); its new entities are marked.")
 @click.option("--layout", "layout_mode", type=click.Choice(["auto", "python", "physics"]),
               default="auto", show_default=True,
-              help="python: positions computed before the page opens (physics off, toggle on "
-                   "the page); physics: the browser settles the drawing; auto: physics only "
-                   "for small graphs.")
+              help="auto: the page's own layout (answer bands, focus blocks, or the whole "
+                   "graph in groups that open on double-click); python: a spring layout "
+                   "computed before the page opens; physics: the browser settles the drawing.")
 @click.option("--title", help="The page title (default: says what is drawn).")
 def graph_command(output: Path, query: str | None, params: tuple[str, ...], focus: str | None,
                   depth: int, data: tuple[Path, ...], layout_mode: str,
@@ -48,15 +49,21 @@ def graph_command(output: Path, query: str | None, params: tuple[str, ...], focu
     """
     from riskgraph.cli.params import parse_params
     from riskgraph.errors import InputError
-    from riskgraph.page.render import render_graph
+    from riskgraph.io.atomic import write_text_atomic
+    from riskgraph.page.render import graph_page
 
     if params and not query:
         raise InputError("--param needs --query", hint="for example --query "
                          "effective_mitigations -p area=CBRN")
-    result = render_graph(None, output, query=query, params=parse_params(params), focus=focus,
-                          depth=depth, data=list(data), layout_mode=layout_mode, title=title)
-    click.echo(f"wrote {result.path}: {result.node_count:,} entities, {result.edge_count:,} "
+    result = graph_page(query, parse_params(params), focus=focus, depth=depth, data=list(data),
+                        layout_mode=layout_mode, title=title)
+    path = write_text_atomic(output, result.html)
+    click.echo(f"wrote {path}: {result.node_count:,} entities, {result.edge_count:,} "
                f"links, {result.bytes:,} bytes ({result.layout} layout)")
+    if result.group_count:
+        click.echo(f"{result.group_count} groups are folded; double-click one to open it")
+    if result.matrix_rows:
+        click.echo(f"the evidence matrix has {result.matrix_rows} mitigations")
     if result.new_count:
         click.echo(f"{result.new_count} entities new in the contribution are marked")
     if result.answer_count:

@@ -1,8 +1,10 @@
 """The RDF graph as a drawable model: entities become networkx nodes, literals become details.
 
-Everything the page shows about classes (their labels, colours, shapes), facets
-(risk areas, lifecycle stages, actors) and the coverage matrix is read from the
-ontology and data in the graph, so new concepts in data/ appear without code changes.
+Everything the page shows about classes (their labels, colours, shapes, roles),
+facets (risk areas, lifecycle stages, actors, and source datasets named with
+void:inDataset) and the coverage matrix is read from the ontology and data in the
+graph, so new concepts in data/ appear without code changes. Where nodes go is
+riskgraph.page.layout's and riskgraph.page.views' business, not this module's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
@@ -20,7 +23,6 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from riskgraph.namespaces import PREFIXES, RG, compact
 
 BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
-SCHEMA_URL = URIRef("https://schema.org/url")
 META = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
 # Shown in their own place in the panel, so not repeated among the details.
 OWN_PLACE = {RDFS.label, SKOS.definition, SKOS.notation}
@@ -32,11 +34,36 @@ ADDRESSES = (RG.mitigates,)
 EVIDENCE_FOR = (RG.assessedMitigation, RG.supports, RG.proposes)
 EVIDENCE_TARGET = (RG.assessedFor, RG.concernsRisk)
 TAXONOMY_UP = (RG.inSubdomain, RG.coversSubdomain, SKOS.broader)
+TAXONOMY_STEPS = 4  # risk -> subdomain -> domain, area -> subdomain -> domain
+# A facet value reached through a neighbour with more links than this is not inherited:
+# a large study or a curation agent would otherwise give every node every value.
+HUB_MIN_DEGREE = 30
+HUB_SQRT_FACTOR = 2  # ... or, on big graphs, more than this times sqrt(number of nodes)
+NODE_SIZE_MIN, NODE_SIZE_RANGE = 8, 24  # pixels: least-linked node, added for the most linked
+# Imported catalogue entities name the data set they come from (VoID); the data set's
+# title labels a filter of its own, and data set nodes are not drawn (they would be hubs).
+VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+DATASET_FACET = "source dataset"
+# Evidence facts the evidence matrix and the page's captions read.
+STANCE, HAS_FIGURE, AS_STATED, VALUE = RG.stance, RG.hasFigure, RG.asStated, RG.value
+CURATED = RG.derivedByCuration
 
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-           "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#e6550d",
-           "#7b4173", "#3182bd", "#31a354", "#fd8d3c", "#843c39", "#5254a3", "#6b6ecf",
-           "#b5cf6b", "#e7969c", "#de9ed6"]
+# The part an entity's class plays on a page, first match wins: layouts place entities by
+# role (a mitigation band, an evidence band, ...) and fold context roles into groups.
+ROLES = (("evidence", RG.Evidence), ("source", RG.Source), ("mitigation", RG.Mitigation),
+         ("risk", RG.Risk), ("area", RG.RiskArea), ("risk", RG.RiskCategory),
+         ("actor", RG.Actor), ("stage", RG.LifecycleStage), ("concept", SKOS.Concept),
+         ("concept", SKOS.ConceptScheme), ("study", RG.Study))
+# Roles that are context rather than content: taxonomy concepts, stages, actors; and
+# web pages (a navigator page per measure), which say where rather than what.
+CONTEXT_ROLES = ("concept", "stage", "actor")
+CONTEXT_CLASSES = (RG.WebPage,)
+# Okabe & Ito's palette, chosen to stay distinguishable under the common colour-vision
+# deficiencies, then darker and lighter variants; shapes carry the class family too.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#F0E442", "#004D7A", "#8F3E00", "#006B4E", "#8A4F75", "#9C6B00", "#3A7CA5",
+           "#595959", "#A39B2C", "#5EA3D6", "#E88A4F", "#4FC2A0", "#E3A6C9", "#F2C266",
+           "#9AD1F0", "#8C8C8C", "#C9C070"]
 SHAPES = ["dot", "square", "diamond", "triangle", "star", "hexagon", "triangleDown"]
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 _ARXIV = re.compile(r"^[a-z\-.]*/?\d{4}\.\d{4,5}$|^[a-z\-.]+/\d{7}$", re.IGNORECASE)
@@ -77,6 +104,8 @@ class GraphModel:
     evidence_classes: list[str]
     source_classes: list[str]
     concept_classes: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # class IRI -> role (see ROLES)
+    context_classes: list[str] = field(default_factory=list)  # folded into groups on answers
 
     @property
     def node_count(self) -> int:
@@ -192,7 +221,7 @@ def _entity_types(graph: Graph) -> dict[object, set[URIRef]]:
             types[node].add(cls)
     ontology_terms = set(graph.subjects(RDF.type, OWL.Class)) | set(
         graph.subjects(RDF.type, OWL.Ontology))
-    for term in ontology_terms:
+    for term in ontology_terms | set(graph.objects(None, VOID_IN_DATASET)):
         types.pop(term, None)
     return types
 
@@ -222,6 +251,22 @@ def _details(graph: Graph, node, entities: set) -> list[list]:
     return details
 
 
+def _evidence_facts(graph: Graph, node) -> dict | None:
+    """Stance, figures as the source states them, and whether curators read it so."""
+    stance = [_label(graph, s) for s in graph.objects(node, STANCE)]
+    figures, values = [], []
+    for fig in graph.objects(node, HAS_FIGURE):
+        figures += sorted(str(v) for v in graph.objects(fig, AS_STATED))
+        values += [float(v.toPython()) for v in graph.objects(fig, VALUE)  # Decimal too
+                   if isinstance(v, Literal) and isinstance(v.toPython(), (int, float, Decimal))]
+    curated = any(bool(v.toPython()) for v in graph.objects(node, CURATED)
+                  if isinstance(v, Literal))
+    if not (stance or figures or curated):
+        return None
+    return {"stance": ", ".join(sorted(stance)), "figures": figures,
+            "value": max(values, default=None), "curated": curated}
+
+
 def build_model(graph: Graph, *, new: Iterable[str] = (), answer: Iterable[str] = (),
                 include: set[str] | None = None) -> GraphModel:
     """Turn an RDF graph (ontology included) into the model the page draws.
@@ -246,7 +291,7 @@ def build_model(graph: Graph, *, new: Iterable[str] = (), answer: Iterable[str] 
         g.add_node(key, label=_label(graph, node), short=prefixed(key), cls=str(cls),
                    definition=_pick(graph, node, SKOS.definition) or "", codes=codes,
                    details=_details(graph, node, entities), new=key in new,
-                   answer=key in answer)
+                   answer=key in answer, evidence=_evidence_facts(graph, node))
     properties: dict[str, str] = {}
     seen: set[tuple[str, str, str]] = set()
     for s, p, o in graph:
@@ -263,6 +308,10 @@ def build_model(graph: Graph, *, new: Iterable[str] = (), answer: Iterable[str] 
         properties.setdefault(str(p), short_name(str(p)))
         g.add_edge(sk, ok, key=str(p), prop=str(p))
     styles = _styles(onto, primary)
+    roles = {c: next((r for r, root in ROLES if onto.is_a(URIRef(c), root)), "other")
+             for c in styles}
+    context = sorted(c for c, r in roles.items()
+                     if r in CONTEXT_ROLES or any(onto.is_a(URIRef(c), x) for x in CONTEXT_CLASSES))
     _size_by_centrality(g)
     return GraphModel(
         graph=g, styles=styles, facets=_facets(graph, onto, g, types),
@@ -272,6 +321,7 @@ def build_model(graph: Graph, *, new: Iterable[str] = (), answer: Iterable[str] 
         concept_classes=sorted(set(onto.subclasses_of(SKOS.Concept, {URIRef(c) for c in styles}))
                                | set(onto.subclasses_of(SKOS.ConceptScheme,
                                                         {URIRef(c) for c in styles}))),
+        roles=roles, context_classes=context,
     )
 
 
@@ -292,7 +342,8 @@ def _size_by_centrality(g: nx.MultiDiGraph) -> None:
     centrality = nx.degree_centrality(g) if g.number_of_nodes() > 1 else {}
     top = max(centrality.values(), default=0) or 1
     for node in g.nodes:
-        g.nodes[node]["size"] = round(8 + 24 * math.sqrt(centrality.get(node, 0) / top), 1)
+        g.nodes[node]["size"] = round(
+            NODE_SIZE_MIN + NODE_SIZE_RANGE * math.sqrt(centrality.get(node, 0) / top), 1)
 
 
 def _instances(onto: _Ontology, types: dict, cls: URIRef) -> list:
@@ -319,7 +370,7 @@ def _facets(graph: Graph, onto: _Ontology, g: nx.MultiDiGraph, types: dict) -> l
     areas its assessments are for, but not every area a large study covers).
     """
     adj = undirected_adjacency(g)
-    hub = max(30, int(2 * math.sqrt(max(g.number_of_nodes(), 1))))
+    hub = max(HUB_MIN_DEGREE, int(HUB_SQRT_FACTOR * math.sqrt(max(g.number_of_nodes(), 1))))
     schemes = {_node_key(n) for n in _instances(onto, types, SKOS.ConceptScheme)}
     facets = []
     for node in g.nodes:
@@ -346,6 +397,16 @@ def _facets(graph: Graph, onto: _Ontology, g: nx.MultiDiGraph, types: dict) -> l
                 g.nodes[node]["facets"][str(cls)] = sorted(found, key=values.index)
         facets.append(Facet(str(cls), onto.label(cls),
                             [(v, g.nodes[v]["label"]) for v in values]))
+    datasets: dict[str, str] = {}
+    for node, dataset in graph.subject_objects(VOID_IN_DATASET):
+        key = _node_key(node)
+        if key in g:
+            title = _pick(graph, dataset, DCTERMS.title) or _label(graph, dataset)
+            datasets[str(dataset)] = title
+            g.nodes[key]["facets"].setdefault(str(VOID_IN_DATASET), []).append(str(dataset))
+    if datasets:
+        facets.append(Facet(str(VOID_IN_DATASET), DATASET_FACET,
+                            sorted(datasets.items(), key=lambda kv: (kv[1], kv[0]))))
     return facets
 
 
@@ -362,7 +423,7 @@ def _coverage(graph: Graph, onto: _Ontology, types: dict, drawn: set[str]) -> Co
     def domains(target) -> set:
         if target not in memo:
             found, frontier, seen = set(), [target], {target}
-            for _ in range(4):  # risk -> subdomain -> domain, area -> subdomain -> domain
+            for _ in range(TAXONOMY_STEPS):
                 nxt = []
                 for node in frontier:
                     if node in row_set:
@@ -406,64 +467,3 @@ def neighbourhood(g: nx.MultiDiGraph, start: str, depth: int) -> set[str]:
     """Keys within ``depth`` links of ``start``, in either direction."""
     return set(nx.single_source_shortest_path_length(g.to_undirected(as_view=True), start,
                                                      cutoff=depth))
-
-
-CORE_MAX = 480  # networkx's spring layout stays dense (no scipy) and fast below 500 nodes
-
-
-def layout(g: nx.MultiDiGraph, seed: int = 1) -> None:
-    """Positions in pixels, so the browser can draw at once with physics off.
-
-    Up to CORE_MAX nodes: a spring layout of the whole graph. Above that, a
-    spring layout of the best-connected CORE_MAX nodes, then every other node
-    placed, in breadth-first order, at the centre of its placed neighbours on
-    a small spiral so that nodes with the same neighbours do not overlap.
-    This is linear in the size of the graph after the core.
-    """
-    n = g.number_of_nodes()
-    if n == 0:
-        return
-    und = nx.Graph(g.to_undirected(as_view=True))
-    # Links to hubs (a curation agent, a large study) pull weaker, or every hub would
-    # drag its hundreds of neighbours into one knot in the middle.
-    for u, v in und.edges():
-        und.edges[u, v]["weight"] = 1 / math.sqrt(max(und.degree(u), und.degree(v)))
-    side = 60 * math.sqrt(n)
-    if n <= CORE_MAX:
-        pos = nx.spring_layout(und, seed=seed, iterations=80 if n < 200 else 50,
-                               k=1.6 / math.sqrt(n))
-        for node, (x, y) in pos.items():
-            g.nodes[node]["x"], g.nodes[node]["y"] = round(x * side / 2), round(y * side / 2)
-        return
-    core = sorted(und.nodes, key=lambda v: (-und.degree(v), v))[:CORE_MAX]
-    pos = {v: (x * side / 2, y * side / 2) for v, (x, y) in
-           nx.spring_layout(und.subgraph(core), seed=seed, iterations=50,
-                            k=1.6 / math.sqrt(len(core))).items()}
-    placed_around: Counter = Counter()
-    step, golden = 14.0, math.pi * (3 - math.sqrt(5))
-    queue = list(core)
-    head = 0
-    pending = set(und.nodes) - set(core)
-    while pending:
-        if head == len(queue):  # a part not connected to the core: start it anywhere
-            start = min(pending)
-            pos[start] = ((len(queue) % 100) * step * 3 - side / 2, side / 2 + step * 4)
-            pending.discard(start)
-            queue.append(start)
-        node = queue[head]
-        head += 1
-        for nb in sorted(und.neighbors(node)):
-            if nb not in pending:
-                continue
-            placed = [pos[v] for v in und.neighbors(nb) if v in pos]
-            cx = sum(p[0] for p in placed) / len(placed)
-            cy = sum(p[1] for p in placed) / len(placed)
-            cell = (round(cx / step), round(cy / step))
-            k = placed_around[cell] + 1
-            placed_around[cell] = k
-            r = step * 1.6 * math.sqrt(k)
-            pos[nb] = (cx + r * math.cos(k * golden), cy + r * math.sin(k * golden))
-            pending.discard(nb)
-            queue.append(nb)
-    for node, (x, y) in pos.items():
-        g.nodes[node]["x"], g.nodes[node]["y"] = round(x), round(y)

@@ -20,27 +20,36 @@ from rdflib.namespace import RDF
 
 from riskgraph import __version__
 from riskgraph.errors import InputError
-from riskgraph.io.atomic import write_text_atomic
 from riskgraph.namespaces import PREFIXES, expand
-from riskgraph.page.model import GraphModel, build_model, layout, neighbourhood
+from riskgraph.page.layout import Group, force_layout, group_text
+from riskgraph.page.matrix import Matrix, evidence_matrix
+from riskgraph.page.model import GraphModel, build_model, neighbourhood
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# auto: the page kind's own layout (answer bands, focus blocks, whole-graph groups);
+# python: a spring layout computed here; physics: the browser settles the drawing.
 LAYOUTS = ("auto", "python", "physics")
-PHYSICS_UP_TO = 50  # 'auto' lets small graphs settle in the browser; bigger ones get positions
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 @dataclass
-class RenderResult:
-    path: Path
+class RenderedPage:
+    """One page, not yet written anywhere: its HTML and what it draws."""
+
+    html: str
+    title: str
     node_count: int
     edge_count: int
-    bytes: int
-    title: str
-    layout: str
+    layout: str  # "bands", "focus", "groups", "python" (spring) or "physics"
     answer_count: int = 0
     new_count: int = 0
+    group_count: int = 0
+    matrix_rows: int = 0
+
+    @property
+    def bytes(self) -> int:
+        return len(self.html.encode("utf-8"))
 
 
 def script_json(data: object) -> str:
@@ -90,11 +99,16 @@ def _bundled_graph() -> tuple[Graph, str]:
     return graph, built
 
 
-def _resolve_focus(model: GraphModel, focus: str) -> str:
-    """An IRI, a prefixed name (concept:mit-4.2) or a code (4.2) to a node key."""
+def _resolve_focus(model: GraphModel, focus: str, use_store: bool) -> str:
+    """Any identifier a query parameter accepts, to a node key.
+
+    An IRI, a prefixed name (concept:mit-4.2) or a code (4.2) is looked up in the drawn
+    graph; anything else (a navigator id such as A1446, a label, a DOI, an arXiv id, an
+    IRI slug) goes through the query layer's own resolution, over every drawn class.
+    """
     g = model.graph
     text = focus.strip()
-    candidates = [text]
+    candidates = [text[1:-1] if text.startswith("<") and text.endswith(">") else text]
     expanded = expand(text, PREFIXES)
     if expanded is not None:
         candidates.insert(0, expanded)
@@ -108,37 +122,64 @@ def _resolve_focus(model: GraphModel, focus: str) -> str:
         names = ", ".join(g.nodes[n]["short"] for n in by_code[:6])
         raise InputError(f"the code {text!r} names several entities: {names}",
                          hint="give the prefixed name or the IRI of the one you mean")
+    if use_store:
+        from riskgraph.query.canned import Param, resolve_iri
+        from riskgraph.store.embedded import open_store
+
+        param = Param("focus", "_focus", True, "iri", classes=tuple(model.styles))
+        try:
+            key = resolve_iri(param, text, open_store()).value
+        except InputError as exc:
+            exc.message = exc.message.replace("--param focus", "--focus")
+            raise
+        if key in g:
+            return key
     raise InputError(f"no entity {text!r} in the graph",
-                     hint="give an IRI, a prefixed name such as concept:mit-4.2, "
-                          "or a code such as 4.2")
+                     hint="give an IRI, a prefixed name such as concept:mit-4.2, a code "
+                          "such as 4.2, a navigator id such as A1446, or a label")
 
 
-def _query_answer(model: GraphModel, name: str, params: dict[str, str]) -> tuple[set, set]:
+@dataclass
+class _Answer:
+    query: str
+    order: list[str]  # the entities the query returned, in the answer's order
+    subjects: set[str]  # the entities its parameters named
+    include: set[str]  # what to draw: the answer and its direct links
+
+
+def _query_answer(model: GraphModel, name: str, params: dict[str, str]) -> _Answer:
     """The IRIs a canned query returns, and what to draw: them and their direct links."""
-    from riskgraph.query.canned import run_query
+    from riskgraph.query.canned import prepare, run_prepared
+    from riskgraph.store.embedded import open_store
 
-    result = run_query(name, params)
-    answer = {term.value for row in result.rows for term in row.values()
-              if term.kind == "uri" and term.value in model.graph}
-    if not answer:
+    store = open_store()
+    prepared = prepare(name, params, store)
+    result = run_prepared(prepared, store)
+    order = list(dict.fromkeys(term.value for row in result.rows for term in row.values()
+                               if term.kind == "uri" and term.value in model.graph))
+    if not order:
         raise InputError(f"the query {name!r} returned no entities to draw",
                          hint="check its parameters with `riskgraph query " + name + " --help`")
-    include = set(answer)
+    subjects = {t.value for t in prepared.bindings.values()
+                if t.kind == "uri" and t.value in model.graph}
+    include = set(order) | subjects
     adj = model.graph.to_undirected(as_view=True)
-    for node in answer:
+    for node in order:
         # Expanding a concept such as a lifecycle stage would pull in half the graph.
         if model.graph.nodes[node]["cls"] not in model.concept_classes:
             include.update(adj.neighbors(node))
-    return answer, include
+    return _Answer(name, order, subjects, include)
 
 
-def _page_data(model: GraphModel, physics: bool) -> dict:
+def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
+               matrix: Matrix | None) -> dict:
     g = model.graph
     order = sorted(g.nodes, key=lambda n: (g.nodes[n]["cls"], g.nodes[n]["label"], n))
     index = {n: i for i, n in enumerate(order)}
     class_list = list(model.styles)
     class_index = {c: i for i, c in enumerate(class_list)}
     facet_index = {f.iri: i for i, f in enumerate(model.facets)}
+    facet_value = {f.iri: {v: j for j, (v, _) in enumerate(f.values)} for f in model.facets}
     props = sorted(set(model.properties.values()))
     prop_index = {name: i for i, name in enumerate(props)}
     nodes = []
@@ -147,8 +188,13 @@ def _page_data(model: GraphModel, physics: bool) -> dict:
         node = {"id": key, "l": a["label"], "s": a["short"], "c": class_index[a["cls"]],
                 "d": a["definition"], "k": a["codes"], "t": a["details"], "z": a["size"],
                 "n": 1 if a["new"] else 0, "a": 1 if a["answer"] else 0,
-                "f": {str(facet_index[f]): [index[v] for v in vals if v in index]
+                "f": {str(facet_index[f]): [facet_value[f][v] for v in vals
+                                            if v in facet_value[f]]
                       for f, vals in a.get("facets", {}).items()}}
+        if a.get("wrapped"):
+            node["w"] = a["wrapped"]
+        if a.get("font"):
+            node["fs"] = a["font"]
         if "x" in a and not physics:
             node["x"], node["y"] = a["x"], a["y"]
         nodes.append(node)
@@ -159,33 +205,71 @@ def _page_data(model: GraphModel, physics: bool) -> dict:
     cells = [[ri, ci, sorted(index[m] for m in cov.cells.get((r[0], c[0]), []) if m in index)]
              for ri, r in enumerate(rows) for ci, c in enumerate(cols)
              if cov.cells.get((r[0], c[0]))]
-    return {
+    data = {
+        "view": view,
         "classes": [{"iri": s.iri, "label": s.label, "colour": s.colour, "shape": s.shape,
                      "count": s.count, "evidence": s.iri in model.evidence_classes,
                      "source": s.iri in model.source_classes,
                      "concept": s.iri in model.concept_classes} for s in model.styles.values()],
         "props": props, "nodes": nodes, "edges": edges, "physics": physics,
-        "facets": [{"label": f.label, "values": [index[v] for v, _ in f.values if v in index]}
+        "facets": [{"label": f.label, "values": [[label, index.get(v, -1)]
+                                                 for v, label in f.values]}
                    for f in model.facets],
+        "groups": [{"l": gr.label, "w": group_text(gr), "c": class_index[gr.cls],
+                    "m": [index[m] for m in gr.members], "x": round(gr.x), "y": round(gr.y),
+                    "z": gr.size, "fs": gr.font} for gr in groups if gr.members],
         "coverage": {"rowLabel": cov.row_label, "colLabel": cov.col_label,
                      "rows": [[label, index.get(iri, -1)] for iri, label in rows],
                      "cols": [[label, index.get(iri, -1)] for iri, label in cols],
                      "cells": cells},
     }
+    if matrix is not None:
+        data["matrix"] = {
+            "rows": [index[m] for m in matrix.rows],
+            "cols": [[g.nodes[a]["label"], index[a], (g.nodes[a]["codes"] or [""])[0]]
+                     for a in matrix.cols],
+            "cells": [[ri, ci, [[index[c.evidence], c.text, c.value, 1 if c.curated else 0]
+                                for c in matrix.cells[(m, a)]]]
+                      for ri, m in enumerate(matrix.rows) for ci, a in enumerate(matrix.cols)
+                      if (m, a) in matrix.cells],
+        }
+    return data
 
 
-def render_model(model: GraphModel, out: Path, *, title: str, subtitle: str,
-                 layout_mode: str = "auto") -> RenderResult:
-    """Lay out (if asked) and write one model as a page."""
+def render_model(model: GraphModel, *, title: str, subtitle: str, layout_mode: str = "auto",
+                 view: str = "whole", answer: _Answer | None = None,
+                 focus: str | None = None) -> RenderedPage:
+    """Lay out one model and make its page (nothing is written).
+
+    ``view`` is the kind of page: "answer" (give ``answer``), "focus" (give ``focus``,
+    the centre's key) or "whole"; with ``layout_mode`` "auto" each kind has its own
+    layout and folded groups (see riskgraph.page.views).
+    """
     import jinja2
     from markupsafe import Markup
 
+    from riskgraph.page import views
+
     if layout_mode not in LAYOUTS:
         raise InputError(f"unknown layout {layout_mode!r}", hint="use auto, python or physics")
-    physics = layout_mode == "physics" or (layout_mode == "auto"
-                                           and model.node_count <= PHYSICS_UP_TO)
-    if not physics:
-        layout(model.graph)
+    physics = layout_mode == "physics"
+    groups: list[Group] = []
+    if layout_mode == "auto":
+        if view == "answer" and answer is not None:
+            groups = views.answer_view(model, answer.query, answer.order, answer.subjects)
+            used = "bands"
+        elif view == "focus" and focus is not None:
+            groups = views.focus_view(model, focus)
+            used = "focus"
+        else:
+            groups = views.whole_view(model)
+            used = "groups"
+    else:
+        views.plain_sizes(model)
+        if not physics:
+            force_layout(model.graph)
+        used = "physics" if physics else "python"
+    matrix = evidence_matrix(model, answer.order if answer else ())
     vis_js_path, vis_css_path, vis_version = _vis_files()
     vis_js = _inline(vis_js_path.read_text(encoding="utf-8"), "script")
     vis_css = _inline(vis_css_path.read_text(encoding="utf-8"), "style")
@@ -206,36 +290,38 @@ def render_model(model: GraphModel, out: Path, *, title: str, subtitle: str,
     html = env.get_template("graph.html.j2").render(
         csp=csp, title=title, subtitle=subtitle, version=__version__, physics=physics,
         vis_version=vis_version, coverage_title=f"{cov.row_label} \u00d7 {cov.col_label}",
+        has_matrix=matrix is not None,
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
         app_js=Markup(app_js),
         app_css=Markup(app_css),
-        data_json=Markup(script_json(_page_data(model, physics))),
+        data_json=Markup(script_json(_page_data(model, physics, view, groups, matrix))),
     )
-    path = write_text_atomic(Path(out), html)
     g = model.graph
-    return RenderResult(path=path, node_count=model.node_count, edge_count=model.edge_count,
-                        bytes=path.stat().st_size, title=title,
-                        layout="physics" if physics else "python",
-                        answer_count=sum(1 for _, a in g.nodes(data="answer") if a),
-                        new_count=sum(1 for _, a in g.nodes(data="new") if a))
+    return RenderedPage(html=html, title=title, node_count=model.node_count,
+                     edge_count=model.edge_count, layout=used,
+                     answer_count=sum(1 for _, a in g.nodes(data="answer") if a),
+                     new_count=sum(1 for _, a in g.nodes(data="new") if a),
+                     group_count=len(groups), matrix_rows=len(matrix.rows) if matrix else 0)
 
 
-def render_graph(graph: Graph | None, out: Path, *, query: str | None = None,
-                 params: dict[str, str] | None = None, focus: str | None = None,
-                 depth: int = 1, data: list[Path] | tuple[Path, ...] = (),
-                 layout_mode: str = "auto", title: str | None = None) -> RenderResult:
-    """Write the graph view of ``graph`` (None: the bundled built graph) to ``out``.
+def graph_page(query: str | None = None, params: dict[str, str] | None = None, *,
+               focus: str | None = None, depth: int = 1,
+               data: list[Path] | tuple[Path, ...] = (), graph: Graph | None = None,
+               layout_mode: str = "auto", title: str | None = None) -> RenderedPage:
+    """The graph page of ``graph`` (None: the bundled built graph), as a string and counts.
 
-    ``data`` adds contribution files, whose new entities are marked; ``query``
-    draws the subgraph a canned query returns; ``focus`` the neighbourhood of one
-    entity, ``depth`` links deep.
+    ``query`` (a canned query's name, with ``params``) draws its answer; ``focus`` (any
+    identifier a query parameter accepts) the neighbourhood of one entity, ``depth``
+    links deep; neither: the whole graph. ``data`` adds contribution files, whose new
+    entities are marked. Bad input raises InputError; nothing is written.
     """
     from riskgraph.io.rdf import read_rdf_file
 
     if depth < 0:
-        raise InputError("--depth must be 0 or more")
+        raise InputError("depth must be 0 or more", argument="depth")
     built = None
+    bundled = graph is None
     if graph is None:
         graph, built = _bundled_graph()
         what = "bundled graph"
@@ -257,24 +343,28 @@ def render_graph(graph: Graph | None, out: Path, *, query: str | None = None,
         graph = merged
         what += " with " + ", ".join(contributions)
     model = build_model(graph, new=new)
-    answer: set[str] = set()
+    answer: _Answer | None = None
     include: set[str] | None = None
+    start = None
     if query:
-        answer, include = _query_answer(model, query, params or {})
+        answer = _query_answer(model, query, params or {})
+        include = answer.include
         shown = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
         what = f"answer to query {query}" + (f" ({shown})" if shown else "") + f" on {what}"
     if focus:
-        start = _resolve_focus(model, focus)
+        start = _resolve_focus(model, focus, use_store=bundled)
         within = neighbourhood(model.graph, start, depth)
         include = within if include is None else (include & within) | {start}
-        answer = answer | {start} if not query else answer
         label = model.graph.nodes[start]["label"]
         what = f"neighbourhood of {label} ({depth} link{'s' if depth != 1 else ''}) in {what}"
     if include is not None:
-        model = build_model(graph, new=new, answer=answer, include=include)
+        marked = set(answer.order) if answer else {start}
+        model = build_model(graph, new=new, answer=marked, include=include)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     page_title = title or f"riskgraph: {what}"
     subtitle = (f"{model.node_count:,} entities, {model.edge_count:,} links"
                 + (f" \u00b7 graph built {built}" if built else "")
                 + f" \u00b7 page generated {now} \u00b7 riskgraph {__version__}")
-    return render_model(model, out, title=page_title, subtitle=subtitle, layout_mode=layout_mode)
+    view = "answer" if query else "focus" if focus else "whole"
+    return render_model(model, title=page_title, subtitle=subtitle, layout_mode=layout_mode,
+                        view=view, answer=answer, focus=start)

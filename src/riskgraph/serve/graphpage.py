@@ -7,13 +7,12 @@ signature touches one function.
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 
 def graph_page_html(nt_files: list[Path] | None = None, nt_bytes: bytes | None = None) -> str:
     """The graph page of the N-Triples files (or bytes); None and None: the bundled graph."""
-    from riskgraph.page.render import render_graph
+    from riskgraph.page.render import graph_page
 
     graph = None
     if nt_bytes is not None or (nt_files and len(nt_files) > 1):
@@ -24,10 +23,7 @@ def graph_page_html(nt_files: list[Path] | None = None, nt_bytes: bytes | None =
             graph.parse(data=nt_bytes, format="nt")
         for path in nt_files or []:
             graph.parse(path, format="nt")
-    with tempfile.TemporaryDirectory(prefix="riskgraph-graph-") as tmp:
-        out = Path(tmp) / "graph.html"
-        render_graph(graph, out, title="riskgraph: graph view")
-        return out.read_text(encoding="utf-8")
+    return graph_page(graph=graph, title="riskgraph: graph view").html
 
 
 def meta_csp(page: str) -> str | None:

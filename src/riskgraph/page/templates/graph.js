@@ -5,10 +5,13 @@
   performance.mark("riskgraph:start");
   var DATA = JSON.parse(document.getElementById("graph-data").textContent);
   performance.mark("riskgraph:parsed");
+  var SHAPE_NAME = { dot: "circle", square: "square", diamond: "diamond", triangle: "triangle",
+    star: "star", hexagon: "hexagon", triangleDown: "triangle down" };
   var SYMBOL = { dot: "\u25CF", square: "\u25A0", diamond: "\u25C6", triangle: "\u25B2",
     star: "\u2605", hexagon: "\u2B22", triangleDown: "\u25BC" };
   var BIG = DATA.nodes.length > 3000;
-  var EDGE_LABELS = DATA.edges.length <= 1500;
+  var DRAW_THRESHOLD = 8;  // vis-network skips a label whose on-screen font is below this - 1
+  var DECLUTTER_MAX = 2000;  // labels compared per pass (the rest keep their state)
   var SAFE_LINK = /^https?:\/\/[^\s<>"'`\\]+$/i;
 
   function el(tag, text, cls) {
@@ -51,13 +54,25 @@
       .sort(function (a, b) { return b[0] - a[0]; }).slice(0, 300)
       .forEach(function (p) { labelled[p[1]] = true; });
   }
+  // The label drawn on the graph: wrapped and shortened by the layout (full text on hover
+  // and in the panel). declutter() may blank it while it would cover another label.
+  function shownLabel(i) { var n = DATA.nodes[i]; return n.w || truncate(n.l, 40); }
+  function fontSize(z) { return Math.round(10 + (z - 8) / 2); }
+  function textColour(hex) {
+    // Dark text on light class colours, white on dark ones: 4.5:1 either way.
+    var v = parseInt(hex.slice(1), 16), c = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map(function (x) {
+      x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    var L = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    return (L + 0.05) / 0.05 > 1.05 / (L + 0.05) ? "#000000" : "#ffffff";
+  }
   function visNode(n, i) {
     var c = classes[n.c];
-    var node = { id: i, label: labelled[i] ? truncate(n.l, 40) : undefined, shape: c.shape, size: n.z,
-      color: { background: c.colour, border: n.a ? "#f2b705" : (n.n ? "#000000" : c.colour),
+    var node = { id: i, label: labelled[i] ? shownLabel(i) : undefined, shape: c.shape, size: n.z,
+      color: { background: c.colour, border: n.a ? "#9C6B00" : (n.n ? "#000000" : c.colour),
         highlight: { background: c.colour, border: "#000000" } },
       borderWidth: n.a ? 4 : (n.n ? 3 : 1),
-      font: { size: Math.round(10 + (n.z - 8) / 2), color: "#1d2430" } };
+      font: { size: n.fs || fontSize(n.z), color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" } };
+    if (!BIG) node.title = n.l + " \u2014 " + c.label;
     node.shapeProperties = { borderDashes: n.n ? [5, 3] : false };
     return node;
   }
@@ -67,11 +82,11 @@
     return node;
   }
   var nodes = new vis.DataSet(DATA.nodes.map(placedNode));
-  var edges = new vis.DataSet(DATA.edges.map(function (e, i) {
-    return EDGE_LABELS ? { id: i, from: e[0], to: e[1], label: DATA.props[e[2]] } : { id: i, from: e[0], to: e[1] };
-  }));
+  // Edge names show on hover and for the selected node's links, never all at once: on a
+  // laid-out answer they would cover the entity labels.
+  var edges = new vis.DataSet(DATA.edges.map(function (e, i) { return { id: i, from: e[0], to: e[1] }; }));
   // Thousands of arrowheads cost more to draw than they tell at that zoom: big graphs show
-  // arrows and property names on the selected node's links only.
+  // arrows on the selected node's links only.
   var ARROW_ON = { to: { enabled: true, scaleFactor: 0.6 } }, ARROW_OFF = { to: { enabled: false } };
   performance.mark("riskgraph:datasets");
   var options = {
@@ -80,15 +95,46 @@
       barnesHut: { gravitationalConstant: -6000, springLength: 120, avoidOverlap: 0.1 } },
     layout: { improvedLayout: DATA.physics && DATA.nodes.length <= 150, randomSeed: 1 },
     interaction: { hover: !BIG, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG, multiselect: true,
-      tooltipDelay: 300 },
-    nodes: { scaling: { label: { enabled: true, drawThreshold: 8 } } },
+      tooltipDelay: 200, keyboard: { enabled: true, bindToWindow: false }, navigationButtons: false },
+    nodes: { scaling: { label: { enabled: true, drawThreshold: DRAW_THRESHOLD } } },
     edges: { smooth: BIG ? false : { type: "continuous" }, arrows: BIG ? ARROW_OFF : ARROW_ON, width: 0.7,
-      font: { size: 9, align: "middle", color: "#5a6478", strokeWidth: 2 },
+      font: { size: 11, align: "middle", color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" },
       color: { color: "#b9c0cc", highlight: "#1d2430", hover: "#1d2430" } }
   };
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   performance.mark("riskgraph:network");
+
+  // ---- groups: folded into one cluster each, opened on double-click ----------
+  var groupOf = {}, groupOpen = DATA.groups.map(function () { return false; });
+  function groupId(k) { return "group:" + k; }
+  DATA.groups.forEach(function (gr, k) {
+    if (gr.m.length < 2) return;  // a group of one is just its entity
+    gr.m.forEach(function (i) { groupOf[i] = k; });
+  });
+  function fold(k) {
+    var gr = DATA.groups[k], c = classes[gr.c];
+    network.cluster({
+      joinCondition: function (o) { return groupOf[o.id] === k; },
+      clusterNodeProperties: { id: groupId(k), label: gr.w, title: gr.l + " \u2014 double-click to open",
+        shape: c.shape, size: gr.z, x: gr.x, y: gr.y, borderWidth: 3,
+        color: { background: c.colour, border: "#1d2430", highlight: { background: c.colour, border: "#000000" } },
+        font: { size: gr.fs, color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" } }
+    }, false);
+    groupOpen[k] = false;
+  }
+  function openGroup(k) {
+    // (isCluster logs an error for an id that is gone, so look the cluster up directly)
+    if (groupOpen[k] || !network.body.nodes[groupId(k)]) return;
+    network.openCluster(groupId(k));
+    groupOpen[k] = true;
+    labelNodes(DATA.groups[k].m);
+    declutterSoon();
+    updateGroupList();
+  }
+  DATA.groups.forEach(function (gr, k) { if (gr.m.length >= 2) fold(k); });
+  if (DATA.groups.length) network.body.emitter.emit("_dataChanged");
+  network.fit({ animation: false });
 
   function markReady() {
     if (window.__riskgraphReady) return;
@@ -99,12 +145,13 @@
     if (!BIG || network.getScale() < 0.6) return;
     var box = container.getBoundingClientRect();
     var a = network.DOMtoCanvas({ x: 0, y: 0 }), b = network.DOMtoCanvas({ x: box.width, y: box.height });
-    var pos = network.getPositions(), updates = [];
-    for (var i = 0; i < DATA.nodes.length && updates.length < 2000; i++) {
-      var p = pos[i];
-      if (!labelled[i] && p && p.x >= a.x && p.x <= b.x && p.y >= a.y && p.y <= b.y) {
+    var updates = [];
+    for (var i = 0; i < DATA.nodes.length && updates.length < DECLUTTER_MAX; i++) {
+      if (labelled[i] || groupOf[i] !== undefined && !groupOpen[groupOf[i]]) continue;
+      var p = network.body.nodes[i];
+      if (p && p.x >= a.x && p.x <= b.x && p.y >= a.y && p.y <= b.y) {
         labelled[i] = true;
-        updates.push({ id: i, label: truncate(DATA.nodes[i].l, 40) });
+        updates.push({ id: i, label: shownLabel(i) });
       }
     }
     if (updates.length) nodes.update(updates);
@@ -112,15 +159,81 @@
   function labelNodes(ids) {
     var updates = ids.filter(function (i) { return !labelled[i]; }).map(function (i) {
       labelled[i] = true;
-      return { id: i, label: truncate(DATA.nodes[i].l, 40) };
+      return { id: i, label: shownLabel(i) };
     });
     if (updates.length) nodes.update(updates);
   }
+
+  // ---- labels that do not collide --------------------------------------------
+  // After each change of view, labels are taken in order of importance (groups, the
+  // question's subject and answer, then bigger nodes) and a label that would cover one
+  // already kept is blanked until the view changes; its full text stays on hover and in
+  // the panel. Boxes come from canvas text metrics, as vis-network draws them: centred
+  // under the node, top at y + size + font/2 + 4 (inside, for box-like shapes).
+  var measureCtx = document.createElement("canvas").getContext("2d");
+  var blanked = {};
+  var INSIDE = { box: 1, ellipse: 1, circle: 1, database: 1, text: 1 };
+  function labelBox(node, text, scale) {
+    var o = node.options, size = o.font.size, lines = String(text).split("\n"), w = 0;
+    measureCtx.font = size + "px " + (o.font.face || "arial");
+    lines.forEach(function (l) { w = Math.max(w, measureCtx.measureText(l).width); });
+    var h = lines.length * size * 1.15;
+    var top = INSIDE[o.shape] ? node.y - h / 2 : node.y + o.size + size / 2 + 4;
+    var p = network.canvasToDOM({ x: node.x - w / 2, y: top });
+    return { x: p.x, y: p.y, w: w * scale, h: h * scale };
+  }
+  function overlaps(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h; }
+  function priority(id) {
+    if (typeof id === "string") return 3e6;
+    var n = DATA.nodes[id];
+    return (n.a ? 2e6 : 0) + n.z * 1000 - id / 1e6;
+  }
+  function declutter() {
+    var scale = network.getScale(), box = container.getBoundingClientRect();
+    var ids = network.body.nodeIndices.filter(function (id) {
+      var node = network.body.nodes[id];
+      if (!node || node.options.hidden) return false;
+      var text = typeof id === "string" ? node.options.label : (labelled[id] ? shownLabel(id) : "");
+      if (!text || node.options.font.size * scale < DRAW_THRESHOLD - 1) return false;
+      var p = network.canvasToDOM({ x: node.x, y: node.y });
+      return p.x > -200 && p.y > -100 && p.x < box.width + 200 && p.y < box.height + 100;
+    }).sort(function (a, b) { return priority(b) - priority(a); }).slice(0, DECLUTTER_MAX);
+    var kept = [], cell = 80, grid = {}, updates = [], clusterUpdates = [];
+    ids.forEach(function (id) {
+      var node = network.body.nodes[id];
+      var text = typeof id === "string" ? (node.options.label || node.options.fullLabel) : shownLabel(id);
+      var b = labelBox(node, text, scale), clash = false;
+      var x0 = Math.floor(b.x / cell), x1 = Math.floor((b.x + b.w) / cell);
+      var y0 = Math.floor(b.y / cell), y1 = Math.floor((b.y + b.h) / cell);
+      for (var gx = x0; gx <= x1 && !clash; gx++) for (var gy = y0; gy <= y1 && !clash; gy++) {
+        (grid[gx + ":" + gy] || []).forEach(function (k) { if (!clash && overlaps(b, kept[k])) clash = true; });
+      }
+      if (!clash) {
+        kept.push(b);
+        for (gx = x0; gx <= x1; gx++) for (gy = y0; gy <= y1; gy++) (grid[gx + ":" + gy] = grid[gx + ":" + gy] || []).push(kept.length - 1);
+      }
+      if (clash && !blanked[id]) {
+        blanked[id] = true;
+        if (typeof id === "number") updates.push({ id: id, label: "" });
+      } else if (!clash && blanked[id]) {
+        delete blanked[id];
+        if (typeof id === "number") updates.push({ id: id, label: shownLabel(id) });
+      }
+    });
+    if (updates.length) nodes.update(updates);
+    // Blanked labels outside this pass come back, to be judged again when in view.
+    Object.keys(blanked).forEach(function (k) {
+      var id = /^\d+$/.test(k) ? +k : k;
+      if (ids.indexOf(id) < 0) { delete blanked[k]; if (typeof id === "number" && labelled[id]) nodes.update({ id: id, label: shownLabel(id) }); }
+    });
+  }
   var labelTimer = null;
-  function labelSoon() { clearTimeout(labelTimer); labelTimer = setTimeout(labelInView, 150); }
-  network.on("zoom", labelSoon);
-  network.on("dragEnd", labelSoon);
-  network.on("animationFinished", labelSoon);
+  function declutterSoon() { clearTimeout(labelTimer); labelTimer = setTimeout(function () { labelInView(); declutter(); }, 120); }
+  var labelSoon = declutterSoon;
+  network.on("zoom", declutterSoon);
+  network.on("dragEnd", declutterSoon);
+  network.on("animationFinished", declutterSoon);
+  declutter();
 
   if (DATA.physics) {
     network.once("stabilized", markReady);
@@ -146,6 +259,12 @@
     }
     return true;
   }
+  // A filter looks into every group: folded groups open so that what matches is drawn.
+  function openAllIfFiltered() {
+    var any = onlyNew || facetChoice.some(function (v) { return v >= 0; }) ||
+      Object.keys(hiddenClass).some(function (k) { return hiddenClass[k]; });
+    if (any) DATA.groups.forEach(function (gr, k) { openGroup(k); });
+  }
   function applyFilters() {
     var updates = [], shown = 0;
     DATA.nodes.forEach(function (n, i) {
@@ -167,12 +286,12 @@
     var any = el("option", "all");
     any.value = "-1";
     select.appendChild(any);
-    facet.values.forEach(function (v) {
-      var o = el("option", DATA.nodes[v].l);
-      o.value = String(v);
+    facet.values.forEach(function (v, j) {
+      var o = el("option", v[0]);
+      o.value = String(j);
       select.appendChild(o);
     });
-    select.addEventListener("change", function () { facetChoice[f] = parseInt(select.value, 10); applyFilters(); });
+    select.addEventListener("change", function () { facetChoice[f] = parseInt(select.value, 10); openAllIfFiltered(); applyFilters(); });
     label.appendChild(select);
     facetsBox.appendChild(label);
   });
@@ -181,7 +300,7 @@
     var cb = el("input");
     cb.type = "checkbox";
     cb.id = "only-new";
-    cb.addEventListener("change", function () { onlyNew = cb.checked; applyFilters(); });
+    cb.addEventListener("change", function () { onlyNew = cb.checked; openAllIfFiltered(); applyFilters(); });
     newBox.appendChild(cb);
     newBox.appendChild(document.createTextNode(" only entities new in the contribution"));
     facetsBox.appendChild(newBox);
@@ -191,17 +310,24 @@
   classes.forEach(function (c, i) {
     var li = el("li");
     li.setAttribute("data-class", c.label);
-    li.title = c.iri;
+    var btn = el("button", null, "legend-item");
+    btn.type = "button";
+    btn.title = c.iri + " (click to hide or show)";
+    btn.setAttribute("aria-pressed", "true");
     var sym = el("span", SYMBOL[c.shape] || "\u25CF", "shape");
     sym.style.color = c.colour;
-    li.appendChild(sym);
-    li.appendChild(el("span", c.label));
-    li.appendChild(el("span", c.count, "count"));
-    li.addEventListener("click", function () {
+    sym.setAttribute("aria-hidden", "true");
+    btn.appendChild(sym);
+    btn.appendChild(el("span", c.label + " (" + (SHAPE_NAME[c.shape] || c.shape) + ")"));
+    btn.appendChild(el("span", c.count, "count"));
+    btn.addEventListener("click", function () {
       hiddenClass[i] = !hiddenClass[i];
       li.classList.toggle("off", !!hiddenClass[i]);
+      btn.setAttribute("aria-pressed", hiddenClass[i] ? "false" : "true");
+      openAllIfFiltered();
       applyFilters();
     });
+    li.appendChild(btn);
     legend.appendChild(li);
   });
   var marks = document.getElementById("legend-marks");
@@ -211,7 +337,9 @@
   if (DATA.nodes.some(function (n) { return n.a; })) {
     var m2 = el("li"); m2.appendChild(el("span", "", "mark-answer")); m2.appendChild(document.createTextNode(" in the query's answer")); marks.appendChild(m2);
   }
-  marks.appendChild(el("li", "Node size: number of links (degree centrality). Edges: property names.", "muted"));
+  marks.appendChild(el("li", DATA.view === "whole" || DATA.physics || !DATA.groups.length && DATA.view !== "answer" ?
+    "Node size: number of links (degree centrality). Hover an edge or select a node for property names." :
+    "Large nodes: the question's subject and the answer. Hover an edge or select a node for property names.", "muted"));
 
   document.getElementById("reset").addEventListener("click", function () {
     hiddenClass = {};
@@ -220,7 +348,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("#facets select"), function (s) { s.value = "-1"; });
     var on = document.getElementById("only-new");
     if (on) on.checked = false;
-    Array.prototype.forEach.call(legend.children, function (li) { li.classList.remove("off"); });
+    Array.prototype.forEach.call(legend.children, function (li) { li.classList.remove("off"); li.firstChild.setAttribute("aria-pressed", "true"); });
     applyFilters();
   });
 
@@ -233,7 +361,7 @@
     adj[center].forEach(function (a) { keep[a[0]] = true; });
     var updates = [];
     DATA.nodes.forEach(function (n, i) {
-      if (!keep[i]) updates.push({ id: i, color: { background: "#e3e6eb", border: "#d0d4db" }, font: { color: "rgba(0, 0, 0, 0)" } });
+      if (!keep[i]) updates.push({ id: i, color: { background: "#e3e6eb", border: "#d0d4db" }, font: { color: "#8a93a3" } });
       else if (dimmed) updates.push(visNode(n, i));
     });
     nodes.update(updates);
@@ -309,6 +437,7 @@
     body.textContent = "";
     var badge = el("span", c.label, "badge");
     badge.style.background = c.colour;
+    badge.style.color = textColour(c.colour);
     body.appendChild(badge);
     if (n.n) body.appendChild(el("span", "new in the contribution", "badge new"));
     if (n.a) body.appendChild(el("span", "in the answer", "badge answer"));
@@ -357,23 +486,56 @@
   }
 
   var labelledEdges = [];
+  function edgeName(id) { return DATA.props[DATA.edges[id][2]]; }
+  function labelEdges(ids) {
+    edges.update(labelledEdges.filter(function (id) { return ids.indexOf(id) < 0; })
+      .map(function (id) { return { id: id, label: "", arrows: BIG ? ARROW_OFF : ARROW_ON }; }));
+    labelledEdges = ids.slice(0, 300);
+    edges.update(labelledEdges.map(function (id) { return { id: id, label: edgeName(id), arrows: ARROW_ON }; }));
+  }
   function select(i) {
+    if (groupOf[i] !== undefined) openGroup(groupOf[i]);
     if (!visible[i]) { visible[i] = true; nodes.update({ id: i, hidden: false }); }
     labelNodes([i].concat(adj[i].map(function (a) { return a[0]; })));
     network.selectNodes([i], true);
     highlight(i);
-    if (!EDGE_LABELS) {
-      edges.update(labelledEdges.map(function (id) { return { id: id, label: "", arrows: BIG ? ARROW_OFF : ARROW_ON }; }));
-      labelledEdges = network.getConnectedEdges(i).slice(0, 300);
-      edges.update(labelledEdges.map(function (id) { return { id: id, label: DATA.props[DATA.edges[id][2]], arrows: ARROW_ON }; }));
-    }
+    labelEdges(DATA.edges.map(function (e, id) { return e[0] === i || e[1] === i ? id : -1; }).filter(function (id) { return id >= 0; }));
     network.focus(i, { scale: Math.max(network.getScale(), 0.8), animation: false });
     labelSoon();
     showPanel(i);
   }
+  function groupIndex(id) { return typeof id === "string" && id.indexOf("group:") === 0 ? parseInt(id.slice(6), 10) : -1; }
+  function showGroup(k) {
+    var gr = DATA.groups[k];
+    document.getElementById("panel-hint").hidden = true;
+    body.textContent = "";
+    body.appendChild(el("h2", gr.l));
+    var open = el("button", "Open this group", "action");
+    open.type = "button";
+    open.addEventListener("click", function () { openGroup(k); });
+    body.appendChild(open);
+    var s = section("Members");
+    var ul = el("ul");
+    gr.m.slice(0, 200).forEach(function (m) { var li = el("li"); li.appendChild(nodeButton(m)); ul.appendChild(li); });
+    if (gr.m.length > 200) ul.appendChild(el("li", "\u2026 and " + (gr.m.length - 200) + " more (search finds them)", "muted"));
+    s.appendChild(ul);
+    body.appendChild(s);
+  }
   network.on("click", function (params) {
-    if (params.nodes.length) select(params.nodes[0]);
-    else if (!params.edges.length) clearHighlight();
+    var k = params.nodes.length ? groupIndex(params.nodes[0]) : -1;
+    if (k >= 0) showGroup(k);
+    else if (params.nodes.length) select(params.nodes[0]);
+    else if (!params.edges.length) { clearHighlight(); labelEdges([]); }
+  });
+  network.on("doubleClick", function (params) {
+    var k = params.nodes.length ? groupIndex(params.nodes[0]) : -1;
+    if (k >= 0) openGroup(k);
+  });
+  network.on("hoverEdge", function (params) {
+    if (typeof params.edge === "number" && labelledEdges.indexOf(params.edge) < 0) edges.update({ id: params.edge, label: edgeName(params.edge) });
+  });
+  network.on("blurEdge", function (params) {
+    if (typeof params.edge === "number" && labelledEdges.indexOf(params.edge) < 0) edges.update({ id: params.edge, label: "" });
   });
 
   // ---- search ---------------------------------------------------------------
@@ -426,8 +588,12 @@
         if (!list.length) td.classList.add("gap");
         else {
           var t = list.length / max;
-          td.style.background = "rgba(31, 119, 180, " + (0.15 + 0.75 * t).toFixed(2) + ")";
-          if (t > 0.55) td.style.color = "#fff";
+          // Dark text on a light-to-mid blue: at least 4.5:1 at the darkest cell.
+          td.style.background = "rgba(0, 114, 178, " + (0.1 + 0.6 * t).toFixed(2) + ")";
+        }
+        if (list.length) {
+          td.tabIndex = 0;
+          td.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); td.click(); } });
         }
         td.addEventListener("click", function () {
           network.selectNodes(list, false);
@@ -460,12 +626,127 @@
     network.setOptions({ physics: { enabled: physics.checked, stabilization: { enabled: false } } });
   });
 
+  // ---- folded groups, listed for the keyboard -------------------------------
+  var groupList = document.getElementById("groups");
+  function updateGroupList() {
+    if (!groupList) return;
+    groupList.textContent = "";
+    DATA.groups.forEach(function (gr, k) {
+      if (gr.m.length < 2) return;
+      var li = el("li"), b = el("button", gr.l, "linkbtn");
+      b.type = "button";
+      if (groupOpen[k]) { li.appendChild(el("span", gr.l + " (open)", "muted")); }
+      else {
+        b.title = "Open this group on the graph";
+        b.addEventListener("click", function () { openGroup(k); showGroup(k); });
+        li.appendChild(b);
+      }
+      groupList.appendChild(li);
+    });
+    var box = document.getElementById("groups-box");
+    if (box) box.hidden = !DATA.groups.some(function (gr) { return gr.m.length >= 2; });
+  }
+  updateGroupList();
+
+  // ---- evidence matrix -------------------------------------------------------
+  // One row per mitigation, one column per risk area; each cell the stance with the figure
+  // as the source states it, or "curated". A real table: headers sort, cells are buttons.
+  var MX = DATA.matrix;
+  function cellScore(list) {
+    if (!list) return -1;
+    return Math.max.apply(null, list.map(function (c) { return c[2] !== null ? 1 + c[2] : (c[3] ? 0.5 : 0.25); }));
+  }
+  function showCell(ri, ci, list) {
+    var m = MX.rows[ri], area = MX.cols[ci];
+    document.getElementById("panel-hint").hidden = true;
+    body.textContent = "";
+    body.appendChild(el("h2", DATA.nodes[m].l + " \u00d7 " + area[0]));
+    var s = section("Evidence (" + list.length + ")");
+    list.forEach(function (c) { s.appendChild(evidenceCard(c[0], m)); });
+    body.appendChild(s);
+    if (groupOf[m] === undefined || groupOpen[groupOf[m]]) network.selectNodes([m], false);
+  }
+  function buildMatrix() {
+    var box = document.getElementById("matrix-table");
+    if (!MX || !box) return;
+    var cells = {};
+    MX.cells.forEach(function (c) { cells[c[0] + ":" + c[1]] = c[2]; });
+    var table = el("table"), cap = el("caption", "Stance and figure as the source states it; \u201ccurated\u201d marks riskgraph\u2019s reading of qualitative text. Click a cell for its evidence; click a heading to sort.");
+    table.id = "matrix";
+    table.appendChild(cap);
+    var thead = el("thead"), tr = el("tr"), tbody = el("tbody");
+    var order = MX.rows.map(function (_, ri) { return ri; }), sortCol = null, sortDir = 0;
+    function header(text, col, full) {
+      var th = el("th");
+      th.scope = "col";
+      th.setAttribute("aria-sort", "none");
+      var b = el("button", text, "sort");
+      b.type = "button";
+      if (full) b.title = full;
+      b.setAttribute("data-sort", String(col));
+      b.addEventListener("click", function () { sortBy(col, th); });
+      th.appendChild(b);
+      tr.appendChild(th);
+    }
+    header("Mitigation", -1, "sort by name");
+    MX.cols.forEach(function (c, ci) { header(c[2] || c[0], ci, c[0] + ": sort by the strongest evidence"); });
+    thead.appendChild(tr);
+    table.appendChild(thead);
+    table.appendChild(tbody);
+    function render() {
+      tbody.textContent = "";
+      order.forEach(function (ri) {
+        var m = MX.rows[ri], row = el("tr");
+        row.setAttribute("data-row", DATA.nodes[m].id);
+        var th = el("th");
+        th.scope = "row";
+        th.appendChild(nodeButton(m));
+        row.appendChild(th);
+        MX.cols.forEach(function (c, ci) {
+          var list = cells[ri + ":" + ci], td = el("td");
+          td.setAttribute("data-col", c[0]);
+          if (list) {
+            var b = el("button", list.map(function (x) { return x[1]; }).join("; "), "cell");
+            b.type = "button";
+            b.title = DATA.nodes[m].l + " \u00d7 " + c[0] + ": open the evidence";
+            if (list.some(function (x) { return x[2] !== null; })) b.classList.add("figure");
+            else if (list.every(function (x) { return x[3]; })) b.classList.add("curated");
+            b.addEventListener("click", function () { showCell(ri, ci, list); });
+            td.appendChild(b);
+          } else {
+            td.appendChild(el("span", "\u2014", "none"));
+            td.title = "no assessment";
+          }
+          row.appendChild(td);
+        });
+        tbody.appendChild(row);
+      });
+    }
+    function sortBy(col, th) {
+      sortDir = sortCol === col ? -sortDir : (col < 0 ? 1 : -1);
+      sortCol = col;
+      Array.prototype.forEach.call(thead.querySelectorAll("th"), function (h) { h.setAttribute("aria-sort", "none"); });
+      th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+      order.sort(function (a, b) {
+        var d = col < 0 ? DATA.nodes[MX.rows[a]].l.localeCompare(DATA.nodes[MX.rows[b]].l) :
+          cellScore(cells[a + ":" + col]) - cellScore(cells[b + ":" + col]);
+        return d * sortDir || a - b;
+      });
+      render();
+    }
+    render();
+    box.appendChild(table);
+  }
+  buildMatrix();
+
   applyFilters();
   performance.mark("riskgraph:controls");
   // A small API for tests and for people who script the page from the console.
   window.riskgraph = {
     network: network, nodes: nodes, edges: edges, data: DATA,
     select: function (iri) { for (var i = 0; i < DATA.nodes.length; i++) if (DATA.nodes[i].id === iri) { select(i); return i; } return -1; },
+    openGroup: openGroup, groupOf: function (i) { return groupOf[i] === undefined ? -1 : groupOf[i]; },
+    declutter: declutter,
     visibleCount: function () { return visible.filter(Boolean).length; },
     showCoverage: showCoverage
   };
