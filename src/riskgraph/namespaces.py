@@ -66,6 +66,13 @@ RG_TERMS = (
     "roundCount", "scenario", "sourceNote", "stageOrder", "stance", "studiedMitigation",
     "studiedMitigationCount", "studiedRiskArea", "subjectArea", "supports", "taskStage", "value",
     "venue", "withinRiskArea", "workingLabel",
+    # the imported catalogues (riskgraph import nexus) and their provenance
+    "CatalogueMitigation", "CatalogueRisk", "ControlCategory", "Incident", "MappingRecord",
+    "RiskGroup", "SourceDataset", "addresses", "confidence", "controlCategory",
+    "exemplifiesRisk", "forActorTask", "licenceNote", "mappingAuthor", "mappingDate",
+    "mappingJustification", "mappingObject", "mappingPredicate", "mappingSet",
+    "mappingSubject", "nistFunction", "retrievedOn", "sha256", "similarityScore",
+    "sourceObjectId", "sourceRow", "sourceSubjectId",
 )
 
 

@@ -248,7 +248,7 @@ def render_model(model: GraphModel, *, title: str, subtitle: str, layout_mode: s
     import jinja2
     from markupsafe import Markup
 
-    from riskgraph.page import views
+    import riskgraph.page.views as views
 
     if layout_mode not in LAYOUTS:
         raise InputError(f"unknown layout {layout_mode!r}", hint="use auto, python or physics")
