@@ -517,3 +517,28 @@ def test_query_file_that_is_not_a_small_regular_file(run_cli, tmp_path):
     for path, expected in ((big, "larger than"), (fifo, "no such query file")):
         result = run_cli("query", "--file", str(path))
         assert result.exit_code == 2 and expected in result.output, result.output
+
+
+def test_users_queries_are_checked_safely_from_many_threads():
+    # rdflib's SPARQL grammar is not thread-safe: without a lock, parses running at
+    # once in riskgraph serve's and riskgraph site's threads failed with TypeErrors.
+    import threading
+
+    errors: list[BaseException] = []
+    text = ("PREFIX rg: <https://w3id.org/riskgraph/ns#> SELECT ?m ?l WHERE "
+            "{ ?m a rg:Mitigation ; <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+            "OPTIONAL { ?m rg:mitigates ?r } FILTER(STRLEN(?l) > 3) } ORDER BY ?l")
+
+    def check() -> None:
+        try:
+            for _ in range(15):
+                check_query(text)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=check) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors[:1]

@@ -20,6 +20,7 @@ a canned query never imports rdflib.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -125,18 +126,24 @@ def _check_nesting(text: str, tokens: list[Token], source) -> None:
             depth -= 1
 
 
+# rdflib's SPARQL grammar (pyparsing) is not thread-safe, and the recursion limit and
+# the logger level changed around it are process-wide: one parse at a time.
+_PARSE_LOCK = threading.Lock()
+
+
 def _parse(text: str, tokens: list[Token], source):
     import sys
 
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
-    try:
-        return _parse_deep(text, tokens, source)
-    except RecursionError:
-        raise InputError("the query is nested too deeply to be read",
-                         file=source or "query") from None
-    finally:
-        sys.setrecursionlimit(limit)
+    with _PARSE_LOCK:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
+        try:
+            return _parse_deep(text, tokens, source)
+        except RecursionError:
+            raise InputError("the query is nested too deeply to be read",
+                             file=source or "query") from None
+        finally:
+            sys.setrecursionlimit(limit)
 
 
 def _parse_deep(text: str, tokens: list[Token], source):
