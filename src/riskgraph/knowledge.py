@@ -272,25 +272,6 @@ def validate(*files: PathArg, whole: bool = False, engine: str = "auto") -> Vali
     return run([Path(f) for f in files] or None, whole=whole, engine=engine)
 
 
-@dataclass
-class _Page:
-    html: str
-    node_count: int
-    edge_count: int
-    title: str
-
-
-def _render_page(graph: Any, **options: Any) -> _Page:
-    import tempfile
-
-    from riskgraph.page.render import render_graph
-
-    with tempfile.TemporaryDirectory(prefix="riskgraph-page-") as tmp:
-        result = render_graph(graph, Path(tmp) / "page.html", **options)
-        text = result.path.read_text(encoding="utf-8")
-    return _Page(text, result.node_count, result.edge_count, result.title)
-
-
 def list_queries() -> list[CannedQuery]:
     """Every canned query (name, summary, description, tags, params), by name."""
     from riskgraph.query.canned import list_queries as canned
