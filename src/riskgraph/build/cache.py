@@ -224,4 +224,6 @@ def _build_ntriples() -> tuple[bytes, int]:
         problems = [str(c) for c in result.reasoning.clashes] + [str(u) for u in result.undeclared]
         raise CheckFailed("the bundled ontology and data do not pass their checks: "
                           + "; ".join(problems or ["inconsistent"]))
-    return result.graph.serialize(format="nt", encoding="utf-8"), len(result.graph)
+    graph = result.graph
+    assert graph is not None  # build() always returns the graph it built
+    return graph.serialize(format="nt", encoding="utf-8"), len(graph)

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -13,7 +14,7 @@ from rdflib.namespace import RDF
 from riskgraph import resources
 from riskgraph.build.split_reason import reason_split
 from riskgraph.errors import InputError
-from riskgraph.io.atomic import PendingFiles, check_target
+from riskgraph.io.atomic import PendingFiles, Writer, check_target
 from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, RG, bind_prefixes
 from riskgraph.reason.reasoner import ReasoningResult, reason
@@ -76,7 +77,8 @@ def dataset_counts(graph: Graph) -> dict[str, int]:
     imported catalogue or mapping set. An entity several datasets describe counts in each."""
     counts: Counter[str] = Counter()
     for _, dataset in graph.subject_objects(VOID_IN_DATASET):
-        counts[graph.namespace_manager.normalizeUri(dataset)] += 1
+        # every rdflib term is a str; normalizeUri's annotation says str
+        counts[graph.namespace_manager.normalizeUri(cast(str, dataset))] += 1
     return dict(sorted(counts.items()))
 
 
@@ -131,6 +133,10 @@ def output_paths(out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     return paths
 
 
+def _bytes_writer(data: bytes) -> Writer:
+    return lambda handle: handle.write(data)
+
+
 def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", "jsonld"),
           extra: list[Path] | None = None,
           before_commit: Callable[[Graph], None] | None = None) -> BuildResult:
@@ -154,10 +160,10 @@ def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", 
                                class_counts(merged), checked.undeclared, graph=merged,
                                warnings=checked.warnings, dataset_counts=per_dataset)
     if out_dir is not None and build_result.ok:
-        outputs = []
+        outputs: list[tuple[Path | str, Writer]] = []
         for fmt, target in zip(formats, output_paths(out_dir, formats), strict=True):
             data = merged.serialize(format=SERIALISATIONS[fmt], encoding="utf-8")
-            outputs.append((target, lambda handle, data=data: handle.write(data)))
+            outputs.append((target, _bytes_writer(data)))
         with PendingFiles(outputs) as pending:
             if before_commit is not None:
                 before_commit(merged)

@@ -23,9 +23,11 @@ graph. A test compares the result with HermiT over the full merged graph.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TypeGuard
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from riskgraph.reason.reasoner import ReasoningResult, explain, materialise, reason
 
@@ -69,7 +71,7 @@ def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
     # that every node's profile in the image equals its profile in the full graph.
     keep = set(ontology.all_nodes()) | set(curated.all_nodes()) | set(full.predicates())
 
-    def compressible(node) -> bool:
+    def compressible(node: Node) -> TypeGuard[URIRef]:
         return isinstance(node, URIRef) and node not in keep
 
     profile: dict[URIRef, dict] = defaultdict(lambda: {"t": set(), "o": set(), "i": set(),
@@ -87,7 +89,7 @@ def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
         if compressible(o) and p != RDF.type:
             profile[o]["i"].add(p)
     reps: dict[tuple, URIRef] = {}
-    rep_of: dict[URIRef, URIRef] = {}
+    rep_of: dict[Node, URIRef] = {}  # keys are URIRefs; typed Node for lookups by any term
     for node in sorted(profile):
         prof = profile[node]
         key = tuple(frozenset(prof[k]) for k in "toid")
@@ -106,26 +108,26 @@ def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
         s2 = rep_of.get(s, s)
         if isinstance(o, Literal):
             # one literal per representative, property, datatype and well-typedness
-            key = (s2, p, o.datatype, o.language, bool(o.ill_typed))
-            if s2 != s and key in seen_data:
+            data_key = (s2, p, o.datatype, o.language, bool(o.ill_typed))
+            if s2 != s and data_key in seen_data:
                 continue
-            seen_data.add(key)
+            seen_data.add(data_key)
             image.add((s2, p, o))
         else:
             image.add((s2, p, rep_of.get(o, o)))
     result = reason(image, use_hermit=use_hermit)
     if not result.consistent:
         return ReasoningResult(False, result.reasoner, Graph(), explain(full), result.notes)
-    members: dict[URIRef, list[URIRef]] = defaultdict(list)
-    for node, rep in rep_of.items():
-        members[rep].append(node)
+    members: dict[Node, list[Node]] = defaultdict(list)
+    for member, rep in rep_of.items():
+        members[rep].append(member)
     inferred = Graph()
     for s, p, o in result.inferred:
         if str(s).startswith(REP) or str(o).startswith(REP):
             if p == RDF.type and s in members:
-                for node in members[s]:
-                    if (node, RDF.type, o) not in full:
-                        inferred.add((node, RDF.type, o))
+                for member in members[s]:
+                    if (member, RDF.type, o) not in full:
+                        inferred.add((member, RDF.type, o))
             continue  # property values: recomputed below over the full graph
         if (s, p, o) not in full:
             inferred.add((s, p, o))

@@ -300,8 +300,9 @@ class _Importer:
             d.add(iri, IDENT, literal(pid))
             if url:
                 d.add(iri, URL, typed(url, "anyURI"))
-                if _arxiv(url):
-                    d.add(iri, rg("arxivId"), literal(_arxiv(url)))
+                arxiv_id = _arxiv(url)
+                if arxiv_id:
+                    d.add(iri, rg("arxivId"), literal(arxiv_id))
             created = item.get("dateCreated")
             if created:
                 d.add(iri, DCT + "issued", typed(str(created), "date"))
@@ -382,7 +383,7 @@ class _Importer:
 
     def link_groups(self, d: TurtleDoc, src: S.Source) -> None:
         """skos:broader between groups, from the YAML's broader/narrower keys, as meant."""
-        declared = {}
+        declared: dict[tuple[str, str], set[str]] = {}
         for gid, item in self.group_items.items():
             for parent in item.get("broader") or ():
                 declared.setdefault((gid, str(parent)), set()).add("broader")

@@ -14,7 +14,7 @@ import io
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI
+from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI, SKOS_IRI
 
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 SEMAPV = "https://w3id.org/semapv/vocab/"
@@ -48,7 +48,7 @@ def own_mappings(curated: Graph, context: Graph) -> list[dict[str, str]]:
                         curated.value(rec, URIRef(RG_IRI + "sourceNote")))
     rows = []
     for name in MATCHES:
-        pred = SKOS[name]
+        pred = URIRef(SKOS_IRI + name)
         for s, o in curated.subject_objects(pred):
             just, author, date, note = records.get((s, pred, o), (None, None, None, None))
             rows.append({

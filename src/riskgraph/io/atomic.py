@@ -29,7 +29,7 @@ from typing import IO
 
 from riskgraph.errors import InputError
 
-Writer = Callable[[IO[bytes]], None]
+Writer = Callable[[IO[bytes]], object]  # any return value (e.g. write()'s count) is ignored
 _HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
@@ -197,7 +197,7 @@ def write_files(outputs: list[tuple[Path | str, Writer]]) -> list[Path]:
         return pending.commit()
 
 
-def write_atomic(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
+def write_atomic(path: Path, write: Writer) -> Path:
     """Call ``write`` on a temporary file beside ``path`` and rename it into place
     (or write directly to a device or pipe); see the module docstring."""
     return write_files([(path, write)])[0]

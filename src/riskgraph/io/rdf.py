@@ -49,7 +49,7 @@ def _refuse_fetch(self, source, base, referenced_contexts):  # noqa: ARG001
 # rdflib has no document-loader option: its JSON-LD processor fetches remote contexts
 # (and @import) through Context._fetch_context. Replacing it makes fetching impossible
 # in this process, whatever the walk in _non_inline_contexts misses.
-_jsonld_context.Context._fetch_context = _refuse_fetch
+_jsonld_context.Context._fetch_context = _refuse_fetch  # type: ignore[method-assign]  # deliberate
 
 
 @dataclass
@@ -223,8 +223,8 @@ class _WarningCatcher(logging.Filter):
 def _check_iris(graph: Graph, text: str, path: Path) -> None:
     for triple in graph:
         for term in triple:
-            if isinstance(term, URIRef) and _BAD_IRI.search(term):
-                char = _BAD_IRI.search(term).group()
+            if isinstance(term, URIRef) and (bad := _BAD_IRI.search(term)):
+                char = bad.group()
                 shown = {" ": "a space", "\n": "a line break", "\t": "a tab"}.get(
                     char, repr(char) if char.isprintable() else f"U+{ord(char):04X}")
                 raise InputError(f"the IRI <{_shown(term)}> contains {shown}, which IRIs may "

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from riskgraph.errors import InputError
 from riskgraph.namespaces import ID
@@ -104,11 +105,13 @@ def materialise(graph: Graph) -> Graph:
     out = Graph()
     supers = superclass_closure(graph)
     for node, cls in list(graph.subject_objects(RDF.type)):
-        if isinstance(node, URIRef) and str(node).startswith(str(ID)):
+        # supers is keyed by named classes only, so a blank-node class has none
+        if (isinstance(node, URIRef) and str(node).startswith(str(ID))
+                and isinstance(cls, URIRef)):
             for sup in supers.get(cls, ()):
                 if (node, RDF.type, sup) not in graph:
                     out.add((node, RDF.type, sup))
-    inverses: dict[URIRef, set[URIRef]] = {}
+    inverses: dict[Node, set[Node]] = {}
     for p, q in graph.subject_objects(OWL.inverseOf):
         inverses.setdefault(p, set()).add(q)
         inverses.setdefault(q, set()).add(p)

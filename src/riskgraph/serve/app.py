@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
@@ -31,6 +32,9 @@ from riskgraph.serve.cache import ResponseCache
 from riskgraph.serve.html import CSP, STATIC
 from riskgraph.serve.links import ONTOLOGY_IRI, Linker, entity_path
 from riskgraph.serve.pool import Busy, ResultTooLarge
+
+if TYPE_CHECKING:
+    from riskgraph.query.canned import CannedQuery
 
 log = logging.getLogger("riskgraph.serve")
 LINK = Linker("/")
@@ -75,7 +79,9 @@ def _wants_text(request: Request) -> bool:
     return request.url.path.startswith(("/sparql", "/api/"))
 
 
-async def _http_exception(request: Request, exc: HTTPException) -> Response:
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    # registered for HTTPException only; typed Exception as Starlette's handler map expects
+    assert isinstance(exc, HTTPException)
     messages = {404: f"there is nothing at {request.url.path}",
                 405: f"{request.method} is not allowed here"}
     message = messages.get(exc.status_code, str(exc.detail))
@@ -131,7 +137,7 @@ class Server:
         self._graph_page = graph_page  # () -> str, called once on first request
         self._graph_html: str | None = None
         self._graph_lock = threading.Lock()
-        self._queries = None
+        self._queries: list[CannedQuery] | None = None
 
     # helpers
 
@@ -507,9 +513,12 @@ def service_description(endpoint: str, fmt: str) -> bytes:
 
     text = SD.format(endpoint=endpoint.replace(">", "%3E"), graph=PROJECT_GRAPH)
     triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
-    kw = {"prefixes": {"sd": "http://www.w3.org/ns/sparql-service-description#"}} \
-        if fmt == "ttl" else {}
-    return ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]), **kw)
+    prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#"} \
+        if fmt == "ttl" else None
+    data = ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]),
+                        prefixes=prefixes)
+    assert data is not None  # no output given: serialize returns the bytes
+    return data
 
 
 def create_app(backend, options: ServeOptions | None = None, graph_page=None) -> Starlette:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import Any
 
 
 class ResponseCache:
     def __init__(self, max_entries: int = 2048, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._items: OrderedDict[object, tuple[int, bytes, str]] = OrderedDict()
+        # (status, body, media type); put() stores bytes bodies, and the app also keeps
+        # a few parsed objects here directly (the catalogue, a query's parameter choices)
+        self._items: OrderedDict[object, tuple[int, Any, str]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 

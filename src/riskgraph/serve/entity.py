@@ -235,7 +235,8 @@ def build_entity(iri: str, rows: list[dict[str, Term]]) -> Entity | None:
     order = {"effective": 0, "supports": 0, "proposes": 1, "mixed": 2}
     entity.evidence = sorted(evidence.values(),
                              key=lambda e: (order.get(e.stance or e.kind, 3), e.label, e.iri))
-    key = lambda link: (link.prop_label or link.prop, link.label or link.target.value)  # noqa: E731
-    entity.out = sorted(out.values(), key=key)
-    entity.incoming = sorted(incoming.values(), key=key)
+    link_key = lambda link: (link.prop_label or link.prop,  # noqa: E731
+                             link.label or link.target.value)
+    entity.out = sorted(out.values(), key=link_key)
+    entity.incoming = sorted(incoming.values(), key=link_key)
     return entity

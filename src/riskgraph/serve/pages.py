@@ -147,7 +147,10 @@ def catalogue(backend) -> Catalogue:
             counts[t] = counts.get(t, 0) + 1
     groups: dict[str, ClassGroup] = {}
     entries = {}
-    for x in sorted(types, key=lambda i: (labels.get(i, i).lower(), i)):
+    def by_label(i: str) -> tuple[str, str]:
+        return labels.get(i, i).lower(), i
+
+    for x in sorted(types, key=by_label):
         # The most specific class: a riskgraph class first, then the rarest.
         best = min(types[x], key=lambda t: (not t.startswith("https://w3id.org/riskgraph/"),
                                             counts[t], t), default="")

@@ -26,6 +26,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from riskgraph.errors import InputError, QueryTimeout
 
@@ -71,10 +72,14 @@ class _Worker:
                 str(store_dir or "")] + [str(p) for p in nt_files]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      bufsize=0, close_fds=True)
+        # both are pipes (stdin=PIPE, stdout=PIPE above), never None
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self._stdin: IO[bytes] = self.proc.stdin
+        self._stdout: IO[bytes] = self.proc.stdout
 
     def wait_ready(self) -> None:
         try:
-            frame = _read_frame(self.proc.stdout.fileno(), time.monotonic() + START_TIMEOUT)
+            frame = _read_frame(self._stdout.fileno(), time.monotonic() + START_TIMEOUT)
         except (TimeoutError, _Stopped):
             self.kill()
             raise InputError("a query worker did not start") from None
@@ -84,15 +89,15 @@ class _Worker:
             raise InputError(f"cannot load the graph: {message}")
 
     def ask(self, request: bytes, deadline: float) -> bytes:
-        fd = self.proc.stdin.fileno()
+        fd = self._stdin.fileno()
         os.write(fd, struct.pack(">I", len(request)) + request)
-        return _read_frame(self.proc.stdout.fileno(), deadline)
+        return _read_frame(self._stdout.fileno(), deadline)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self._stdin, self._stdout):
             with contextlib.suppress(OSError):
                 stream.close()
 

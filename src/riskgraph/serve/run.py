@@ -117,7 +117,7 @@ def serve(config: ServeConfig, ready=None) -> None:
                             for sock in listening.sockets:
                                 port = sock.getsockname()[1]  # the real one for --port 0
                         ready(f"http://{config.host}:{port}/")
-                server.startup = startup
+                server.startup = startup  # type: ignore[method-assign]  # wrapped to report readiness
             # uvicorn handles SIGTERM itself, then raises it again with the handler it
             # found: a no-op one here, so that the workers are stopped and the exit is 0.
             signal.signal(signal.SIGTERM, lambda *_: None)

@@ -140,5 +140,7 @@ def serialize_triples(triples, fmt: str) -> bytes:
     from riskgraph.namespaces import PREFIXES
     from riskgraph.serve.worker import GRAPH_FORMATS
 
-    kw = {"prefixes": PREFIXES} if fmt == "ttl" else {}
-    return ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]), **kw)
+    data = ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]),
+                        prefixes=PREFIXES if fmt == "ttl" else None)
+    assert data is not None  # no output given: serialize returns the bytes
+    return data

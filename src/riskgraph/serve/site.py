@@ -133,11 +133,13 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
         iris = [iri for iri in cat.entries if entity_path(iri)]
         written = 0
         with ThreadPoolExecutor(max_workers=max(2, workers * 2)) as threads:
-            for iri, page, rdf in threads.map(entity, iris):
-                if page is None:
+            for iri, entity_html, rdf in threads.map(entity, iris):
+                if entity_html is None:
                     continue
-                rel = "id/" + entity_path(iri)
-                writer.write(rel + ".html", page)
+                path = entity_path(iri)
+                assert path is not None  # iris holds entity IRIs only (filtered above)
+                rel = "id/" + path
+                writer.write(rel + ".html", entity_html)
                 for fmt, body in rdf.items():
                     writer.write(f"{rel}.{fmt}", body)
                 written += 1
@@ -145,9 +147,9 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
         for asset in STATIC.iterdir():
             if asset.is_file():
                 writer.write("static/" + asset.name, asset.read_bytes())
-        index = [{"u": "id/" + entity_path(iri) + ".html", "l": label, "c": codes, "k": kind}
-                 for iri, (label, codes, kind) in cat.entries.items() if entity_path(iri)
-                 and (site / ("id/" + entity_path(iri) + ".html")).is_file()]
+        index = [{"u": "id/" + path + ".html", "l": label, "c": codes, "k": kind}
+                 for iri, (label, codes, kind) in cat.entries.items()
+                 if (path := entity_path(iri)) and (site / ("id/" + path + ".html")).is_file()]
         payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
         writer.write("static/search-index.json", payload)
         writer.write("static/search-index.js", "window.riskgraphSearchIndex = " + payload + ";\n")

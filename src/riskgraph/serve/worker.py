@@ -17,6 +17,7 @@ import struct
 import sys
 import threading
 import time
+from typing import IO, cast
 
 RESULT_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
 GRAPH_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
@@ -72,8 +73,10 @@ def answer(store, request: dict) -> bytes:
     try:
         result = store.query(request["q"], use_default_graph_as_union=True)
         if isinstance(result, ox.QueryTriples):
-            kw = {"prefixes": PREFIXES} if fmt == "ttl" else {}
-            ox.serialize(result, sink, getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]), **kw)
+            # CappedBuffer is a duck-typed binary sink: write() is all serialize calls
+            ox.serialize(result, cast("IO[bytes]", sink),
+                         getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]),
+                         prefixes=PREFIXES if fmt == "ttl" else None)
         else:
             result.serialize(sink, getattr(ox.QueryResultsFormat, RESULT_FORMATS[fmt]))
         return b"D" + sink.getvalue()

@@ -244,7 +244,8 @@ class _Deadline:
 
 def _read_capped(response, url: str, deadline: _Deadline, cap: int) -> bytes:
     """The body, read in chunks against the deadline and the size cap."""
-    chunks, total = [], 0
+    chunks: list[bytes] = []
+    total = 0
     sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
     while True:
         if response.isclosed():  # http.client closes it once the whole body is read
@@ -348,14 +349,15 @@ def _send_upload(request: urllib.request.Request, auth: Auth | None,
     if status == 401:
         raise _http_error(url, 401, "Unauthorized", b"user name or password refused")
     if "digest" in schemes:
-        digest = next(h for h in opener.handlers
+        # OpenerDirector.handlers is set in its __init__ but missing from typeshed's stub
+        digest = next(h for h in opener.handlers  # type: ignore[attr-defined]
                       if isinstance(h, urllib.request.HTTPDigestAuthHandler))
         _, fresh = _challenge(url, timeout)  # a fresh nonce for the upload
         for challenge in fresh:
             scheme, _, rest = challenge.partition(" ")
             if scheme.lower() == "digest":
                 fields = urllib.request.parse_keqv_list(
-                    filter(None, urllib.request.parse_http_list(rest)))
+                    list(filter(None, urllib.request.parse_http_list(rest))))
                 answer = digest.get_authorization(request, fields)
                 if answer:
                     request.add_unredirected_header("Authorization", "Digest " + answer)

@@ -67,7 +67,10 @@ class Rules:
         for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
             from rdflib.collection import Collection
 
-            members = list(Collection(ontology, ontology.value(axiom, OWL.members)))
+            head = ontology.value(axiom, OWL.members)
+            if head is None:  # no owl:members: an empty list, as Collection(ontology, None) gives
+                continue
+            members = list(Collection(ontology, head))
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
                     self.disjoint.add(frozenset((a, b)))

@@ -29,13 +29,15 @@ are pyshacl's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.term import Node
 
 DATA_GRAPH = ox.NamedNode("urn:riskgraph:validate:data")
 ONTOLOGY_GRAPH = ox.NamedNode("urn:riskgraph:validate:ontology")
@@ -142,9 +144,9 @@ def store_as_graph(store: ox.Store) -> Graph:
 # ---------------------------------------------------------------------------
 @dataclass
 class Shape:
-    node: object  # the shape's IRI or blank node in the shapes graph
+    node: Node  # the shape's IRI or blank node in the shapes graph
     is_property: bool
-    path: object = None  # ("p", iri) | ("inv", path) | ("alt", [...]) | ("seq", [...])
+    path: tuple | None = None  # ("p", iri) | ("inv", path) | ("alt", [...]) | ("seq", [...])
     path_node: object = None  # the sh:path value, as reported in sh:resultPath
     severity: URIRef = SH.Violation
     messages: list[str] = field(default_factory=list)
@@ -152,7 +154,7 @@ class Shape:
     constraints: list[tuple[URIRef, object]] = field(default_factory=list)  # (param, value)
     properties: list[object] = field(default_factory=list)  # property shape nodes
     sparql: list[tuple[object, str, list[str]]] = field(default_factory=list)
-    targets: list[tuple[URIRef, object]] = field(default_factory=list)
+    targets: list[tuple[URIRef, Node]] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
 
 
@@ -163,7 +165,7 @@ class RawResult:
     focus: object
     path: object  # the path node (IRI or the blank node of a complex path) or None
     value: object
-    shape: object
+    shape: Node
     severity: URIRef
     component: URIRef
     messages: list[str]
@@ -222,6 +224,7 @@ class CompiledShapes:
         shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
         allowed = PROPERTY_PARAMS if shape.is_property else NODE_PARAMS
         for param, value in g.predicate_objects(node):
+            assert isinstance(param, URIRef)  # predicates of a parsed shapes graph are IRIs
             if param in TARGETS:
                 shape.targets.append((param, value))
             elif param == SH.property:
@@ -338,10 +341,12 @@ class Universe:
         names = ", ".join(f"<{g.value}>" for g in data_graphs)
         context = store.query("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } "
                               f"FILTER (?g NOT IN ({names})) }}")
+        assert isinstance(context, ox.QuerySolutions)  # a SELECT query
         self.excluded = {internal(r[0]) for r in context}
         self.excluded = {n for n in self.excluded if not self.described(n)}
         headers = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{OWL.Ontology}> }} "
                               f"FILTER (?g IN ({names})) }}")
+        assert isinstance(headers, ox.QuerySolutions)  # a SELECT query
         self.headers = {internal(r[0]) for r in headers}
         self.excluded |= self.headers
 
@@ -382,15 +387,15 @@ class Evaluator:
         self.compiled = compiled
         self.store = store
         self.universe = universe
-        self._pairs: dict[URIRef, tuple[dict, dict]] = {}
-        self._instances: dict[URIRef, set] = {}
+        self._pairs: dict[Node, tuple[dict, dict]] = {}
+        self._instances: dict[Node, set] = {}
         self._conforms: dict[object, dict] = {}
 
     # -- data access ---------------------------------------------------------
     def query(self, text: str):
         return self.store.query(text, use_default_graph_as_union=True)
 
-    def pairs(self, predicate: URIRef) -> tuple[dict, dict]:
+    def pairs(self, predicate: Node) -> tuple[dict, dict]:
         """subject -> objects and object -> subjects of one predicate."""
         found = self._pairs.get(predicate)
         if found is None:
@@ -410,7 +415,7 @@ class Evaluator:
             found = self._pairs[predicate] = (forward, backward)
         return found
 
-    def instances(self, cls: URIRef) -> set:
+    def instances(self, cls: Node) -> set:
         found = self._instances.get(cls)
         if found is None:
             rows = self.query(f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/<{RDFS.subClassOf}>* "
@@ -481,11 +486,15 @@ class Evaluator:
         focus = list(focus)
         if not shape.is_property:
             values = {node: [node] for node in focus}
-        elif shape.path[0] == "p":
-            forward = self.pairs(shape.path[1])[0]
-            values = {node: forward.get(node, _NONE) for node in focus}
         else:
-            values = {node: self.values(shape.path, node) for node in focus}
+            path = shape.path
+            # a property shape whose path did not compile is unsupported and never evaluated
+            assert path is not None
+            if path[0] == "p":
+                forward = self.pairs(path[1])[0]
+                values = {node: forward.get(node, _NONE) for node in focus}
+            else:
+                values = {node: self.values(path, node) for node in focus}
         for param, arg in shape.constraints:
             yield from self._constraint(shape, param, arg, values)
         for child in shape.properties:
@@ -532,10 +541,10 @@ class Evaluator:
                     for _ in _duplicate_langs(vs):
                         yield result(shape, focus, None, param)
         elif param is _CLASS:
-            members = self.instances(arg)
+            instances = self.instances(arg)
             for focus, vs in values.items():
                 for v in vs:
-                    if v not in members or isinstance(v, ox.Literal):
+                    if v not in instances or isinstance(v, ox.Literal):
                         yield result(shape, focus, v, param)
         elif param is _NODE or param is _NOT:
             ok = self.conforming(arg, {v for vs in values.values() for v in vs})
@@ -567,7 +576,8 @@ class Evaluator:
     def _sparql(self, shape: Shape, focus: set) -> Iterator[RawResult]:
         from pyshacl.constraints.constraint_component import ConstraintComponent
 
-        fmt = ConstraintComponent._format_sparql_based_result_message
+        # an unbound method called with self=None (it does not use self)
+        fmt: Callable[..., str] = ConstraintComponent._format_sparql_based_result_message
         for constraint, text, messages in shape.sparql:
             rows = self.query(text)
             names = [v.value for v in rows.variables]
@@ -579,6 +589,7 @@ class Evaluator:
                 bound = {name: to_rdflib(row[name]) for name in names
                          if name != "this" and row[name] is not None}
                 this = internal(this)
+                key: tuple
                 if "failure" in bound:
                     key = (this, True)
                 else:
@@ -636,6 +647,8 @@ def _value_test(param, arg, shape: Shape, graph: Graph):
     if param == SH.datatype:
         from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
 
+        # an unbound method called with self=None (it does not use self)
+        assert_datatype: Callable[..., bool] = DatatypeConstraintComponent._assert_actual_datatype
         rule = str(arg)
 
         def datatype_ok(v):
@@ -651,8 +664,7 @@ def _value_test(param, arg, shape: Shape, graph: Graph):
             if datatype != rule:
                 return False
             term = to_rdflib(v)
-            return term.ill_typed is not True and DatatypeConstraintComponent.\
-                _assert_actual_datatype(None, term, arg)
+            return term.ill_typed is not True and assert_datatype(None, term, arg)
         return datatype_ok
     if param == SH.nodeKind:
         kinds = _KINDS.get(arg, ())
@@ -682,7 +694,8 @@ def _value_test(param, arg, shape: Shape, graph: Graph):
             return size >= limit if at_least else size <= limit
         return length_ok
     if param == SH.languageIn:
-        wanted = {str(x.value).lower() for x in Collection(graph, arg)}
+        # sh:languageIn lists language-tag literals
+        wanted = {str(cast(Literal, x).value).lower() for x in Collection(graph, arg)}
 
         def language_ok(v):
             if not isinstance(v, ox.Literal) or not v.language:

@@ -230,7 +230,8 @@ def _namespaces(names: Graph) -> list[tuple[str, str]]:
     if cached is None:
         cached = sorted(((p, str(n)) for p, n in names.namespaces()),
                         key=lambda pn: -len(pn[1]))
-        names._riskgraph_namespaces = cached
+        # a per-graph cache kept on the instance; Graph declares no such attribute
+        names._riskgraph_namespaces = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -363,8 +364,8 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
     Files are validated together with the bundled graph and with each other, so a
     contribution may refer to existing entities and to entities in its sibling files.
     """
-    paths = [Path(p) for p in paths]
-    read = [read_contribution(p) for p in paths]
+    files = [Path(p) for p in paths]
+    read = [read_contribution(p) for p in files]
     readable = [graph for _, graph, _ in read if graph is not None]
     if context is None:
         context = Context.bundled(readable) if bundled_context else Context(
@@ -373,7 +374,7 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
     seen: set[tuple] = set()
     reports = []
     rules = _rules(context.ontology)
-    existing = _existing_without([Path(p) for p in paths]) if bundled_context else None
+    existing = _existing_without(list(files)) if bundled_context else None
     for report, graph, text in read:
         reports.append(report)
         if graph is None:

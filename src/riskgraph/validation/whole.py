@@ -57,9 +57,11 @@ def _load_ontology(store: ox.Store) -> None:
 
 def _refused_content(store: ox.Store, graph: ox.NamedNode) -> bool:
     """Shapes or owl:imports: left to the contribution reader, which strips and reports them."""
-    return store.query(f"ASK {{ GRAPH <{graph.value}> {{ {{ ?s <{OWL.imports}> ?o }} UNION "
-                       f"{{ ?s ?p ?o FILTER (STRSTARTS(STR(?p), \"{SH}\") || "
-                       f"STRSTARTS(STR(?o), \"{SH}\")) }} }} }}")
+    answer = store.query(f"ASK {{ GRAPH <{graph.value}> {{ {{ ?s <{OWL.imports}> ?o }} UNION "
+                         f"{{ ?s ?p ?o FILTER (STRSTARTS(STR(?p), \"{SH}\") || "
+                         f"STRSTARTS(STR(?o), \"{SH}\")) }} }} }}")
+    assert isinstance(answer, ox.QueryBoolean)  # an ASK query
+    return bool(answer)
 
 
 def _fast_load(store: ox.Store, path: Path, graph: ox.NamedNode) -> str | None:
@@ -116,13 +118,14 @@ def _entity_count(store: ox.Store, graph: ox.NamedNode) -> int:
     rows = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph.value}> "
                        f"{{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{graph.value}> "
                        f"{{ ?s a <{OWL.Ontology}> }} }} }}")
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT query
     return int(next(iter(rows))[0].value)
 
 
 def validate_whole(paths: Iterable[Path | str]) -> ValidationResult:
     """Validate the files as one complete dataset, with the ontology as context."""
-    paths = [Path(p) for p in paths]
-    store, reports, texts = load_dataset(paths)
+    files = [Path(p) for p in paths]
+    store, reports, texts = load_dataset(files)
     readable = [i for i, r in enumerate(reports) if r.error is None]
     graphs = [_file_graph(i) for i in readable]
     for index in readable:
@@ -139,7 +142,7 @@ def validate_whole(paths: Iterable[Path | str]) -> ValidationResult:
         owner = universe.owner(engine.from_rdflib(result.focus))
         index = readable[owner] if owner is not None else readable[0]
         if index not in locators:
-            locators[index] = locator_for(texts[index] or "", json=paths[index].suffix.lower()
+            locators[index] = locator_for(texts[index] or "", json=files[index].suffix.lower()
                                           in (".jsonld", ".json"))
         path_node = result.path
         if path_node is not None and not isinstance(path_node, URIRef):
