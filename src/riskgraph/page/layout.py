@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -224,7 +225,7 @@ def focus_layout(g: nx.MultiDiGraph, centre: str, blocks: list[tuple[str, bool, 
     centre_half = _box(g, centre)[0] / 2
     outer = centre_half
     for incoming in (True, False):
-        items: list[tuple[str, object]] = []  # ("node", key) or ("group", Group)
+        items: list[tuple[str, Any]] = []  # ("node", key) or ("group", Group)
         for _, inc, members in blocks:
             if inc != incoming or not members:
                 continue

@@ -8,6 +8,7 @@ who do not want a graph, and its accessible alternative (a real, sortable table)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from riskgraph.namespaces import RG
@@ -40,7 +41,7 @@ class Matrix:
     cells: dict[tuple[str, str], list[MatrixCell]] = field(default_factory=dict)
 
 
-def evidence_matrix(model: GraphModel, order: list[str] = ()) -> Matrix | None:
+def evidence_matrix(model: GraphModel, order: Sequence[str] = ()) -> Matrix | None:
     """The matrix of the drawn mitigations' assessments per drawn risk area, or None when
     there is nothing to cross. ``order`` (the answer's mitigations) leads the rows."""
     g = model.graph

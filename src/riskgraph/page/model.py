@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
@@ -213,9 +214,9 @@ class _Ontology:
         return sorted(roots, key=str)[0]
 
 
-def _entity_types(graph: Graph) -> dict[object, set[URIRef]]:
+def _entity_types(graph: Graph) -> dict[Any, set[URIRef]]:
     """Every subject typed with a non-OWL/RDF class: the entities to draw."""
-    types: dict[object, set[URIRef]] = defaultdict(set)
+    types: dict[Any, set[URIRef]] = defaultdict(set)
     for node, cls in graph.subject_objects(RDF.type):
         if isinstance(cls, URIRef) and not str(cls).startswith(META):
             types[node].add(cls)
@@ -245,7 +246,7 @@ def _details(graph: Graph, node, entities: set) -> list[list]:
             if value.language and not value.language.startswith("en") and \
                     _pick(graph, node, prop) != text:
                 continue
-            details.append([short_name(str(prop)), text, link_for(prop, text)])
+            details.append([short_name(str(prop)), text, link_for(URIRef(str(prop)), text)])
         elif isinstance(value, URIRef):  # an address outside the graph, e.g. a licence
             details.append([short_name(str(prop)), str(value), safe_url(str(value))])
     return details
@@ -297,7 +298,7 @@ def build_model(graph: Graph, *, new: Iterable[str] = (), answer: Iterable[str] 
     for s, p, o in graph:
         if p == RDF.type or s not in entities or o not in entities or s == o:
             continue
-        if p in onto.inverse:  # draw one direction of each inverse pair
+        if isinstance(p, URIRef) and p in onto.inverse:  # draw one direction of each pair
             s, p, o = o, onto.inverse[p], s
         sk, ok = _node_key(s), _node_key(o)
         if p in onto.symmetric and sk > ok:

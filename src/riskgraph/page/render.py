@@ -74,8 +74,8 @@ def _vis_files() -> tuple[Path, Path, str]:
     for folder in lib.glob("vis-*"):
         script = folder / "vis-network.min.js"
         if script.is_file():
-            version = tuple(int(x) for x in re.findall(r"\d+", folder.name))
-            found.append((version, script, folder / "vis-network.css", folder.name[4:]))
+            numbers = tuple(int(x) for x in re.findall(r"\d+", folder.name))
+            found.append((numbers, script, folder / "vis-network.css", folder.name[4:]))
     if not found:
         raise InputError("vis-network was not found in the installed pyvis package",
                          file=lib, hint="reinstall pyvis: pip install --force-reinstall pyvis")
@@ -358,7 +358,7 @@ def graph_page(query: str | None = None, params: dict[str, str] | None = None, *
         label = model.graph.nodes[start]["label"]
         what = f"neighbourhood of {label} ({depth} link{'s' if depth != 1 else ''}) in {what}"
     if include is not None:
-        marked = set(answer.order) if answer else {start}
+        marked: set[str] = set(answer.order) if answer else {start} if start else set()
         model = build_model(graph, new=new, answer=marked, include=include)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     page_title = title or f"riskgraph: {what}"

@@ -11,6 +11,7 @@ block is folded. The whole graph starts as one group per class.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 
 from riskgraph.page.layout import (
     FONT_ANSWER,
@@ -68,7 +69,7 @@ ROLE_GROUPS = {"evidence": "evidence", "source": "sources", "mitigation": "mitig
                "stage": "taxonomy and context", "concept": "taxonomy and context"}
 
 
-def _role_groups(model: GraphModel, keys, more: set[str] = frozenset()) -> list[Group]:
+def _role_groups(model: GraphModel, keys, more: AbstractSet[str] = frozenset()) -> list[Group]:
     """One group per role (few groups, so the answer keeps the room); ``more`` names the
     roles shown in bands too. A group takes the colour and shape of its commonest class."""
     by_role: dict[str, list[str]] = defaultdict(list)
@@ -85,7 +86,7 @@ def _role_groups(model: GraphModel, keys, more: set[str] = frozenset()) -> list[
     return groups
 
 
-def _class_groups(model: GraphModel, keys, more: set[str] = frozenset()) -> list[Group]:
+def _class_groups(model: GraphModel, keys, more: AbstractSet[str] = frozenset()) -> list[Group]:
     """One group per class, biggest first; ``more`` names classes shown in bands too."""
     by_class: dict[str, list[str]] = defaultdict(list)
     for key in keys:
@@ -112,7 +113,7 @@ def caption(model: GraphModel, key: str) -> str | None:
 
 
 def _sizes(model: GraphModel, subjects: set[str], answer: set[str],
-           narrow: set[str] = frozenset()) -> None:
+           narrow: AbstractSet[str] = frozenset()) -> None:
     for key, a in model.graph.nodes(data=True):
         a["size"], a["font"] = (SIZE_SUBJECT, FONT_SUBJECT) if key in subjects else \
             (SIZE_ANSWER, FONT_ANSWER) if key in answer else (SIZE_OTHER, FONT_OTHER)
