@@ -71,6 +71,15 @@ class QueryResult:
     rows: list[dict[str, Term]] = field(default_factory=list)
     boolean: bool | None = None  # for ASK queries
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QueryResult:
+        """From the W3C SPARQL 1.1 Query Results JSON Format (already decoded)."""
+        if "boolean" in data:
+            return cls([], [], bool(data["boolean"]))
+        rows = [{name: Term.from_json(value) for name, value in binding.items()}
+                for binding in data["results"]["bindings"]]
+        return cls(list(data["head"].get("vars", [])), rows)
+
     def column(self, name: str) -> list[str | None]:
         return [row[name].value if name in row else None for row in self.rows]
 

@@ -29,12 +29,7 @@ GRAPH_TYPES = {
 
 
 def parse_json(body: bytes) -> QueryResult:
-    data = json.loads(body)
-    if "boolean" in data:
-        return QueryResult([], [], bool(data["boolean"]))
-    rows = [{name: Term.from_json(value) for name, value in binding.items()}
-            for binding in data["results"]["bindings"]]
-    return QueryResult(list(data["head"].get("vars", [])), rows)
+    return QueryResult.from_json(json.loads(body))
 
 
 def to_json(result: QueryResult) -> bytes:

@@ -248,12 +248,7 @@ def decode(payload: bytes) -> QueryResult:
     """A ``QueryResult`` from ``execute``'s bytes; errors become ``InputError``."""
     kind, body = payload[:1], payload[1:]
     if kind == b"R":
-        data = json.loads(body)
-        if "boolean" in data:
-            return QueryResult([], [], bool(data["boolean"]))
-        rows = [{name: Term.from_json(value) for name, value in binding.items()}
-                for binding in data["results"]["bindings"]]
-        return QueryResult(list(data["head"].get("vars", [])), rows)
+        return QueryResult.from_json(json.loads(body))
     if kind == b"T":
         ox = _ox()
         rows = [{"subject": _term(t.subject), "predicate": _term(t.predicate),
