@@ -136,3 +136,21 @@ def test_cache_files_get_the_umask(private_cache):
 
 def test_push_of_the_cached_graph_counts_from_its_record(private_cache):
     assert cache.cached_triple_count(private_cache) > 0
+
+
+def test_a_graph_just_built_is_kept_so_the_next_query_does_not_build_again(tmp_path, monkeypatch):
+    # riskgraph demo builds, then queries: the query must reuse the build's graph.
+    from riskgraph.build import cache as cache_module
+
+    monkeypatch.setenv("RISKGRAPH_CACHE", str(tmp_path / "cache"))
+    cache_module._DAMAGED.clear()
+    data = (b"<https://w3id.org/riskgraph/id/risk/x> "
+            b"<http://www.w3.org/2000/01/rdf-schema#label> \"x\" .\n")
+    kept = cache_module.remember_built_graph(data, 1)
+    assert kept is not None and kept.read_bytes() == data
+
+    def no_build():
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(cache_module, "_build_ntriples", no_build)
+    assert cache_module.ensure_cached_graph() == kept

@@ -38,6 +38,11 @@ def _build_step(out_dir: Path, report: DemoReport) -> StepResult:
         problems = [str(c) for c in result.reasoning.clashes] + [str(u) for u in result.undeclared]
         return StepResult("build", False, "ontology and data do not pass their checks", problems)
     report.outputs += result.written
+    built = next((path for path in result.written if path.suffix == ".nt"), None)
+    if built is not None and result.graph is not None:  # the next steps query this graph
+        from riskgraph.build.cache import remember_built_graph
+
+        remember_built_graph(built.read_bytes(), len(result.graph))
     details = [f"{name}: {count}" for name, count in result.class_counts.items()]
     details += [f"wrote {path}" for path in result.written]
     return StepResult("build", True, f"{result.asserted} asserted + {result.inferred} inferred "

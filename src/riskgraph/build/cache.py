@@ -215,6 +215,22 @@ def ensure_cached_graph() -> Path:
         return _FALLEN_BACK[path]
 
 
+def remember_built_graph(data: bytes, triples: int) -> Path | None:
+    """Keep a graph just built from the bundled files (N-Triples ``data``) as the cache,
+    unless a sound one is there, so that the queries after a build do not build again.
+    Never raises: a cache that cannot be written is only a missed shortcut."""
+    from riskgraph.errors import InputError
+
+    try:
+        path = cached_graph_path()
+        if path.exists() and not _DAMAGED.get(path):
+            return path
+        _DAMAGED.pop(path, None)
+        return write_cached_graph(path, data, triples)
+    except (InputError, OSError):
+        return None
+
+
 def _build_ntriples() -> tuple[bytes, int]:
     from riskgraph.build.pipeline import build
     from riskgraph.errors import CheckFailed
