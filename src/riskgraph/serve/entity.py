@@ -8,6 +8,7 @@ with stance, figure as the source states it, locator and citation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from riskgraph.namespaces import ID_IRI
@@ -148,6 +149,16 @@ def _pick(values: list[Term]) -> str:
             if (term.lang or None) == (wanted or None) and term.kind == "literal":
                 return term.value
     return values[0].value if values else ""
+
+
+# An IRI that can only sit inside <...> as one IRI: no space, quote, bracket or escape
+# that could end it early (SPARQL's IRIREF excludes these characters too).
+_PLAIN_IRI = re.compile(r'https?://[^\x00-\x20<>"{}|^`\\]+')
+
+
+def plain_iri(iri: str) -> bool:
+    """True if ``entity_query(iri)`` is the fixed template with one IRI filled in."""
+    return _PLAIN_IRI.fullmatch(iri) is not None
 
 
 def entity_query(iri: str) -> str:

@@ -85,9 +85,17 @@ def rdf_links(linker: Linker, iri: str) -> dict[str, str]:
     return {fmt: base + "." + fmt for fmt in ("ttl", "nt", "jsonld")}
 
 
-def entity_page(backend, iri: str, linker: Linker, meta_csp: str | None = None) -> str | None:
-    """The HTML page of ``iri``; None if the graph does not know it."""
-    rows = backend.select(entity_mod.entity_query(iri)).rows
+def entity_page(backend, iri: str, linker: Linker, meta_csp: str | None = None, *,
+                internal: bool = False) -> str | None:
+    """The HTML page of ``iri``; None if the graph does not know it.
+
+    ``internal`` (the static site, whose IRIs come from the graph): the query is the
+    fixed template with a plain IRI, so it skips the user-query safety parse."""
+    query = entity_mod.entity_query(iri)
+    if internal and entity_mod.plain_iri(iri):
+        rows = backend.select_internal(query).rows
+    else:
+        rows = backend.select(query).rows
     return render_entity(iri, rows, linker, meta_csp)
 
 
