@@ -10,6 +10,8 @@ OPTIONS = {
     "param": "--param NAME=VALUE",
     "timeout": "--timeout SECONDS",
     "store+endpoint": "--store DIR or --endpoint URL, not both",
+    "focus": "--focus IRI|PREFIXED|CODE",
+    "depth": "--depth N",
 }
 
 

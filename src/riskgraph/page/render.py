@@ -130,7 +130,8 @@ def _resolve_focus(model: GraphModel, focus: str, use_store: bool) -> str:
         try:
             key = resolve_iri(param, text, open_store()).value
         except InputError as exc:
-            exc.message = exc.message.replace("--param focus", "--focus")
+            exc.message = exc.message.replace("parameter focus", "focus")
+            exc.argument = "focus"  # the command line names --focus
             raise
         if key in g:
             return key
