@@ -126,6 +126,9 @@ def bundled(browser, tmp_path_factory):
     out = write(result, tmp_path_factory.mktemp("page") / "riskgraph.html")
     result.path = out
     opened = Opened(browser, out)
+    # The bundled graph holds thousands of entities since the catalogue import: a reset
+    # or a search over all of them can keep a loaded 2-core machine busy for a while.
+    opened.page.set_default_timeout(120_000)
     yield result, opened
     opened.page.close()
 
