@@ -6,7 +6,6 @@ refused and fails the test, as do console errors and CSP violations.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,10 @@ from serve_process import start
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# One browser set-up for every page test (launch flags, the CSP watcher, the skip rule).
+from test_graph_browser import ARGS, CHROMIUM, INIT, _unavailable  # noqa: E402, F401
+
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
-INIT = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
-});
-"""
-
-
-def _unavailable(why: str):
-    if os.environ.get("RISKGRAPH_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser tests are required here but {why}")
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
