@@ -15,7 +15,8 @@ from riskgraph import resources
 from riskgraph.build.split_reason import reason_split
 from riskgraph.errors import InputError
 from riskgraph.io.atomic import PendingFiles, Writer, check_target
-from riskgraph.io.rdf import load_files, ontology_files
+from riskgraph.io.rdf import Triple, file_triples, load_files, ontology_files
+from riskgraph.io.serialize import graph_bytes
 from riskgraph.namespaces import ID, RG, bind_prefixes
 from riskgraph.reason.reasoner import ReasoningResult, reason
 from riskgraph.reason.vocabulary import UndeclaredTerm, undeclared_terms
@@ -91,19 +92,26 @@ def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) ->
     warnings: list[str] = []
     # The extra files first: a contributor's mistake is reported before the long load.
     contributed = load_files(list(extra or []), _new_graph(), warnings)
-    ontology = load_files(ontology_files(), _new_graph(), warnings)
-    curated = load_files(resources.curated_data_files(), _new_graph(), warnings)
+    ontology = load_files(ontology_files(), _new_graph(), warnings, bundled=True)
+    curated = load_files(resources.curated_data_files(), _new_graph(), warnings, bundled=True)
     curated += contributed
-    imported = load_files(resources.external_data_files(), _new_graph(), warnings)
+    # The imported catalogues (nine in ten triples) stay a list: each rdflib graph they
+    # were copied into would cost about a second.
+    imported: list[Triple] = []
+    asserted = _new_graph()
+    for path in resources.external_data_files():
+        parsed = file_triples(path, warnings, bundled=True)
+        imported += parsed.triples
+        for prefix, namespace in parsed.prefixes.items():
+            asserted.bind(prefix, namespace, override=False)
     found = {(t.role, t.term): t for t in undeclared_terms(imported, ontology)}
     found.update({(t.role, t.term): t for t in undeclared_terms(curated, ontology)})
     undeclared = [found[key] for key in sorted(found)]
-    # One copy into the merged graph (rdflib adds are the cost at this size).
-    asserted = _new_graph()
-    for part in (ontology, curated, imported):
-        asserted += part
+    asserted += ontology
+    asserted += curated
+    asserted.addN((s, p, o, asserted) for s, p, o in imported)
     bind_prefixes(asserted)
-    if len(imported):
+    if imported:
         # The imported catalogues go to HermiT as one representative per profile.
         reasoning = reason_split(ontology, curated, imported, use_hermit=use_hermit,
                                  full=asserted)
@@ -162,7 +170,7 @@ def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", 
     if out_dir is not None and build_result.ok:
         outputs: list[tuple[Path | str, Writer]] = []
         for fmt, target in zip(formats, output_paths(out_dir, formats), strict=True):
-            data = merged.serialize(format=SERIALISATIONS[fmt], encoding="utf-8")
+            data = graph_bytes(merged, SERIALISATIONS[fmt])
             outputs.append((target, _bytes_writer(data)))
         with PendingFiles(outputs) as pending:
             if before_commit is not None:

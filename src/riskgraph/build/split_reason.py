@@ -23,12 +23,14 @@ graph. A test compares the result with HermiT over the full merged graph.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TypeGuard
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
+from riskgraph.io.rdf import Triple
 from riskgraph.reason.reasoner import ReasoningResult, explain, materialise, reason
 
 REP = "urn:riskgraph:profile:"
@@ -58,18 +60,21 @@ def _annotation_properties(graph: Graph) -> set:
         RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 
 
-def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
+def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
                  use_hermit: bool | None = None, full: Graph | None = None) -> ReasoningResult:
     """Reason over ontology + curated + imported as described in the module doc.
     ``full`` is their union when the caller has it already (it is not changed)."""
+    imported = list(imported)
     if full is None:
-        full = ontology + curated + imported
+        full = ontology + curated
+        full.addN((s, p, o, full) for s, p, o in imported)
     if unsupported_axioms(ontology):
         return reason(full, use_hermit=use_hermit)
     annotations = _annotation_properties(ontology)
     # Nodes named anywhere in the ontology or the curated data keep their identity, so
     # that every node's profile in the image equals its profile in the full graph.
-    keep = set(ontology.all_nodes()) | set(curated.all_nodes()) | set(full.predicates())
+    keep = (set(ontology.all_nodes()) | set(curated.all_nodes())
+            | {p for graph in (ontology, curated, imported) for _, p, _ in graph})
 
     def compressible(node: Node) -> TypeGuard[URIRef]:
         return isinstance(node, URIRef) and node not in keep
@@ -99,8 +104,9 @@ def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
 
     image = Graph()
     for graph in (ontology, curated):
-        for triple in graph:
-            image.add(triple)
+        image += graph
+    # Collected in a set first: most imported edges collapse onto the same representatives.
+    collapsed: set[tuple[Node, Node, Node]] = set()
     seen_data: set = set()
     for s, p, o in imported:
         if p in annotations or isinstance(s, BNode):
@@ -112,9 +118,10 @@ def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
             if s2 != s and data_key in seen_data:
                 continue
             seen_data.add(data_key)
-            image.add((s2, p, o))
+            collapsed.add((s2, p, o))
         else:
-            image.add((s2, p, rep_of.get(o, o)))
+            collapsed.add((s2, p, rep_of.get(o, o)))
+    image.addN((s, p, o, image) for s, p, o in collapsed)
     result = reason(image, use_hermit=use_hermit)
     if not result.consistent:
         return ReasoningResult(False, result.reasoner, Graph(), explain(full), result.notes)
@@ -131,7 +138,8 @@ def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
             continue  # property values: recomputed below over the full graph
         if (s, p, o) not in full:
             inferred.add((s, p, o))
-    for triple in property_values(ontology, full, set(rep_of)):
+    # Only imported triples can touch a represented node: the others name kept nodes only.
+    for triple in property_values(ontology, imported, set(rep_of)):
         if triple not in full:
             inferred.add(triple)
     # materialise() over full + inferred, without copying the full graph: the
@@ -154,7 +162,7 @@ def reason_split(ontology: Graph, curated: Graph, imported: Graph, *,
     return ReasoningResult(True, result.reasoner, inferred, [], notes)
 
 
-def property_values(ontology: Graph, graph: Graph, nodes: set) -> Graph:
+def property_values(ontology: Graph, graph: Iterable[Triple], nodes: set) -> Graph:
     """Object-property values entailed through sub-properties, inverses and
     symmetry, for edges that touch one of ``nodes``."""
     supers: dict = defaultdict(set)

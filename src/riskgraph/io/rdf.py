@@ -19,14 +19,16 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.shared.jsonld import context as _jsonld_context
+from rdflib.term import Node
 
 from riskgraph import resources
 from riskgraph.errors import InputError
@@ -36,6 +38,7 @@ FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-l
 REFUSED = {".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "RDF/XML", ".n3": "N3", ".trig": "TriG"}
 MAX_BYTES = 50 * 1024 * 1024  # a contribution larger than this is refused, not parsed
 MAX_JSON_DEPTH = 200  # deeper JSON-LD nesting is refused (rdflib recurses per level)
+Triple = tuple[Node, Node, Node]
 
 
 class _FetchRefused(Exception):
@@ -220,7 +223,7 @@ class _WarningCatcher(logging.Filter):
         return False
 
 
-def _check_iris(graph: Graph, text: str, path: Path) -> None:
+def _check_iris(graph: Iterable[Triple], text: str, path: Path) -> None:
     for triple in graph:
         for term in triple:
             if isinstance(term, URIRef) and (bad := _BAD_IRI.search(term)):
@@ -333,24 +336,103 @@ def bundled_files() -> list[Path]:
     return ontology_files() + resources.data_files()
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_FAST_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES"}
+
+
+def bundled_triples(text: str, fmt: str, path: Path) -> ParsedTriples | None:
+    """The triples (and prefixes) of one of riskgraph's own Turtle or N-Triples files,
+    read by pyoxigraph's parser (Rust, about ten times faster than rdflib's at the size
+    of the imported catalogues), as rdflib terms equal to what rdflib's parser makes
+    (``tests/test_loading_fast.py`` compares the two over every bundled file).
+
+    Only for the files riskgraph ships (``load_files(..., bundled=True)``): those are
+    committed and tested, while a contribution goes through rdflib, whose messages and
+    nesting limit the hostile-input tests hold. None when pyoxigraph refuses the text
+    or it holds a term rdflib's Turtle has no equal for: rdflib then reads it and says
+    what is wrong, with the line.
+    """
+    import pyoxigraph as ox
+
+    if fmt not in _FAST_FORMATS:
+        return None
+    made: dict[object, Node] = {}
+
+    def term(node: object) -> Node:
+        known = made.get(node)
+        if known is not None:
+            return known
+        if isinstance(node, ox.NamedNode):
+            known = URIRef(node.value)
+        elif isinstance(node, ox.BlankNode):
+            known = BNode(node.value)
+        elif isinstance(node, ox.Literal):
+            datatype = node.datatype.value
+            if node.language:  # pyoxigraph lowers a tag's case; riskgraph's are lower case
+                known = Literal(node.value, lang=node.language)
+            elif datatype == _XSD_STRING:
+                known = Literal(node.value)
+            else:
+                known = Literal(node.value, datatype=URIRef(datatype))
+        else:  # an RDF 1.2 triple term: rdflib's Turtle has none
+            raise _NotPlain
+        made[node] = known
+        return known
+
+    try:
+        quads = ox.parse(text, getattr(ox.RdfFormat, _FAST_FORMATS[fmt]),
+                         base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+        triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
+    except (SyntaxError, ValueError, _NotPlain):
+        return None
+    return ParsedTriples(triples, dict(quads.prefixes))
+
+
+@dataclass
+class ParsedTriples:
+    triples: list[Triple]
+    prefixes: dict[str, str]
+
+
+class _NotPlain(Exception):
+    """A term the fast reader leaves to rdflib."""
+
+
+def file_triples(path: Path, warnings: list[str] | None = None, *,
+                 bundled: bool = False) -> ParsedTriples:
+    """One file's triples and prefixes, ``owl:imports`` removed (each one added to
+    ``warnings``); ``bundled`` (riskgraph's own) files go through ``bundled_triples``."""
+    text = _decode(path, read_bytes(path))
+    fmt = _format_for(path, text)
+    parsed = bundled_triples(text, fmt, path) if bundled else None
+    if parsed is None:
+        fresh = parse_text(text, fmt, path)
+        parsed = ParsedTriples(list(fresh), {p: str(n) for p, n in fresh.namespaces()})
+    imports = [t for t in parsed.triples if t[1] == OWL.imports]
+    if imports:
+        parsed.triples = [t for t in parsed.triples if t[1] != OWL.imports]
+        if warnings is not None:
+            warnings += [f"{path}: owl:imports <{t[2]}> ignored: riskgraph never fetches "
+                         "or reads imported documents" for t in imports]
+    if bundled:  # parse_text has checked a contribution's IRIs already
+        _check_iris(parsed.triples, text, path)
+    return parsed
+
+
 def load_files(paths: list[Path], graph: Graph | None = None,
-               warnings: list[str] | None = None) -> Graph:
+               warnings: list[str] | None = None, *, bundled: bool = False) -> Graph:
     """Merge several files into one graph; the first unreadable file raises.
 
     ``owl:imports`` are removed, never followed; each is added to ``warnings``
-    when a list is given.
+    when a list is given. ``bundled`` files (riskgraph's own) are read by the fast
+    parser (``bundled_triples``).
     """
     graph = graph if graph is not None else Graph()
     for path in paths:
-        path = Path(path)
-        text = _decode(path, read_bytes(path))
-        fresh = parse_text(text, _format_for(path, text), path)
-        found = _imports_removed(fresh, path)
-        if warnings is not None:
-            warnings += found
-        for prefix, namespace in fresh.namespaces():
+        parsed = file_triples(Path(path), warnings, bundled=bundled)
+        for prefix, namespace in parsed.prefixes.items():
             graph.bind(prefix, namespace, override=False)
-        graph += fresh
+        graph.addN((s, p, o, graph) for s, p, o in parsed.triples)
     return graph
 
 

@@ -4,10 +4,12 @@ there), so a misspelt term is an error instead of a silently new IRI."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 DECLARATION_TYPES = {
     OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
@@ -34,7 +36,8 @@ def declared_terms(ontology: Graph) -> set[URIRef]:
             if o in DECLARATION_TYPES and isinstance(s, URIRef)}
 
 
-def undeclared_terms(data: Graph, ontology: Graph) -> list[UndeclaredTerm]:
+def undeclared_terms(data: Iterable[tuple[Node, Node, Node]],
+                     ontology: Graph) -> list[UndeclaredTerm]:
     declared = declared_terms(ontology)
     found: dict[tuple[str, str], UndeclaredTerm] = {}
 
