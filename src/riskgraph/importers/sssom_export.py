@@ -83,6 +83,7 @@ def export_sssom() -> str:
     from riskgraph import resources
     from riskgraph.io.rdf import load_files, ontology_files
 
-    curated = load_files(resources.curated_data_files() + [resources.alignments_file()])
-    context = load_files(ontology_files() + resources.data_files())
+    curated = load_files(resources.curated_data_files() + [resources.alignments_file()],
+                         bundled=True)
+    context = load_files(ontology_files() + resources.data_files(), bundled=True)
     return render_sssom(own_mappings(curated, context))

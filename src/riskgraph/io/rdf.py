@@ -447,6 +447,8 @@ def load_bundled(extra: list[Path] | None = None, ontology: Graph | None = None)
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
     if ontology is None:
-        return load_files(bundled_files() + list(extra or []), graph)
-    graph += ontology
-    return load_files(resources.data_files() + list(extra or []), graph)
+        load_files(bundled_files(), graph, bundled=True)
+    else:
+        graph += ontology
+        load_files(resources.data_files(), graph, bundled=True)
+    return load_files(list(extra or []), graph)
