@@ -59,3 +59,29 @@ def test_reasoners_materialise_domain_types_and_inverse_values(tmp_path, use_her
     r = URIRef("https://w3id.org/riskgraph/id/risk/fixture-r")
     assert (m, RDF.type, URIRef(RG + "Mitigation")) in inferred
     assert (r, URIRef(RG + "mitigatedBy"), m) in inferred
+
+
+def test_hermit_runs_with_the_quick_jvm_options_and_leaves_owlready2_as_it_was(monkeypatch):
+    if not java_available():
+        pytest.skip("HermiT needs java")
+    import subprocess
+
+    from owlready2 import reasoning
+    from rdflib import Graph
+
+    from riskgraph.reason.reasoner import JAVA_OPTIONS, reason
+
+    seen: list[dict] = []
+    real = subprocess.check_output
+
+    def spy(command, **kwargs):
+        seen.append(kwargs.get("env") or {})
+        return real(command, **kwargs)
+
+    monkeypatch.setattr(reasoning.subprocess, "check_output", spy)
+    before = dict(reasoning._subprocess_kargs)
+    graph = Graph().parse(data="<https://w3id.org/riskgraph/id/risk/x> a "
+                               "<http://www.w3.org/2002/07/owl#Thing> .", format="nt")
+    assert reason(graph, use_hermit=True).consistent
+    assert seen and JAVA_OPTIONS in seen[0].get("JDK_JAVA_OPTIONS", "")
+    assert reasoning._subprocess_kargs == before

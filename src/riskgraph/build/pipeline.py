@@ -16,7 +16,7 @@ from riskgraph.build.split_reason import reason_split
 from riskgraph.errors import InputError
 from riskgraph.io.atomic import PendingFiles, Writer, check_target
 from riskgraph.io.rdf import Triple, file_triples, load_files, ontology_files
-from riskgraph.io.serialize import graph_bytes
+from riskgraph.io.serialize import serialisations
 from riskgraph.namespaces import ID, RG, bind_prefixes
 from riskgraph.reason.reasoner import ReasoningResult, reason
 from riskgraph.reason.vocabulary import UndeclaredTerm, undeclared_terms
@@ -62,12 +62,14 @@ class BuildResult:
 
 def class_counts(graph: Graph) -> dict[str, int]:
     """Instances per riskgraph class (including inferred superclass types)."""
-    counts: Counter[str] = Counter()
+    counts: Counter[URIRef] = Counter()
     for node, cls in graph.subject_objects(RDF.type):
         counted = str(cls).startswith((str(RG), "http://www.w3.org/2004/02/skos"))
         if isinstance(cls, URIRef) and counted and str(node).startswith(str(ID)):
-            counts[graph.namespace_manager.normalizeUri(cls)] += 1
-    return dict(sorted(counts.items()))
+            counts[cls] += 1
+    # each class named once (normalizeUri costs a namespace split per call)
+    named = {graph.namespace_manager.normalizeUri(cls): n for cls, n in counts.items()}
+    return dict(sorted(named.items()))
 
 
 VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
@@ -76,11 +78,11 @@ VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
 def dataset_counts(graph: Graph) -> dict[str, int]:
     """Entities per source dataset (void:inDataset): riskgraph's curated layer and each
     imported catalogue or mapping set. An entity several datasets describe counts in each."""
-    counts: Counter[str] = Counter()
-    for _, dataset in graph.subject_objects(VOID_IN_DATASET):
-        # every rdflib term is a str; normalizeUri's annotation says str
-        counts[graph.namespace_manager.normalizeUri(cast(str, dataset))] += 1
-    return dict(sorted(counts.items()))
+    counts = Counter(graph.objects(None, VOID_IN_DATASET))
+    # every rdflib term is a str; normalizeUri's annotation says str
+    named = {graph.namespace_manager.normalizeUri(cast(str, dataset)): n
+             for dataset, n in counts.items()}
+    return dict(sorted(named.items()))
 
 
 def _new_graph() -> Graph:
@@ -169,9 +171,9 @@ def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", 
                                warnings=checked.warnings, dataset_counts=per_dataset)
     if out_dir is not None and build_result.ok:
         outputs: list[tuple[Path | str, Writer]] = []
+        written = serialisations(merged, tuple(SERIALISATIONS[fmt] for fmt in formats))
         for fmt, target in zip(formats, output_paths(out_dir, formats), strict=True):
-            data = graph_bytes(merged, SERIALISATIONS[fmt])
-            outputs.append((target, _bytes_writer(data)))
+            outputs.append((target, _bytes_writer(written[SERIALISATIONS[fmt]])))
         with PendingFiles(outputs) as pending:
             if before_commit is not None:
                 before_commit(merged)

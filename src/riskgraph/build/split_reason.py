@@ -31,7 +31,13 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from riskgraph.io.rdf import Triple
-from riskgraph.reason.reasoner import ReasoningResult, explain, materialise, reason
+from riskgraph.reason.reasoner import (
+    ReasoningResult,
+    annotation_properties,
+    explain,
+    materialise,
+    reason,
+)
 
 REP = "urn:riskgraph:profile:"
 # Axiom kinds whose presence would break the profile argument.
@@ -55,11 +61,6 @@ def unsupported_axioms(ontology: Graph) -> list[str]:
     return problems
 
 
-def _annotation_properties(graph: Graph) -> set:
-    return set(graph.subjects(RDF.type, OWL.AnnotationProperty)) | {
-        RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
-
-
 def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
                  use_hermit: bool | None = None, full: Graph | None = None) -> ReasoningResult:
     """Reason over ontology + curated + imported as described in the module doc.
@@ -70,7 +71,7 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
         full.addN((s, p, o, full) for s, p, o in imported)
     if unsupported_axioms(ontology):
         return reason(full, use_hermit=use_hermit)
-    annotations = _annotation_properties(ontology)
+    annotations = annotation_properties(ontology)
     # Nodes named anywhere in the ontology or the curated data keep their identity, so
     # that every node's profile in the image equals its profile in the full graph.
     keep = (set(ontology.all_nodes()) | set(curated.all_nodes())

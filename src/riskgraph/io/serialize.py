@@ -44,13 +44,18 @@ def _converter():
 
 def graph_bytes(graph: Graph, fmt: str) -> bytes:
     """``graph`` serialised as ``fmt`` ("turtle", "nt" or "json-ld"), UTF-8."""
+    return serialisations(graph, (fmt,))[fmt]
+
+
+def serialisations(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """``graph`` in each of ``formats``, its triples sorted and converted once for all."""
     ox, term = _converter()
     ordered = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
-    prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces()
-                if prefix} if fmt == "turtle" else None
+    prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
     try:
         triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in ordered]
-        return ox.serialize(triples, format=getattr(ox.RdfFormat, FORMATS[fmt]),
-                            prefixes=prefixes)
+        return {fmt: ox.serialize(triples, format=getattr(ox.RdfFormat, FORMATS[fmt]),
+                                  prefixes=prefixes if fmt == "turtle" else None)
+                for fmt in formats}
     except ValueError:
-        return graph.serialize(format=fmt, encoding="utf-8")
+        return {fmt: graph.serialize(format=fmt, encoding="utf-8") for fmt in formats}

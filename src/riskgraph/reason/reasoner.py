@@ -9,6 +9,7 @@ When the graph is inconsistent, ``explain`` names the individuals and axioms.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -137,13 +138,25 @@ _NOT_OWL2_DATATYPES = {XSD[name] for name in (
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
+def annotation_properties(graph: Graph) -> set[Node]:
+    """Properties used only for annotation: declared ``owl:AnnotationProperty`` (and
+    not also as an object or datatype property), and RDFS's own."""
+    declared = set(graph.subjects(RDF.type, OWL.AnnotationProperty))
+    declared -= set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    declared -= set(graph.subjects(RDF.type, OWL.DatatypeProperty))
+    return declared | {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
+
+
 def _for_hermit(graph: Graph) -> Graph:
     """What HermiT sees, built by riskgraph from parsed triples: no ``owl:imports``
-    (owlready2 would fetch or open them), no IRI that N-Triples cannot carry."""
+    (owlready2 would fetch or open them), no IRI that N-Triples cannot carry, and no
+    annotation assertion: they carry no meaning (OWL 2 Direct Semantics), and leaving
+    them out (a quarter of the triples) shortens HermiT's load."""
+    annotations = annotation_properties(graph)
     kept = Graph()
     for triple in graph:
         s, p, obj = triple
-        if p == OWL.imports:
+        if p == OWL.imports or p in annotations:
             continue
         if isinstance(obj, Literal) and obj.datatype in _NOT_OWL2_DATATYPES:
             continue
@@ -151,6 +164,35 @@ def _for_hermit(graph: Graph) -> Graph:
             continue
         kept.add(triple)
     return kept
+
+
+# HermiT runs once per build in a fresh JVM, for a few seconds: the JIT's quick tier and
+# the serial collector halve its wall time (4.1 s against 2.1 s on two loaded cores).
+JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def _with_java_options() -> dict | None:
+    """Give owlready2's java command ``JAVA_OPTIONS`` through the launcher's
+    JDK_JAVA_OPTIONS (owlready2 has no option for JVM flags; its subprocess keyword
+    arguments are the one way in). Returns the arguments to restore, None if untouched."""
+    from owlready2 import reasoning
+
+    kargs = getattr(reasoning, "_subprocess_kargs", None)
+    if not isinstance(kargs, dict) or "env" in kargs:
+        return None
+    env = dict(os.environ)
+    env["JDK_JAVA_OPTIONS"] = f"{env.get('JDK_JAVA_OPTIONS', '')} {JAVA_OPTIONS}".strip()
+    saved = dict(kargs)
+    kargs["env"] = env
+    return saved
+
+
+def _restore_java_options(saved: dict | None) -> None:
+    if saved is not None:
+        from owlready2 import reasoning
+
+        reasoning._subprocess_kargs.clear()
+        reasoning._subprocess_kargs.update(saved)
 
 
 def _hermit(graph: Graph) -> tuple[bool, Graph]:
@@ -163,6 +205,7 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
         # owlready2 writes HermiT's input with NamedTemporaryFile(delete=False) and removes
         # it only on success: pointing tempfile at our directory removes it on every exit.
         saved_tempdir, tempfile.tempdir = tempfile.tempdir, tmp
+        saved_kargs = _with_java_options()
         try:
             try:
                 world.get_ontology(source.as_uri()).load(format="ntriples")
@@ -188,6 +231,7 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
             return True, inferred
         finally:
             tempfile.tempdir = saved_tempdir
+            _restore_java_options(saved_kargs)
             world.close()
 
 
