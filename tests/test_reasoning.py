@@ -81,7 +81,7 @@ def test_hermit_runs_with_the_quick_jvm_options_and_leaves_owlready2_as_it_was(m
     monkeypatch.setattr(reasoning.subprocess, "check_output", spy)
     before = dict(reasoning._subprocess_kargs)
     graph = Graph().parse(data="<https://w3id.org/riskgraph/id/risk/x> a "
-                               "<http://www.w3.org/2002/07/owl#Thing> .", format="nt")
+                               "<http://www.w3.org/2002/07/owl#Thing> .", format="turtle")
     assert reason(graph, use_hermit=True).consistent
     assert seen and JAVA_OPTIONS in seen[0].get("JDK_JAVA_OPTIONS", "")
     assert reasoning._subprocess_kargs == before
