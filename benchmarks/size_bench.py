@@ -20,12 +20,14 @@ most 2 times.
 so code and data differ only by this branch's changes.
 
 Run: .venv/bin/python benchmarks/size_bench.py [--baseline-ref REF] [--skip validate,demo]
+     [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -104,6 +106,9 @@ def main() -> None:
                         help="git ref of today's graph (default: merge-base of HEAD and main)")
     parser.add_argument("--skip", default="", help="comma-separated steps to leave out")
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per step, the two trees interleaved; medians are printed "
+                             "(a shared machine's load moves single runs by tens of percent)")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     work = Path(tempfile.mkdtemp(prefix="size-bench-"))
@@ -112,14 +117,18 @@ def main() -> None:
         capture_output=True, text=True).stdout.strip()
     args.baseline_ref = ref[:10]
     base = baseline_tree(ref, work)
-    today = measure(base, work, skip, args.timeout)
-    new = measure(ROOT, work, skip, args.timeout)
+    runs: list[tuple[dict, dict]] = []
+    for _ in range(max(1, args.repeat)):
+        runs.append((measure(base, work, skip, args.timeout),
+                     measure(ROOT, work, skip, args.timeout)))
     print(f"{'step':<24} {'today (' + args.baseline_ref + ')':>16} {'with import':>12} "
-          f"{'ratio':>6}  notes")
-    for step in today:
-        (a, sa), (b, sb) = today[step], new[step]
+          f"{'ratio':>6}  notes (median of {len(runs)})")
+    for step in runs[0][0]:
+        a = statistics.median(today[step][0] for today, _ in runs)
+        b = statistics.median(new[step][0] for _, new in runs)
         ratio = b / a if a else float("nan")
-        print(f"{step:<24} {a:>14.2f} s {b:>10.2f} s {ratio:>6.2f}  {sa} / {sb}")
+        notes = f"{runs[-1][0][step][1]} / {runs[-1][1][step][1]}"
+        print(f"{step:<24} {a:>14.2f} s {b:>10.2f} s {ratio:>6.2f}  {notes}")
 
 
 if __name__ == "__main__":
