@@ -264,8 +264,7 @@ class Server:
             return hit[1]
         cat = pages.catalogue(self.backend)
         if self.backend.immutable:
-            with self.cache._lock:
-                self.cache._items["catalogue-object"] = (200, cat, "")
+            self.cache.put_object("catalogue-object", cat)
         return cat
 
     async def home(self, request: Request) -> Response:
@@ -392,8 +391,7 @@ class Server:
             return hit[1]
         choices = pages.param_choices(self.backend, query)
         if self.backend.immutable:
-            with self.cache._lock:
-                self.cache._items[key] = (200, choices, "")
+            self.cache.put_object(key, choices)
         return choices
 
     async def api_list(self, request: Request) -> Response:
