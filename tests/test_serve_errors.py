@@ -30,6 +30,8 @@ class BrokenBackend:
     def sparql(self, *args, **kwargs):
         raise RuntimeError("secret internal detail")
 
+    select_internal = select
+
 
 @pytest.fixture(scope="module")
 def broken():

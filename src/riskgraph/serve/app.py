@@ -310,8 +310,7 @@ class Server:
                 if page is None:
                     return 404, b"", ""
                 return 200, page.encode(), "text/html; charset=utf-8"
-            exists = self.backend.select(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
-            if not exists.boolean:
+            if not pages.entity_exists(self.backend, iri):
                 return 404, b"", ""
             return 200, pages.entity_rdf(self.backend, iri, fmt), _media(fmt)
         try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from riskgraph.errors import InputError
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.serve import serialize
+from riskgraph.serve.entity import TemplateQuery
 from riskgraph.serve.pool import Limits, Pool
 
 
@@ -26,6 +27,13 @@ class _StoreView:
     def select(self, text: str, bindings: dict[str, Term] | None = None,
                timeout: float | None = None) -> QueryResult:
         return self._backend.select(text, bindings, timeout)
+
+
+def _internal(query: TemplateQuery) -> str:
+    if not isinstance(query, TemplateQuery):
+        raise TypeError("select_internal runs riskgraph's own templates only "
+                        "(riskgraph.serve.entity.TemplateQuery); check other queries")
+    return str(query)
 
 
 def _bound(text: str, bindings: dict[str, Term] | None) -> str:
@@ -61,11 +69,11 @@ class LocalBackend:
                timeout: float | None = None) -> QueryResult:
         return serialize.parse_json(self.pool.run(_bound(text, bindings), "json", timeout))
 
-    def select_internal(self, text: str) -> QueryResult:
-        """A query riskgraph built itself from a fixed template (see ``entity.plain_iri``):
+    def select_internal(self, query: TemplateQuery) -> QueryResult:
+        """One of riskgraph's fixed templates with a plain IRI (``entity.TemplateQuery``),
         run without the user-query safety parse, which costs ~75 ms in rdflib per query
-        and runs one at a time."""
-        return serialize.parse_json(self.pool.run(text, "json"))
+        and runs one at a time; any other text is refused."""
+        return serialize.parse_json(self.pool.run(_internal(query), "json"))
 
 
 class RemoteBackend:
@@ -104,8 +112,8 @@ class RemoteBackend:
                timeout: float | None = None) -> QueryResult:
         return self.remote.select(text, bindings, timeout or self.limits.timeout)
 
-    def select_internal(self, text: str) -> QueryResult:
-        return self.select(text)  # the remote store checks every query itself
+    def select_internal(self, query: TemplateQuery) -> QueryResult:
+        return self.select(_internal(query))  # the remote store checks every query itself
 
     def _graph(self, text: str) -> list:
         """A CONSTRUCT/DESCRIBE answer, asked for as N-Triples over plain HTTP.
