@@ -116,43 +116,22 @@ class RemoteBackend:
         return self.select(_internal(query))  # the remote store checks every query itself
 
     def _graph(self, text: str) -> list:
-        """A CONSTRUCT/DESCRIBE answer, asked for as N-Triples over plain HTTP.
-
-        ``RemoteStore.select`` reads SPARQL JSON results only. This request goes by
-        ``http.client``, which follows no redirect, to the endpoint's own origin.
-        """
-        import http.client
-        import urllib.parse
-
+        """A CONSTRUCT/DESCRIBE answer, asked for as N-Triples through the remote store:
+        the same login, redirect rules, deadline and size cap as every other request."""
         import pyoxigraph as ox
 
         from riskgraph.errors import EndpointError
-        from riskgraph.namespaces import PROJECT_GRAPH
+        from riskgraph.store.remote import ResponseTooLarge
 
-        query = _bound(text, None)
-        url = urllib.parse.urlsplit(self.remote.endpoint)
-        connection = (http.client.HTTPSConnection if url.scheme == "https"
-                      else http.client.HTTPConnection)(url.hostname, url.port,
-                                                       timeout=self.limits.timeout)
-        body = urllib.parse.urlencode({"query": query, "default-graph-uri": PROJECT_GRAPH})
         try:
-            connection.request("POST", url.path + (f"?{url.query}" if url.query else ""), body,
-                               {"Accept": "application/n-triples",
-                                "Content-Type": "application/x-www-form-urlencoded"})
-            response = connection.getresponse()
-            data = response.read(self.limits.max_result_bytes + 1)
-        except (OSError, http.client.HTTPException) as exc:
-            raise EndpointError(f"the SPARQL server did not answer: {exc}") from None
-        finally:
-            connection.close()
-        if response.status != 200:
-            raise EndpointError(f"the SPARQL server answered {response.status}: "
-                                + data[:300].decode("utf-8", "replace"))
-        if len(data) > self.limits.max_result_bytes:
+            data = self.remote.construct(text, None, self.limits.timeout,
+                                         self.limits.max_result_bytes)
+        except ResponseTooLarge:
             from riskgraph.serve.pool import ResultTooLarge
 
             raise ResultTooLarge(f"the result is larger than the server's limit of "
-                                 f"{self.limits.max_result_bytes:,} bytes")
+                                 f"{self.limits.max_result_bytes:,} bytes",
+                                 hint="add a LIMIT or ask for fewer triples") from None
         try:
             return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         except SyntaxError as exc:
