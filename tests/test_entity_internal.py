@@ -3,14 +3,12 @@ user-query safety parse; only plain IRIs fill them, and users' queries stay chec
 
 from __future__ import annotations
 
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
-from serve_process import HOST, free_port
+from serve_process import app_in_thread
 
 from riskgraph.errors import InputError
 from riskgraph.serve.entity import TemplateQuery, entity_query, exists_query, graph_query, plain_iri
@@ -47,8 +45,6 @@ def test_templates_hold_the_iri_and_refuse_a_hostile_one():
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    import uvicorn
-
     from riskgraph.serve.app import create_app
     from riskgraph.serve.backend import LocalBackend
 
@@ -58,18 +54,11 @@ def served(tmp_path_factory):
                      '<https://w3id.org/riskgraph/ns#Mitigation> .\n')
     backend = LocalBackend([graph], workers=1)
     backend.start()
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(backend), host=HOST, port=port,
-                                           log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://{HOST}:{port}", backend
-    server.should_exit = True
-    thread.join(timeout=10)
-    backend.close()
+    try:
+        with app_in_thread(create_app(backend)) as base:
+            yield base, backend
+    finally:
+        backend.close()
 
 
 def _get(url: str, accept: str = "text/html") -> tuple[int, bytes]:
