@@ -30,3 +30,21 @@ def run_cli():
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def loopback_servers():
+    """``start(behaviour)`` for loopback HTTP servers (tests/loopback_http.py), all shut
+    down after the test."""
+    from loopback_http import start
+
+    started = []
+
+    def run(behaviour):
+        started.append(start(behaviour))
+        return started[-1]
+
+    yield run
+    for server in started:
+        server.shutdown()
+        server.server_close()

@@ -78,3 +78,26 @@ def start(log_dir: Path, *args: str) -> Served:
                 raise RuntimeError("riskgraph serve did not start:\n"
                                    + served.log_text()) from None
             time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def app_in_thread(app):
+    """Run the ASGI ``app`` under uvicorn in a thread on a free loopback port; yields its
+    base URL and stops it on exit."""
+    import threading
+
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host=HOST, port=port, log_level="critical",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://{HOST}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

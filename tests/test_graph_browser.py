@@ -7,6 +7,7 @@ of the bundled page (the README's docs/screenshot.png is made that way).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -54,21 +55,28 @@ def _store_first():
     run_query("effective_mitigations", {"area": "CBRN"})  # the worker starts on first use
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory, _store_first):
+@contextlib.contextmanager
+def chromium(profile: Path, width: int = 1300):
+    """Headless Chromium with riskgraph's launch flags on a fresh ``profile``; skips, or
+    fails when RISKGRAPH_REQUIRE_BROWSER=1, if it cannot run (``_unavailable``)."""
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("the playwright package is not installed (pip install -e '.[test]')")
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile), executable_path=str(CHROMIUM), args=ARGS, headless=True,
-            viewport={"width": 1500, "height": 900})
+            viewport={"width": width, "height": 900})
         yield context
         context.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, _store_first):
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), 1500) as context:
+        yield context
 
 
 class Opened:

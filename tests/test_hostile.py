@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from processes import tagged
 
 CORPUS = Path(__file__).parent / "hostile"
 TIME_LIMIT = 240  # seconds per command; a command that opened a sentinel FIFO hangs past it
@@ -128,18 +129,6 @@ def _argv(command: str, file: Path | list[Path], out: Path, upload_port: int) ->
     return ["push", "--endpoint", f"http://127.0.0.1:{upload_port}/gsp", "--file", str(files[0])]
 
 
-def _tagged_processes(tag: str) -> list[str]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if tag.encode() in (proc / "environ").read_bytes():
-                    found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-            except OSError:
-                continue
-    return found
-
-
 @pytest.mark.parametrize("command", ["validate", "reason", "build", "graph", "push"])
 def test_hostile_corpus(world, command, tmp_path):
     work, files = world["work"], world["files"]
@@ -209,7 +198,7 @@ def test_hostile_corpus(world, command, tmp_path):
     assert _snapshot(world["root"], world["outputs"]) == before
     assert bundled() == before_bundled
     assert list(tmpdir.iterdir()) == []
-    assert _tagged_processes(tag) == []
+    assert tagged(tag) == []
     if command == "push":  # only files that parse were uploaded, never an empty graph
         uploaded = [body for method, _, body in world["upload"].requests if method == "PUT"]
         assert uploaded and all(body.strip() for body in uploaded)

@@ -4,9 +4,7 @@ parses what it uploads and never empties a graph unasked. Loopback servers only.
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 
 import pytest
@@ -18,51 +16,6 @@ TRIPLES = "".join(f'<{ID}> <http://www.w3.org/2000/01/rdf-schema#label> "{n}" .\
                   for n in range(3))
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def _any(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        self.server.seen.append((self.command, self.path, dict(self.headers), body))
-        self.server.behaviour(self, body)
-
-    do_GET = do_HEAD = do_PUT = do_POST = _any
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, code, headers=None, body=b""):
-        self.send_response(code)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-def _server(behaviour):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.seen, server.behaviour = [], behaviour
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-@pytest.fixture
-def servers():
-    started = []
-
-    def start(behaviour):
-        started.append(_server(behaviour))
-        return started[-1]
-
-    yield start
-    for server in started:
-        server.shutdown()
-
-
 @pytest.fixture
 def upload(tmp_path):
     path = tmp_path / "graph.nt"
@@ -70,9 +23,9 @@ def upload(tmp_path):
     return path
 
 
-def test_credentials_never_follow_a_redirect_to_another_origin(servers, upload, run_cli,
-                                                               monkeypatch):
-    elsewhere = servers(lambda h, body: h.reply(201))
+def test_credentials_never_follow_a_redirect_to_another_origin(loopback_servers, upload,
+                                                               run_cli, monkeypatch):
+    elsewhere = loopback_servers(lambda h, body: h.reply(201))
 
     def endpoint(handler, body):
         if "Authorization" not in handler.headers:
@@ -80,7 +33,7 @@ def test_credentials_never_follow_a_redirect_to_another_origin(servers, upload, 
         else:
             handler.reply(302, {"Location": f"http://127.0.0.1:{elsewhere.server_port}/gsp"})
 
-    server = servers(endpoint)
+    server = loopback_servers(endpoint)
     monkeypatch.setenv("RISKGRAPH_PASSWORD", "secret")
     result = run_cli("push", "--endpoint", f"http://127.0.0.1:{server.server_port}/gsp",
                      "--user", "alice", "--file", str(upload))
@@ -89,19 +42,12 @@ def test_credentials_never_follow_a_redirect_to_another_origin(servers, upload, 
     assert all("Authorization" not in headers for _, _, headers, _ in elsewhere.seen)
 
 
-def test_basic_credentials_go_to_the_origin_with_the_upload(servers, upload, run_cli,
-                                                            monkeypatch):
-    import base64
+def test_basic_credentials_go_to_the_origin_with_the_upload(loopback_servers, upload,
+                                                            run_cli, monkeypatch):
+    from loopback_http import basic, needs_basic
 
-    good = "Basic " + base64.b64encode(b"alice:secret").decode()
-
-    def endpoint(handler, body):
-        if handler.headers.get("Authorization") != good:
-            handler.reply(401, {"WWW-Authenticate": 'Basic realm="riskgraph"'})
-        else:
-            handler.reply(201)
-
-    server = servers(endpoint)
+    good = basic("alice", "secret")
+    server = loopback_servers(needs_basic("alice", "secret", lambda h, body: h.reply(201)))
     monkeypatch.setenv("RISKGRAPH_PASSWORD", "secret")
     result = run_cli("push", "--endpoint", f"http://127.0.0.1:{server.server_port}/gsp",
                      "--user", "alice", "--file", str(upload))
@@ -111,43 +57,32 @@ def test_basic_credentials_go_to_the_origin_with_the_upload(servers, upload, run
     assert len(puts) == 1 and puts[0][0]["Authorization"] == good and puts[0][1] == TRIPLES.encode()
 
 
-def test_a_trickling_server_meets_one_total_deadline(servers):
+def _trickle_body(handler, body):
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Content-Length", "1000")
+    handler.end_headers()
+    yield from (b" " for _ in range(30))
+
+
+def _trickle_headers(handler, body):
+    yield from (bytes([byte]) for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 40)
+
+
+@pytest.mark.parametrize("pieces", [_trickle_body, _trickle_headers], ids=["body", "headers"])
+def test_a_trickling_server_meets_one_total_deadline(loopback_servers, pieces):
     from riskgraph.store.remote import RemoteStore
 
     def trickle(handler, body):
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/sparql-results+json")
-        handler.send_header("Content-Length", "1000")
-        handler.end_headers()
-        for _ in range(30):
+        for piece in pieces(handler, body):
             try:
-                handler.wfile.write(b" ")
-                handler.wfile.flush()
-            except OSError:
-                return
-            time.sleep(0.5)
-
-    server = servers(trickle)
-    store = RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql", timeout=2)
-    start = time.monotonic()
-    with pytest.raises(QueryTimeout):
-        store.select("SELECT ?s WHERE { ?s ?p ?o }")
-    assert time.monotonic() - start < 6
-
-
-def test_a_server_trickling_its_headers_meets_the_deadline_too(servers):
-    from riskgraph.store.remote import RemoteStore
-
-    def trickle(handler, body):
-        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 40:
-            try:
-                handler.wfile.write(bytes([byte]))
+                handler.wfile.write(piece)
                 handler.wfile.flush()
             except OSError:
                 return
             time.sleep(0.3)
 
-    server = servers(trickle)
+    server = loopback_servers(trickle)
     store = RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql", timeout=2)
     start = time.monotonic()
     with pytest.raises(QueryTimeout):
@@ -155,12 +90,12 @@ def test_a_server_trickling_its_headers_meets_the_deadline_too(servers):
     assert time.monotonic() - start < 6
 
 
-def test_an_answer_larger_than_the_cap_is_refused(servers, monkeypatch):
+def test_an_answer_larger_than_the_cap_is_refused(loopback_servers, monkeypatch):
     from riskgraph.store.remote import RemoteStore
 
     big = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
         {"s": {"type": "literal", "value": "x" * 1000}}] * 3000}}).encode()
-    server = servers(lambda h, body: h.reply(200, {"Content-Type":
+    server = loopback_servers(lambda h, body: h.reply(200, {"Content-Type":
                                                    "application/sparql-results+json"}, big))
     monkeypatch.setenv("RISKGRAPH_MAX_RESPONSE_BYTES", "1000000")
     store = RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql")
@@ -168,8 +103,8 @@ def test_an_answer_larger_than_the_cap_is_refused(servers, monkeypatch):
         store.select("SELECT ?s WHERE { ?s ?p ?o }")
 
 
-def test_push_refuses_to_empty_a_graph_unless_told(servers, tmp_path, run_cli):
-    server = servers(lambda h, body: h.reply(201))
+def test_push_refuses_to_empty_a_graph_unless_told(loopback_servers, tmp_path, run_cli):
+    server = loopback_servers(lambda h, body: h.reply(201))
     empty = tmp_path / "empty.nt"
     empty.write_text("# nothing\n")
     url = f"http://127.0.0.1:{server.server_port}/gsp"
@@ -181,8 +116,8 @@ def test_push_refuses_to_empty_a_graph_unless_told(servers, tmp_path, run_cli):
     assert [m for m, *_ in server.seen if m == "PUT"] == ["PUT"]
 
 
-def test_push_parses_turtle_before_uploading_and_counts_it(servers, tmp_path, run_cli):
-    server = servers(lambda h, body: h.reply(201))
+def test_push_parses_turtle_before_uploading_and_counts_it(loopback_servers, tmp_path, run_cli):
+    server = loopback_servers(lambda h, body: h.reply(201))
     url = f"http://127.0.0.1:{server.server_port}/gsp"
     bad = tmp_path / "notes.ttl"
     bad.write_text("these are my notes, not Turtle\n")

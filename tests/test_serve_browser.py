@@ -14,26 +14,15 @@ from serve_process import start
 pytestmark = pytest.mark.browser
 
 # One browser set-up for every page test (launch flags, the CSP watcher, the skip rule).
-from test_graph_browser import ARGS, CHROMIUM, INIT, _unavailable  # noqa: E402, F401
+from test_graph_browser import INIT, chromium  # noqa: E402, F401
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), args=ARGS, headless=True,
-            viewport={"width": 1300, "height": 900})
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), 1300) as context:
         yield context
-        context.close()
 
 
 @pytest.fixture(scope="module")

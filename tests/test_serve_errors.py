@@ -5,13 +5,11 @@ backend that fails as a bug would."""
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import urllib.error
 import urllib.request
 
 import pytest
-from serve_process import HOST, free_port
+from serve_process import app_in_thread
 
 from riskgraph.serve.app import create_app
 from riskgraph.serve.negotiate import choose, parse_accept
@@ -30,22 +28,13 @@ class BrokenBackend:
     def sparql(self, *args, **kwargs):
         raise RuntimeError("secret internal detail")
 
+    select_internal = select
+
 
 @pytest.fixture(scope="module")
 def broken():
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(BrokenBackend()), host=HOST, port=port,
-                                           log_level="critical", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://{HOST}:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with app_in_thread(create_app(BrokenBackend())) as base:
+        yield base
 
 
 @pytest.mark.parametrize("path", ["/id/mitigation/anything", "/sparql?query=ASK%7B%7D",

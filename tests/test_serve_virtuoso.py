@@ -8,7 +8,6 @@ against it as a subprocess.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from serve_process import start
@@ -19,23 +18,11 @@ pytestmark = pytest.mark.virtuoso
 
 @pytest.fixture(scope="module")
 def virtuoso_loaded(tmp_path_factory):
-    from click.testing import CliRunner
-    from virtuoso_server import binary
-    from virtuoso_server import start as start_virtuoso
+    from virtuoso_server import push_built_graph, start_or_skip
 
-    from riskgraph.cli import cli
-
-    if binary() is None:
-        message = "virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin)"
-        if os.environ.get("RISKGRAPH_REQUIRE_VIRTUOSO") == "1":
-            pytest.fail(message + " and RISKGRAPH_REQUIRE_VIRTUOSO=1")
-        pytest.skip(message)
-    virtuoso = start_virtuoso(tmp_path_factory.mktemp("virtuoso-serve"))
+    virtuoso = start_or_skip(tmp_path_factory.mktemp("virtuoso-serve"))
     try:
-        result = CliRunner().invoke(
-            cli, ["push", "--endpoint", virtuoso.graph_store_url, "--user", virtuoso.user],
-            env={"RISKGRAPH_PASSWORD": virtuoso.password}, catch_exceptions=False)
-        assert result.exit_code == 0, result.output
+        push_built_graph(virtuoso)
         yield virtuoso
     finally:
         virtuoso.stop()

@@ -13,36 +13,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+from processes import tagged, wait_for
 
 from riskgraph.reason.reasoner import java_available
 
 pytestmark = pytest.mark.skipif(not java_available(), reason="needs Java for HermiT")
-
-
-def _tagged(tag: str) -> list[str]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if tag.encode() in (proc / "environ").read_bytes():
-                    found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-            except OSError:
-                continue
-    return found
-
-
-def _wait_for(condition, seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -73,7 +52,7 @@ def test_signal_mid_run_leaves_nothing_behind(tmp_path, command, signum):
     proc = subprocess.Popen([sys.executable, "-m", "riskgraph", *argv], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        java = _wait_for(lambda: any("java" in c for c in _tagged(tag)), 120)
+        java = wait_for(lambda: any("java" in c for c in tagged(tag)), 120)
         assert java, "HermiT's Java process never started"
         proc.send_signal(signum)
         _, stderr = proc.communicate(timeout=60)
@@ -87,8 +66,8 @@ def test_signal_mid_run_leaves_nothing_behind(tmp_path, command, signum):
     else:
         assert proc.returncode in (130, 128 + signum), stderr
     # No child outlives the command (after SIGKILL, Java ends once its input is done).
-    assert _wait_for(lambda: not _tagged(tag), 10 if signum != signal.SIGKILL else 60), \
-        _tagged(tag)
+    assert wait_for(lambda: not tagged(tag), 10 if signum != signal.SIGKILL else 60), \
+        tagged(tag)
     assert _tree(out) == before  # old outputs whole, nothing new
     assert not list(cache.rglob("riskgraph.nt"))  # no cache without its integrity record
     if signum != signal.SIGKILL:

@@ -163,17 +163,10 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.mark.browser
 def test_search_finds_an_entity_by_code_offline(hosted, tmp_path_factory):
-    from test_serve_browser import ARGS, CHROMIUM, INIT, _unavailable
+    from test_graph_browser import INIT, chromium
 
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
     errors, outside = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with chromium(tmp_path_factory.mktemp("site-chromium")) as browser:
         page = browser.new_page()
         page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -205,7 +198,6 @@ def test_search_finds_an_entity_by_code_offline(hosted, tmp_path_factory):
             assert page.evaluate("window.__cspViolations") == []
         page.goto(hosted + "/id/mitigation/pre-deployment-risk-assessments.html")
         assert ">60%" in page.inner_text("section.evidence")
-        browser.close()
     assert errors == [] and outside == []
 
 

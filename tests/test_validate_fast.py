@@ -191,17 +191,27 @@ def test_no_shape_of_riskgraph_falls_back():
     assert whole.compiled_shapes().fallback == {}
 
 
-def test_unsupported_construct_falls_back_to_pyshacl(ontology: Graph):
+def _shapes_with_label_shape(name: str, target: tuple, constraints: list[tuple]):
+    """riskgraph's shapes plus a node shape ``name`` (``target``: its target predicate
+    and object) whose one property shape on rdfs:label holds ``constraints``."""
     shapes = Graph()
     shapes += load_shapes()
-    ex = URIRef("https://w3id.org/riskgraph/shapes#test-short-label")
+    ex = URIRef("https://w3id.org/riskgraph/shapes#" + name)
     prop = BNode()
     shapes.add((ex, RDF.type, SH.NodeShape))
-    shapes.add((ex, SH.targetClass, URIRef("https://w3id.org/riskgraph/ns#Risk")))
+    shapes.add((ex, *target))
     shapes.add((ex, SH.property, prop))
     shapes.add((prop, SH.path, RDFS.label))
-    shapes.add((prop, SH.lessThan, RDFS.comment))  # a property pair: not compiled
-    shapes.add((prop, SH.maxLength, Literal(5)))
+    for predicate, value in constraints:
+        shapes.add((prop, predicate, value))
+    return shapes, ex, prop
+
+
+def test_unsupported_construct_falls_back_to_pyshacl(ontology: Graph):
+    shapes, ex, prop = _shapes_with_label_shape(
+        "test-short-label", (SH.targetClass, URIRef("https://w3id.org/riskgraph/ns#Risk")),
+        [(SH.lessThan, RDFS.comment),  # a property pair: not compiled
+         (SH.maxLength, Literal(5))])
     compiled = engine.CompiledShapes(shapes)
     assert set(compiled.fallback) == {ex}
     assert "lessThan" in compiled.fallback[ex]
@@ -221,16 +231,9 @@ def test_unsupported_construct_falls_back_to_pyshacl(ontology: Graph):
 
 def test_length_constraints_match_pyshacl(ontology: Graph):
     """sh:minLength and sh:maxLength are compiled (imported catalogues may use them)."""
-    shapes = Graph()
-    shapes += load_shapes()
-    ex = URIRef("https://w3id.org/riskgraph/shapes#test-label-length")
-    prop = BNode()
-    shapes.add((ex, RDF.type, SH.NodeShape))
-    shapes.add((ex, SH.targetSubjectsOf, RDFS.label))
-    shapes.add((ex, SH.property, prop))
-    shapes.add((prop, SH.path, RDFS.label))
-    shapes.add((prop, SH.minLength, Literal(4)))
-    shapes.add((prop, SH.maxLength, Literal(30)))
+    shapes, ex, prop = _shapes_with_label_shape(
+        "test-label-length", (SH.targetSubjectsOf, RDFS.label),
+        [(SH.minLength, Literal(4)), (SH.maxLength, Literal(30))])
     compiled = engine.CompiledShapes(shapes)
     assert compiled.fallback == {}
     data = Graph()

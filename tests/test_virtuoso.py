@@ -22,7 +22,6 @@ correct SPARQL 1.1 implementations (see ``normalise``):
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -109,37 +108,25 @@ def test_unsafe_query_is_refused_before_it_is_sent(query):
 
 
 @pytest.fixture
-def tiny_server():
+def tiny_server(loopback_servers):
     """A loopback HTTP server whose answer each test sets: (status, headers, body),
     or None to accept the connection and never answer."""
-    import http.server
     import threading
+
+    from loopback_http import url
 
     answer: dict = {"reply": None}
     stop = threading.Event()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (the name http.server calls)
-            if answer["reply"] is None:
-                stop.wait(10)
-                return
-            status, headers, body = answer["reply"]
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
+    def behaviour(handler, body):
+        if answer["reply"] is None:
+            stop.wait(10)
+        else:
+            handler.reply(*answer["reply"])
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield answer, f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server = loopback_servers(behaviour)
+    yield answer, url(server)
     stop.set()
-    server.shutdown()
-    server.server_close()
 
 
 def test_endpoint_that_never_answers_is_a_time_limit_error(tiny_server):
@@ -151,7 +138,7 @@ def test_endpoint_that_never_answers_is_a_time_limit_error(tiny_server):
 @pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/x"])
 def test_redirect_away_from_http_is_refused(tiny_server, location):
     answer, url = tiny_server
-    answer["reply"] = (307, {"Location": location, "Content-Length": "0"}, b"")
+    answer["reply"] = (307, {"Location": location}, b"")
     with pytest.raises(InputError, match=location) as caught:
         RemoteStore(url).select("SELECT * WHERE { ?s ?p ?o }", {}, 5)
     assert "not allowed" in str(caught.value) or "not http" in str(caught.value)
@@ -168,14 +155,9 @@ def test_an_answer_that_is_not_sparql_json_is_an_input_error(tiny_server):
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory):
-    from virtuoso_server import binary, start
+    from virtuoso_server import start_or_skip
 
-    if binary() is None:
-        message = "virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin)"
-        if os.environ.get("RISKGRAPH_REQUIRE_VIRTUOSO") == "1":
-            pytest.fail(message + " and RISKGRAPH_REQUIRE_VIRTUOSO=1")
-        pytest.skip(message)
-    server = start(tmp_path_factory.mktemp("virtuoso"))
+    server = start_or_skip(tmp_path_factory.mktemp("virtuoso"))
     yield server
     server.stop()
 
@@ -196,15 +178,9 @@ def built_graph() -> Path:
 @pytest.fixture(scope="session")
 def pushed(virtuoso, built_graph):
     """The built graph pushed with ``riskgraph push``; returns its CLI output."""
-    from click.testing import CliRunner
+    from virtuoso_server import push_built_graph
 
-    from riskgraph.cli import cli
-
-    result = CliRunner().invoke(
-        cli, ["push", "--endpoint", virtuoso.graph_store_url, "--user", virtuoso.user],
-        env={"RISKGRAPH_PASSWORD": virtuoso.password}, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
+    return push_built_graph(virtuoso)
 
 
 @pytest.fixture(scope="session")
@@ -365,8 +341,10 @@ def _canned_cases() -> list:
 def test_canned_query_gives_the_same_rows_on_virtuoso(name, params, needs_rows, remote, request):
     if name == "mitigations_for_domain":
         # Known, not yet understood: in the full suite Virtuoso answers this query with
-        # no rows (121 on the embedded store); run alone it matches. Reported in the
-        # closing note; not strict, so a pass is seen too.
+        # no rows (121 on the embedded store); run alone it matches, also with
+        # test_serve_virtuoso.py before it, under CPU load, with the graph's triples
+        # shuffled and with the query text varied. Not strict, so a pass is seen too; a
+        # failure carries _diagnose_no_rows's account of where the rows are lost.
         request.applymarker(pytest.mark.xfail(reason="Virtuoso returns no rows in the full "
                                               "suite only", strict=False))
     from riskgraph.query.canned import run_query
@@ -377,7 +355,9 @@ def test_canned_query_gives_the_same_rows_on_virtuoso(name, params, needs_rows, 
     assert served.variables == embedded.variables
     if needs_rows:  # all examples at once may legitimately narrow to nothing
         assert embedded.rows, f"{name} returns no rows on the bundled data: nothing compared"
-    assert rows_of(served) == rows_of(embedded)
+    diagnosis = _diagnose_no_rows(name, params, remote) if embedded.rows and not served.rows \
+        else ""
+    assert rows_of(served) == rows_of(embedded), diagnosis
 
 
 @pytest.mark.virtuoso
@@ -452,3 +432,33 @@ def test_graph_without_endpoint_is_a_usage_error(run_cli):
     result = run_cli("query", "--graph", "https://w3id.org/riskgraph/graph", "graph_summary")
     assert result.exit_code == 2
     assert "--graph needs --endpoint" in result.output
+
+
+def _diagnose_no_rows(name: str, params: dict, remote: RemoteStore) -> str:
+    """What Virtuoso says when it answers a canned query with no rows (the embedded store
+    has some): the same query again, and its parts one by one, so that a failing run
+    (seen only in the full suite, for mitigations_for_domain) shows where rows are lost."""
+    from riskgraph.query.canned import prepare
+
+    prepared = prepare(name, params, remote)
+    lines = [f"bindings: {prepared.bindings}"]
+    try:
+        lines.append(f"again: {len(remote.select(prepared.text, prepared.bindings, 60).rows)} "
+                     "rows")
+    except InputError as exc:
+        lines.append(f"again: {exc}")
+    if name == "mitigations_for_domain":
+        rg = ("PREFIX rg: <https://w3id.org/riskgraph/ns#>\n"
+              "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+        parts = ["?sub skos:broader* ?_risk",
+                 "?sub skos:broader* ?_risk . ?target (rg:inSubdomain|rg:coversSubdomain)? ?sub",
+                 "?sub skos:broader* ?_risk . ?target (rg:inSubdomain|rg:coversSubdomain)? ?sub "
+                 ". ?mitigation rg:mitigates ?target"]
+        for part in parts:
+            try:
+                rows = remote.select(f"{rg}SELECT (COUNT(*) AS ?n) WHERE {{ {part} }}",
+                                     prepared.bindings, 60).rows
+                lines.append(f"{part}: {rows[0]['n'].value}")
+            except InputError as exc:
+                lines.append(f"{part}: {exc}")
+    return "Virtuoso gave no rows; " + "; ".join(lines)

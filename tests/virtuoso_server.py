@@ -160,3 +160,31 @@ def start(directory: Path) -> VirtuosoServer:
         server.stop()
         raise
     return server
+
+
+def start_or_skip(directory: Path) -> VirtuosoServer:
+    """``start(directory)``; without ``virtuoso-t`` the calling test skips, or fails
+    when RISKGRAPH_REQUIRE_VIRTUOSO=1 (set by .ci/run)."""
+    import os
+
+    import pytest
+
+    if binary() is None:
+        message = "virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin)"
+        if os.environ.get("RISKGRAPH_REQUIRE_VIRTUOSO") == "1":
+            pytest.fail(message + " and RISKGRAPH_REQUIRE_VIRTUOSO=1")
+        pytest.skip(message)
+    return start(directory)
+
+
+def push_built_graph(server: VirtuosoServer) -> str:
+    """Load the built graph with ``riskgraph push`` (the project graph); its output."""
+    from click.testing import CliRunner
+
+    from riskgraph.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["push", "--endpoint", server.graph_store_url, "--user", server.user],
+        env={"RISKGRAPH_PASSWORD": server.password}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output

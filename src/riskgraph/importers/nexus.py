@@ -345,6 +345,21 @@ class _Importer:
                     d.add(iri, SOURCE, d.ref(self.index[doc_id]))
             self.counts[src.slug]["taxonomies"] += 1
 
+    def reuse(self, curated: str, pid: str, d: TurtleDoc, ds: str, src: S.Source,
+              what: str) -> None:
+        """The package's ``pid`` is riskgraph's concept ``curated``: one node, marked as
+        also in the source's dataset and carrying the package's id."""
+        self.index[pid] = curated
+        d.add(curated, IN_DATASET, d.ref(ds))
+        d.add(curated, IDENT, literal(pid))
+        self.counts[src.slug][f"{what} (riskgraph's concept reused)"] += 1
+
+    def new_concept(self, pid: str, item: dict) -> tuple[str, str]:
+        """The IRI minted for the package's ``pid`` (indexed) and its name, spaces folded."""
+        iri = idi("concept", slugify(pid))
+        self.index[pid] = iri
+        return iri, " ".join(str(item.get("name") or pid).split())
+
     def groups(self, src: S.Source, d: TurtleDoc, items: list[dict], kind: str) -> None:
         ds = self.dataset(src.slug)
         cls = rg("RiskGroup") if kind == "risk" else rg("ControlCategory")
@@ -357,14 +372,9 @@ class _Importer:
                 self.counts[src.slug]["groups (causal dimensions, not nodes)"] += 1
                 continue
             if curated:
-                self.index[gid] = curated
-                d.add(curated, IN_DATASET, d.ref(ds))
-                d.add(curated, IDENT, literal(gid))
-                self.counts[src.slug]["groups (riskgraph's concept reused)"] += 1
+                self.reuse(curated, gid, d, ds, src, "groups")
                 continue
-            iri = idi("concept", slugify(gid))
-            self.index[gid] = iri
-            name = " ".join(str(item.get("name") or gid).split())
+            iri, name = self.new_concept(gid, item)
             # The draft taxonomy's codes stay in its names ("4.2 Risk Disclosure"), as the
             # package gives them, and are not skos:notation: as bare notations they would
             # read as MIT risk subdomain codes (4.2) wherever a code is looked up globally.
@@ -420,14 +430,9 @@ class _Importer:
             tax = str(item.get("isDefinedByTaxonomy") or "")
             curated = curated_concept(rid)
             if curated:
-                self.index[rid] = curated
-                d.add(curated, IN_DATASET, d.ref(ds))
-                d.add(curated, IDENT, literal(rid))
-                self.counts[src.slug]["risks (riskgraph's concept reused)"] += 1
+                self.reuse(curated, rid, d, ds, src, "risks")
                 continue
-            iri = idi("concept", slugify(rid))
-            self.index[rid] = iri
-            name = " ".join(str(item.get("name") or rid).split())
+            iri, name = self.new_concept(rid, item)
             self.labels[iri] = name
             d.add(iri, RDF_TYPE, d.ref(rg("CatalogueRisk")))
             d.add(iri, LABEL, en(name))

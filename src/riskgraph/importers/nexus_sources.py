@@ -62,6 +62,17 @@ class Source:
 _NOT_IN_PACKAGE = ("The package records no licence for this source, and riskgraph's checked "
                    "sources do not state one.")
 
+_OWASP_NOT_IN_PACKAGE = ("OWASP publishes its Top 10 lists under CC BY-SA 4.0; the package "
+                         "records no licence for this list.")
+
+
+def _owasp(slug: str, title: str, file: str, licence_basis: str) -> Source:
+    """An OWASP list: CC BY-SA 4.0, whose share-alike binds the converted data too."""
+    return Source(slug, title, "owasp", (file,), CC_BY_SA, licence_basis,
+                  f"{title}, OWASP Foundation, CC BY-SA 4.0 "
+                  "(share-alike: the converted data is under CC BY-SA 4.0 too)")
+
+
 SOURCES: tuple[Source, ...] = (
     Source("ibm-risk-atlas", "IBM AI Risk Atlas", "ibm",
            ("risk_atlas_data.yaml", "risk_atlas_data_incidents.yaml"), None, _NOT_IN_PACKAGE),
@@ -78,23 +89,12 @@ SOURCES: tuple[Source, ...] = (
            "Saeri et al., Mapping AI Risk Mitigations (MIT AI Risk Initiative), CC BY 4.0"),
     Source("nist-ai-600-1", "NIST AI 600-1 risks and suggested actions", "nist",
            ("nist_ai_rmf_data.yaml", "nist_ai_rmf_actions_data.yaml"), None, _NOT_IN_PACKAGE),
-    Source("owasp-llm-2025", "OWASP Top 10 for LLM Applications 2025", "owasp",
-           ("owasp_llm_2.0_data.yaml",), CC_BY_SA,
-           "OWASP publishes its Top 10 lists under CC BY-SA 4.0; the package records no licence "
-           "for this list.",
-           "OWASP Top 10 for LLM Applications 2025, OWASP Foundation, CC BY-SA 4.0 "
-           "(share-alike: the converted data is under CC BY-SA 4.0 too)"),
-    Source("owasp-asi-2026", "OWASP Top 10 for Agentic Applications 2026", "owasp",
-           ("owasp_asi_data.yaml",), CC_BY_SA,
-           "OWASP publishes its Top 10 lists under CC BY-SA 4.0; the package records no licence "
-           "for this list.",
-           "OWASP Top 10 for Agentic Applications 2026, OWASP Foundation, CC BY-SA 4.0 "
-           "(share-alike: the converted data is under CC BY-SA 4.0 too)"),
-    Source("owasp-ast10", "OWASP Agentic Skills Top 10", "owasp",
-           ("owasp_ast10_data.yaml",), CC_BY_SA,
-           "The package records CC BY-SA 4.0 for this list (hasLicense license-cc-by-sa-4.0).",
-           "OWASP Agentic Skills Top 10, OWASP Foundation, CC BY-SA 4.0 "
-           "(share-alike: the converted data is under CC BY-SA 4.0 too)"),
+    _owasp("owasp-llm-2025", "OWASP Top 10 for LLM Applications 2025",
+           "owasp_llm_2.0_data.yaml", _OWASP_NOT_IN_PACKAGE),
+    _owasp("owasp-asi-2026", "OWASP Top 10 for Agentic Applications 2026",
+           "owasp_asi_data.yaml", _OWASP_NOT_IN_PACKAGE),
+    _owasp("owasp-ast10", "OWASP Agentic Skills Top 10", "owasp_ast10_data.yaml",
+           "The package records CC BY-SA 4.0 for this list (hasLicense license-cc-by-sa-4.0)."),
     Source("air-2024", "AIR 2024 AI risk taxonomy", "air",
            ("air_2024_data.yaml",), None, _NOT_IN_PACKAGE),
     Source("credo-ucf", "Credo AI Unified Control Framework", "credo",

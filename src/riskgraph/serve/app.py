@@ -264,8 +264,7 @@ class Server:
             return hit[1]
         cat = pages.catalogue(self.backend)
         if self.backend.immutable:
-            with self.cache._lock:
-                self.cache._items["catalogue-object"] = (200, cat, "")
+            self.cache.put_object("catalogue-object", cat)
         return cat
 
     async def home(self, request: Request) -> Response:
@@ -311,8 +310,7 @@ class Server:
                 if page is None:
                     return 404, b"", ""
                 return 200, page.encode(), "text/html; charset=utf-8"
-            exists = self.backend.select(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
-            if not exists.boolean:
+            if not pages.entity_exists(self.backend, iri):
                 return 404, b"", ""
             return 200, pages.entity_rdf(self.backend, iri, fmt), _media(fmt)
         try:
@@ -392,8 +390,7 @@ class Server:
             return hit[1]
         choices = pages.param_choices(self.backend, query)
         if self.backend.immutable:
-            with self.cache._lock:
-                self.cache._items[key] = (200, choices, "")
+            self.cache.put_object(key, choices)
         return choices
 
     async def api_list(self, request: Request) -> Response:

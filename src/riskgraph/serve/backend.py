@@ -14,6 +14,7 @@ from pathlib import Path
 from riskgraph.errors import InputError
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.serve import serialize
+from riskgraph.serve.entity import TemplateQuery
 from riskgraph.serve.pool import Limits, Pool
 
 
@@ -26,6 +27,13 @@ class _StoreView:
     def select(self, text: str, bindings: dict[str, Term] | None = None,
                timeout: float | None = None) -> QueryResult:
         return self._backend.select(text, bindings, timeout)
+
+
+def _internal(query: TemplateQuery) -> str:
+    if not isinstance(query, TemplateQuery):
+        raise TypeError("select_internal runs riskgraph's own templates only "
+                        "(riskgraph.serve.entity.TemplateQuery); check other queries")
+    return str(query)
 
 
 def _bound(text: str, bindings: dict[str, Term] | None) -> str:
@@ -61,11 +69,11 @@ class LocalBackend:
                timeout: float | None = None) -> QueryResult:
         return serialize.parse_json(self.pool.run(_bound(text, bindings), "json", timeout))
 
-    def select_internal(self, text: str) -> QueryResult:
-        """A query riskgraph built itself from a fixed template (see ``entity.plain_iri``):
+    def select_internal(self, query: TemplateQuery) -> QueryResult:
+        """One of riskgraph's fixed templates with a plain IRI (``entity.TemplateQuery``),
         run without the user-query safety parse, which costs ~75 ms in rdflib per query
-        and runs one at a time."""
-        return serialize.parse_json(self.pool.run(text, "json"))
+        and runs one at a time; any other text is refused."""
+        return serialize.parse_json(self.pool.run(_internal(query), "json"))
 
 
 class RemoteBackend:
@@ -104,47 +112,26 @@ class RemoteBackend:
                timeout: float | None = None) -> QueryResult:
         return self.remote.select(text, bindings, timeout or self.limits.timeout)
 
-    def select_internal(self, text: str) -> QueryResult:
-        return self.select(text)  # the remote store checks every query itself
+    def select_internal(self, query: TemplateQuery) -> QueryResult:
+        return self.select(_internal(query))  # the remote store checks every query itself
 
     def _graph(self, text: str) -> list:
-        """A CONSTRUCT/DESCRIBE answer, asked for as N-Triples over plain HTTP.
-
-        ``RemoteStore.select`` reads SPARQL JSON results only. This request goes by
-        ``http.client``, which follows no redirect, to the endpoint's own origin.
-        """
-        import http.client
-        import urllib.parse
-
+        """A CONSTRUCT/DESCRIBE answer, asked for as N-Triples through the remote store:
+        the same login, redirect rules, deadline and size cap as every other request."""
         import pyoxigraph as ox
 
         from riskgraph.errors import EndpointError
-        from riskgraph.namespaces import PROJECT_GRAPH
+        from riskgraph.store.remote import ResponseTooLarge
 
-        query = _bound(text, None)
-        url = urllib.parse.urlsplit(self.remote.endpoint)
-        connection = (http.client.HTTPSConnection if url.scheme == "https"
-                      else http.client.HTTPConnection)(url.hostname, url.port,
-                                                       timeout=self.limits.timeout)
-        body = urllib.parse.urlencode({"query": query, "default-graph-uri": PROJECT_GRAPH})
         try:
-            connection.request("POST", url.path + (f"?{url.query}" if url.query else ""), body,
-                               {"Accept": "application/n-triples",
-                                "Content-Type": "application/x-www-form-urlencoded"})
-            response = connection.getresponse()
-            data = response.read(self.limits.max_result_bytes + 1)
-        except (OSError, http.client.HTTPException) as exc:
-            raise EndpointError(f"the SPARQL server did not answer: {exc}") from None
-        finally:
-            connection.close()
-        if response.status != 200:
-            raise EndpointError(f"the SPARQL server answered {response.status}: "
-                                + data[:300].decode("utf-8", "replace"))
-        if len(data) > self.limits.max_result_bytes:
+            data = self.remote.construct(text, None, self.limits.timeout,
+                                         self.limits.max_result_bytes)
+        except ResponseTooLarge:
             from riskgraph.serve.pool import ResultTooLarge
 
             raise ResultTooLarge(f"the result is larger than the server's limit of "
-                                 f"{self.limits.max_result_bytes:,} bytes")
+                                 f"{self.limits.max_result_bytes:,} bytes",
+                                 hint="add a LIMIT or ask for fewer triples") from None
         try:
             return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         except SyntaxError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from riskgraph.errors import InputError
 from riskgraph.namespaces import ID_IRI
 from riskgraph.query.results import Term
 
@@ -155,18 +156,40 @@ def _pick(values: list[Term]) -> str:
 # that could end it early (SPARQL's IRIREF excludes these characters too).
 _PLAIN_IRI = re.compile(r'https?://[^\x00-\x20<>"{}|^`\\]+')
 
+EXISTS_QUERY = "ASK { { <IRI> ?p ?o } UNION { ?s ?p <IRI> } }"
+
+
+class TemplateQuery(str):
+    """One of this module's fixed query templates with a plain IRI filled in.
+
+    Only these skip the user-query safety parse (``select_internal`` of the serve
+    backends accepts nothing else): the template is riskgraph's own, and a plain IRI
+    cannot leave its ``<...>``. Everything else, users' queries included, is checked."""
+
 
 def plain_iri(iri: str) -> bool:
-    """True if ``entity_query(iri)`` is the fixed template with one IRI filled in."""
+    """True if ``iri`` can be written as ``<iri>`` and read back as that one IRI."""
     return _PLAIN_IRI.fullmatch(iri) is not None
 
 
-def entity_query(iri: str) -> str:
-    return QUERY.replace("<IRI>", f"<{iri}>") % {"max": MAX_LINKS}
+def _fill(template: str, iri: str) -> TemplateQuery:
+    if not plain_iri(iri):
+        raise InputError(f"{iri!r} is not an IRI riskgraph can show a page for",
+                         hint="an entity IRI is http(s) with no space, quote, bracket, "
+                              "brace or backslash")
+    return TemplateQuery(template.replace("<IRI>", f"<{iri}>"))
 
 
-def graph_query(iri: str) -> str:
-    return GRAPH_QUERY.replace("<IRI>", f"<{iri}>")
+def entity_query(iri: str) -> TemplateQuery:
+    return _fill(QUERY % {"max": MAX_LINKS}, iri)
+
+
+def graph_query(iri: str) -> TemplateQuery:
+    return _fill(GRAPH_QUERY, iri)
+
+
+def exists_query(iri: str) -> TemplateQuery:
+    return _fill(EXISTS_QUERY, iri)
 
 
 def _short(iri: str) -> str:

@@ -85,18 +85,16 @@ def rdf_links(linker: Linker, iri: str) -> dict[str, str]:
     return {fmt: base + "." + fmt for fmt in ("ttl", "nt", "jsonld")}
 
 
-def entity_page(backend, iri: str, linker: Linker, meta_csp: str | None = None, *,
-                internal: bool = False) -> str | None:
-    """The HTML page of ``iri``; None if the graph does not know it.
-
-    ``internal`` (the static site, whose IRIs come from the graph): the query is the
-    fixed template with a plain IRI, so it skips the user-query safety parse."""
-    query = entity_mod.entity_query(iri)
-    if internal and entity_mod.plain_iri(iri):
-        rows = backend.select_internal(query).rows
-    else:
-        rows = backend.select(query).rows
+def entity_page(backend, iri: str, linker: Linker, meta_csp: str | None = None) -> str | None:
+    """The HTML page of ``iri``; None if the graph does not know it. The query is a
+    fixed template (``entity.TemplateQuery``), so it skips the user-query safety parse;
+    an IRI that is not plain is refused with ``InputError``."""
+    rows = backend.select_internal(entity_mod.entity_query(iri)).rows
     return render_entity(iri, rows, linker, meta_csp)
+
+
+def entity_exists(backend, iri: str) -> bool:
+    return bool(backend.select_internal(entity_mod.exists_query(iri)).boolean)
 
 
 def render_entity(iri: str, rows, linker: Linker, meta_csp: str | None = None) -> str | None:

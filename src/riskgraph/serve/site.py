@@ -117,7 +117,7 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
                 writer.write(f"queries/{query.name}.json", serialize.to_json(result))
 
         def entity(iri: str) -> tuple[str, str | None, dict[str, bytes]]:
-            page = pages.entity_page(backend, iri, deep, SITE_CSP, internal=True)
+            page = pages.entity_page(backend, iri, deep, SITE_CSP)
             rdf = {}
             if page is not None:
                 import pyoxigraph as ox

@@ -38,6 +38,7 @@ from riskgraph.store.remote_defaults import PASSWORD_ENV, USER_ENV
 
 DEFAULT_TIMEOUT = 60.0
 SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
 UPLOAD_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle"}
 _ERROR_BODY_CHARS = 400
 MAX_RESPONSE_ENV = "RISKGRAPH_MAX_RESPONSE_BYTES"
@@ -89,6 +90,10 @@ def with_params(url: str, **params: str) -> str:
 
 
 # --- HTTP ----------------------------------------------------------------
+
+class ResponseTooLarge(EndpointError):
+    """The answer was larger than the size cap; reading stopped there."""
+
 
 @dataclass(frozen=True)
 class Auth:
@@ -259,7 +264,7 @@ def _read_capped(response, url: str, deadline: _Deadline, cap: int) -> bytes:
         chunks.append(chunk)
         total += len(chunk)
         if total > cap:
-            raise EndpointError(
+            raise ResponseTooLarge(
                 f"{url} answered with more than {cap:,} bytes; riskgraph stopped reading",
                 hint=f"narrow the query (LIMIT), or raise the cap with {MAX_RESPONSE_ENV}")
         deadline.left()
@@ -405,11 +410,26 @@ class RemoteStore:
         self.auth = auth if auth is not None else auth_from_env(None)
         self.timeout = timeout
         self.max_bytes = max_bytes if max_bytes is not None else max_response_bytes()
+        # One password manager for every request of this store, knowing the endpoint's
+        # origin only; each request's opener answers challenges from it (see _opener).
+        self._passwords = _passwords(self.auth, self.endpoint) if self.auth else None
 
     def select(self, text: str, bindings: dict[str, Term] | None = None,
                timeout: float | None = None) -> QueryResult:
         """Run a read-only query; refused before sending if it could reach further
         than the graph (``riskgraph.query.safety``), as on the embedded store."""
+        body = self._query(text, bindings, SPARQL_JSON, timeout, self.max_bytes)
+        return parse_results(body, self.endpoint)
+
+    def construct(self, text: str, bindings: dict[str, Term] | None = None,
+                  timeout: float | None = None, max_bytes: int | None = None) -> bytes:
+        """A CONSTRUCT or DESCRIBE answer as N-Triples bytes, checked and sent like
+        ``select`` (same login, same redirect rules, same deadline and size cap)."""
+        return self._query(text, bindings, N_TRIPLES, timeout,
+                           max_bytes if max_bytes is not None else self.max_bytes)
+
+    def _query(self, text: str, bindings: dict[str, Term] | None, accept: str,
+               timeout: float | None, cap: int) -> bytes:
         from riskgraph.query.binding import bind_values  # the one place terms become SPARQL text
         from riskgraph.query.safety import check_query
 
@@ -418,10 +438,10 @@ class RemoteStore:
         form = [("query", query)] + [("default-graph-uri", g) for g in self.graphs]
         request = urllib.request.Request(
             self.endpoint, data=urllib.parse.urlencode(form).encode("ascii"), method="POST",
-            headers={"Accept": SPARQL_JSON,
-                     "Content-Type": "application/x-www-form-urlencoded"})
-        _, _, body = _send(request, self.auth, timeout or self.timeout, cap=self.max_bytes)
-        return parse_results(body, self.endpoint)
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        opener = _opener(self.auth, self.endpoint, self._passwords)
+        _, _, body = _send(request, self.auth, timeout or self.timeout, opener, cap=cap)
+        return body
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint!r}, graphs={self.graphs!r})"
