@@ -4,10 +4,12 @@ By default the store is in memory, loaded from the cached built graph
 (``riskgraph.build.cache.ensure_cached_graph``: ontology, data and inferred triples
 as N-Triples), so a query never imports rdflib or a reasoner. The cache also holds
 the same graph as an on-disk store: a worker started early (``start()``, as
-``riskgraph query`` does) opens that read-only, in milliseconds, instead of parsing
-the N-Triples (about 0.1 s at 55,000 triples). Its queries run slower than in memory
-(up to about 3 times), which a one-query process gains back many times over; a
-process that stays (``riskgraph.load()``, ``serve``) loads the graph in memory.
+``riskgraph query`` does) opens that read-only in about 0.01 s, instead of loading
+the N-Triples into memory (about 0.09 s at 55,000 triples, 0.16 s with IRIs
+validated). Queries run slower on disk than in memory (up to about 3 times: tens of
+milliseconds for the bundled graph's slowest canned queries), which a one-query
+process gains back; a caller that stays (``riskgraph.load()``, timed queries without
+``start()``, ``serve``) loads the graph in memory once.
 
 Time limits are opt-in: ``select(..., timeout=None)`` runs the query in this process;
 with a timeout it runs in a child that is killed at the limit
@@ -170,9 +172,8 @@ class EmbeddedStore:
                 raise InputError("a time limit needs a store loaded from a file on this "
                                  "platform")
             return Worker(partial(_answerer_from_file, self.source, self.trusted), "spawn")
-        if self._handle is None and self.source is not None:  # not loaded here: the child does
-            return Worker(self._opener(), "fork")
-        # loaded here, then shared copy-on-write with each child
+        # loaded here once (a caller that stays pays it once), then shared
+        # copy-on-write with each child
         return Worker(partial(_answerer, self._store), "fork")
 
     def __repr__(self) -> str:
