@@ -6,9 +6,9 @@ as N-Triples), so a query never imports rdflib or a reasoner. The cache also hol
 the same graph as an on-disk store: a worker started early (``start()``, as
 ``riskgraph query`` does) opens that read-only in about 0.01 s, instead of loading
 the N-Triples into memory (about 0.09 s at 55,000 triples, 0.16 s with IRIs
-validated). Queries run slower on disk than in memory (up to about 3 times: tens of
-milliseconds for the bundled graph's slowest canned queries), which a one-query
-process gains back; a caller that stays (``riskgraph.load()``, timed queries without
+validated). Queries run slower on disk than in memory (2 to 5 times; about 0.1 s
+more for the bundled graph's slowest canned queries), which a one-query process
+mostly gains back; a caller that stays (``riskgraph.load()``, timed queries without
 ``start()``, ``serve``) loads the graph in memory once.
 
 Time limits are opt-in: ``select(..., timeout=None)`` runs the query in this process;

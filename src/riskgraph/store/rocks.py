@@ -18,11 +18,16 @@ def used() -> bool:
     return bool(_USED)
 
 
+def _opening() -> None:
+    if not _USED:
+        _USED.append(True)
+
+
 def open_read_only(directory: Path | str):
     """The pyoxigraph store at ``directory``, read-only; ``OSError`` if it cannot be opened."""
     import pyoxigraph
 
-    _USED.append(True)
+    _opening()
     return pyoxigraph.Store.read_only(str(directory))
 
 
@@ -31,7 +36,7 @@ def write(directory: Path | str, source: Path | bytes, graph: str) -> int:
     in the named graph ``graph``, compacted and closed; the number of triples."""
     import pyoxigraph as ox
 
-    _USED.append(True)
+    _opening()
     store = ox.Store(str(directory))
     target = ox.NamedNode(graph)
     if isinstance(source, bytes):
