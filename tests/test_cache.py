@@ -238,24 +238,38 @@ def test_concurrent_first_runs_share_one_sound_cache(tmp_path):
             if p.name.endswith((".tmp", ".old"))] == []
 
 
-def test_a_worker_keeps_answering_when_its_damaged_directory_is_replaced(private_cache,
-                                                                         monkeypatch):
-    """A worker that opened the store read-only is not disturbed by a rebuild: the
-    directory it opened is renamed aside, never written, and its files stay open."""
-    from riskgraph.store.choose import prestart_default_store
+_REPLACED = """
+import os
+from riskgraph.build import cache
+from riskgraph.store.choose import prestart_default_store
+store = prestart_default_store()
+count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+before = store.select(count, timeout=60).rows[0]["n"].value
+fds = os.listdir(f"/proc/{store._worker.pid}/fd")
+opened = [os.readlink(f"/proc/{store._worker.pid}/fd/{fd}") for fd in fds]
+print(any(name.endswith(".sst") for name in opened))  # the worker reads the store on disk
+path = cache.cached_graph_path()
+inode = path.parent.stat().st_ino
+cache.write_cached_graph(path, path.read_bytes(), int(before))  # replaced while open
+print(path.parent.stat().st_ino != inode, cache.integrity_problem(path))
+print(store.select(count, timeout=60).rows[0]["n"].value == before)
+store.close()
+"""
 
-    monkeypatch.setattr("riskgraph.store.choose._DEFAULT", {})
-    store = prestart_default_store()
-    assert store is not None
-    try:
-        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-        before = store.select(count, timeout=60).rows[0]["n"].value
-        unit = private_cache.parent
-        cache.write_cached_graph(private_cache, private_cache.read_bytes(), int(before))
-        assert unit.is_dir() and cache.integrity_problem(private_cache) is None
-        assert store.select(count, timeout=60).rows[0]["n"].value == before
-    finally:
-        store.close()
+
+def test_a_worker_keeps_answering_when_its_cache_directory_is_replaced(private_cache):
+    """A worker that opened the store read-only is not disturbed by a rebuild: the
+    directory it opened is renamed aside, never written, and its files stay open.
+    In a fresh process, whose worker may open the store on disk."""
+    import subprocess
+    import sys
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc to see the worker's open files")
+    done = subprocess.run([sys.executable, "-c", _REPLACED], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "None", "True"]
 
 
 def test_a_damaged_cache_is_removed_before_an_early_loader_sees_it(private_cache, monkeypatch):
