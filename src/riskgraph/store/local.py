@@ -114,6 +114,7 @@ class EmbeddedStore:
 
     def _opener(self):
         """What a forked child runs to hold the graph, when this process has not loaded it."""
+        assert self.source is not None  # the callers check it
         if self.copy_on_disk is not None and not rocks.used():
             return partial(_answerer_copy_on_disk, self.copy_on_disk, self.source,
                            self.trusted)
