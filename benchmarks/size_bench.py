@@ -9,6 +9,12 @@ an empty build cache, so "cold" means what a user sees on a fresh install:
 - demo:      `riskgraph demo -o DIR` (build, validate, the CBRN query, the graph page)
 - query:     `riskgraph query effective_mitigations` with an empty cache (so the
              graph is built once, then queried)
+- coldquery: `riskgraph query effective_mitigations` with a warm cache: each tree's
+             cache is built first, its modules compiled (as an installed package's are),
+             then the median of ``--cold-repeat`` fresh processes, the trees taking turns
+             (with `python -c "import rdflib"`, issue 11's yardstick, in the same loop).
+             ``--compare-ref REF`` adds more trees to the same loop (e.g. the commit
+             before a change), printed below the table.
 - graph:     `riskgraph graph -o page.html` (all of the graph), and the page's time to
              interactive in headless Chromium (``window.__riskgraphReady``, as in
              benchmarks/graph_bench.py)
@@ -37,14 +43,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-STEPS = ("build", "validate", "demo", "query", "graph")
+STEPS = ("build", "validate", "demo", "query", "coldquery", "graph")
+COLD_QUERY = ["query", "effective_mitigations"]
 
 
-def baseline_tree(ref: str, work: Path) -> Path:
+def baseline_tree(ref: str, work: Path, name: str = "baseline") -> Path:
     """The files of ``ref`` (code and data), extracted with `git archive`."""
-    tree = work / "baseline"
+    tree = work / name
     tree.mkdir()
-    archive = work / "baseline.tar"
+    archive = work / f"{name}.tar"
     with open(archive, "wb") as out:
         subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, stdout=out)
     with tarfile.open(archive) as tar:
@@ -62,6 +69,42 @@ def run(tree: Path, args: list[str], work: Path, timeout: float) -> tuple[float,
     seconds = time.perf_counter() - start
     status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
     return seconds, status
+
+
+def cold_queries(trees: dict[str, Path], work: Path, repeat: int,
+                 timeout: float) -> dict[str, tuple[float, str]]:
+    """Median seconds of a cold `riskgraph query` process per tree, its cache warm,
+    the trees (and `python -c "import rdflib"`) taking turns so that they share the noise."""
+    import statistics
+
+    envs = {}
+    for name, tree in trees.items():
+        # an installed package has its modules compiled; a fresh checkout may not
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "src")],
+                       check=True, stdout=subprocess.DEVNULL)
+        cache = Path(tempfile.mkdtemp(prefix=f"cold-cache-{name}-", dir=work))
+        envs[name] = {**os.environ, "PYTHONPATH": str(tree / "src"),
+                      "RISKGRAPH_CACHE": str(cache)}
+        for _ in range(2):  # builds the cache, then a run that may remember it as checked
+            subprocess.run([sys.executable, "-m", "riskgraph", *COLD_QUERY], cwd=tree,
+                           env=envs[name], check=True, capture_output=True, timeout=timeout)
+    rdflib = "python -c 'import rdflib'"
+    times: dict[str, list[float]] = {name: [] for name in [*trees, rdflib]}
+    failed: set[str] = set()
+    for _ in range(repeat):
+        for name, tree in trees.items():
+            start = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "riskgraph", *COLD_QUERY], cwd=tree,
+                                  env=envs[name], capture_output=True, timeout=timeout)
+            times[name].append(time.perf_counter() - start)
+            if proc.returncode:
+                failed.add(name)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import rdflib"], check=True)
+        times[rdflib].append(time.perf_counter() - start)
+    return {name: (statistics.median(values),
+                   "failed" if name in failed else f"median of {repeat}")
+            for name, values in times.items()}
 
 
 def page_ready_ms(page: Path) -> float | None:
@@ -109,6 +152,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs per step, the two trees interleaved; medians are printed "
                              "(a shared machine's load moves single runs by tens of percent)")
+    parser.add_argument("--cold-repeat", type=int, default=15,
+                        help="cold query processes per tree (coldquery step)")
+    parser.add_argument("--compare-ref", action="append", default=[],
+                        help="another git ref to time in the coldquery step's loop")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     work = Path(tempfile.mkdtemp(prefix="size-bench-"))
@@ -121,6 +168,15 @@ def main() -> None:
     for _ in range(max(1, args.repeat)):
         runs.append((measure(base, work, skip, args.timeout),
                      measure(ROOT, work, skip, args.timeout)))
+    cold = {}
+    if "coldquery" not in skip:
+        trees = {"today": base, "new": ROOT}
+        trees.update({ref: baseline_tree(ref, work, f"ref-{i}")
+                      for i, ref in enumerate(args.compare_ref)})
+        cold = cold_queries(trees, work, args.cold_repeat, args.timeout)
+        label = "cold query, warm cache"
+        for today, new in runs:  # one interleaved loop of its own: the same figures
+            today[label], new[label] = cold["today"], cold["new"]
     print(f"{'step':<24} {'today (' + args.baseline_ref + ')':>16} {'with import':>12} "
           f"{'ratio':>6}  notes (median of {len(runs)})")
     for step in runs[0][0]:
@@ -129,6 +185,13 @@ def main() -> None:
         ratio = b / a if a else float("nan")
         notes = f"{runs[-1][0][step][1]} / {runs[-1][1][step][1]}"
         print(f"{step:<24} {a:>14.2f} s {b:>10.2f} s {ratio:>6.2f}  {notes}")
+    if cold:
+        print("\ncold query, warm cache (same interleaved loop; ratio to today and to "
+              "`import rdflib`):")
+        base_s, rdflib_s = cold["today"][0], cold["python -c 'import rdflib'"][0]
+        for name, (seconds, status) in cold.items():
+            print(f"   {name:<28} {seconds * 1000:6.0f} ms  {seconds / base_s:5.2f}x today  "
+                  f"{seconds / rdflib_s:5.2f}x rdflib  {status}")
 
 
 if __name__ == "__main__":

@@ -69,15 +69,36 @@ def private_cache(tmp_path, monkeypatch):
     return path
 
 
-@pytest.mark.parametrize("damage", ["truncate", "empty", "edit", "no-record"])
+def _biggest_store_file(path):
+    return max(cache.cached_store_dir(path).iterdir(), key=lambda p: p.stat().st_size)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "edit", "no-record", "store-truncate",
+                                    "store-edit", "store-missing-file", "store-extra-file",
+                                    "no-store"])
 def test_a_damaged_cache_is_rebuilt_with_a_note(private_cache, damage, capsys, monkeypatch):
+    import shutil
+
     data = private_cache.read_bytes()
+    part = _biggest_store_file(private_cache)
     if damage == "truncate":
         private_cache.write_bytes(data[: len(data) // 2])
     elif damage == "empty":
         private_cache.write_bytes(b"")
     elif damage == "edit":
         private_cache.write_bytes(data.replace(b"<", b"{", 1))  # same size
+    elif damage == "store-truncate":
+        part.write_bytes(part.read_bytes()[:100])
+    elif damage == "store-edit":
+        body = bytearray(part.read_bytes())
+        body[len(body) // 2] ^= 0xFF  # same size
+        part.write_bytes(bytes(body))
+    elif damage == "store-missing-file":
+        part.unlink()
+    elif damage == "store-extra-file":
+        (part.parent / "000099.sst").write_bytes(b"x")
+    elif damage == "no-store":
+        shutil.rmtree(part.parent)
     else:
         (private_cache.parent / cache.INTEGRITY_NAME).unlink()
     rebuilt = []
@@ -87,6 +108,168 @@ def test_a_damaged_cache_is_rebuilt_with_a_note(private_cache, damage, capsys, m
     assert rebuilt == [1]
     assert path.read_bytes() == data and cache.integrity_problem(path) is None
     assert "damaged" in capsys.readouterr().err
+    assert [p.name for p in path.parent.parent.iterdir() if p.name.endswith((".tmp", ".old"))] \
+        == []  # neither the damaged directory nor the new one's temporary is left
+
+
+def test_a_verified_cache_is_not_hashed_again_but_a_same_size_edit_is_still_found(
+        private_cache, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    assert cache.integrity_problem(private_cache) is None  # hashed, and remembered
+    hashed = []
+    real = cache._sha256
+    monkeypatch.setattr(cache, "_sha256", lambda data: hashed.append(1) or real(data))
+    assert cache.integrity_problem(private_cache) is None
+    assert hashed == []  # the stat of every file is unchanged: not read again
+    part = _biggest_store_file(private_cache)
+    old = part.stat()
+    body = bytearray(part.read_bytes())
+    body[len(body) // 2] ^= 0xFF
+    time.sleep(0.05)  # past the clock tick of the ctime just remembered
+    part.write_bytes(bytes(body))
+    os.utime(part, ns=(old.st_atime_ns, old.st_mtime_ns))  # same size and mtime; ctime moves
+    assert "sha256" in (cache.integrity_problem(private_cache) or "")
+
+
+_WORKER = """
+import sys
+from pathlib import Path
+from riskgraph.store.local import EmbeddedStore
+source, on_disk, missing = map(Path, sys.argv[1:])
+ask = "SELECT ?o WHERE { ?s ?p ?o }"
+def answer(store):
+    with store:
+        store.start()
+        return store.select(ask, timeout=30).rows[0]["o"].value
+print(answer(EmbeddedStore.lazy(source, copy_on_disk=on_disk)))
+print(answer(EmbeddedStore.lazy(source, copy_on_disk=missing)))
+print(EmbeddedStore.lazy(source, copy_on_disk=on_disk).select(ask).rows[0]["o"].value)
+"""
+
+
+def test_the_early_worker_opens_the_on_disk_copy_not_the_ntriples(tmp_path):
+    """Proved by giving it an N-Triples file that says something else. In a fresh
+    process: this one has opened RocksDB stores, so its children must not."""
+    import subprocess
+    import sys
+
+    from riskgraph.store import rocks
+
+    on_disk = tmp_path / "store"
+    rocks.write(on_disk, b"<http://a> <http://b> <http://disk> .\n",
+                "https://w3id.org/riskgraph/graph")
+    source = tmp_path / "g.nt"
+    source.write_bytes(b"<http://a> <http://b> <http://file> .\n")
+    done = subprocess.run([sys.executable, "-c", _WORKER, str(source), str(on_disk),
+                           str(tmp_path / "none")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    # the worker opens the copy; a copy that cannot be opened: it loads the N-Triples;
+    # in-process (no worker), the graph is loaded in memory from the N-Triples
+    assert done.stdout.split() == ["http://disk", "http://file", "http://file"]
+
+
+def test_a_process_that_opened_rocksdb_does_not_fork_a_child_that_opens_it(tmp_path,
+                                                                          monkeypatch):
+    from riskgraph.store import rocks
+    from riskgraph.store.local import EmbeddedStore
+
+    on_disk = tmp_path / "store"
+    rocks.write(on_disk, b"<http://a> <http://b> <http://disk> .\n", "urn:g")
+    source = tmp_path / "g.nt"
+    source.write_bytes(b"<http://a> <http://b> <http://file> .\n")
+    monkeypatch.setattr(rocks, "_USED", [True])
+    with EmbeddedStore.lazy(source, copy_on_disk=on_disk) as store:
+        store.start()
+        assert store.select("SELECT ?o WHERE { ?s ?p ?o }", timeout=30).rows[0]["o"].value \
+            == "http://file"
+
+
+def test_a_failed_cache_write_leaves_no_temporary_files(tmp_path, monkeypatch):
+    from riskgraph.errors import InputError
+    from riskgraph.store import rocks
+
+    def broken(directory, source, graph):
+        directory.mkdir()
+        (directory / "half").write_bytes(b"x")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rocks, "write", broken)
+    target = tmp_path / "cache" / "abc" / cache.CACHED_NAME
+    with pytest.raises(InputError):
+        cache.write_cached_graph(target, b"<http://a> <http://b> <http://c> .\n", 1)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == []
+
+
+_RACE = """
+import os, sys, time
+from riskgraph.build import cache
+cache._build_ntriples = lambda: (time.sleep(0.5), (b"<http://a> <http://b> <http://c> .\\n", 1))[1]
+while time.time() < float(sys.argv[1]):
+    time.sleep(0.005)
+path = cache.ensure_cached_graph()
+from riskgraph.store.local import EmbeddedStore
+with EmbeddedStore.lazy(path, copy_on_disk=cache.cached_store_dir(path)) as store:
+    store.start()
+    rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=60).rows
+time.sleep(1.5)  # the others finish meanwhile: none may have replaced this directory
+print(path.parent.stat().st_ino, rows[0]["n"].value, cache.integrity_problem(path))
+"""
+
+
+def test_concurrent_first_runs_share_one_sound_cache(tmp_path):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, RISKGRAPH_CACHE=str(tmp_path / "cache"))
+    start = time.time() + 3
+    runs = [subprocess.Popen([sys.executable, "-c", _RACE, str(start)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err for _, err in outputs]
+    lines = {out.strip() for out, _ in outputs}
+    assert len(lines) == 1, lines  # one directory (the first one written), sound, for all
+    inode, count, problem = lines.pop().split()
+    assert count == "1" and problem == "None"
+    left = {p.name for p in (tmp_path / "cache").iterdir() if not p.name.startswith(".")}
+    memos = {cache.STAT_MEMO, cache.VERIFIED_MEMO}
+    assert len(left - memos) == 1  # the fingerprint's directory, and nothing else
+    assert [p.name for p in (tmp_path / "cache").iterdir()
+            if p.name.endswith((".tmp", ".old"))] == []
+
+
+_REPLACED = """
+import os
+from riskgraph.build import cache
+from riskgraph.store.choose import prestart_default_store
+store = prestart_default_store()
+count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+before = store.select(count, timeout=60).rows[0]["n"].value
+fds = os.listdir(f"/proc/{store._worker.pid}/fd")
+opened = [os.readlink(f"/proc/{store._worker.pid}/fd/{fd}") for fd in fds]
+print(any(name.endswith(".sst") for name in opened))  # the worker reads the store on disk
+path = cache.cached_graph_path()
+inode = path.parent.stat().st_ino
+cache.write_cached_graph(path, path.read_bytes(), int(before))  # replaced while open
+print(path.parent.stat().st_ino != inode, cache.integrity_problem(path))
+print(store.select(count, timeout=60).rows[0]["n"].value == before)
+store.close()
+"""
+
+
+def test_a_worker_keeps_answering_when_its_cache_directory_is_replaced(private_cache):
+    """A worker that opened the store read-only is not disturbed by a rebuild: the
+    directory it opened is renamed aside, never written, and its files stay open.
+    In a fresh process, whose worker may open the store on disk."""
+    import subprocess
+    import sys
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc to see the worker's open files")
+    done = subprocess.run([sys.executable, "-c", _REPLACED], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "None", "True"]
 
 
 def test_a_damaged_cache_is_removed_before_an_early_loader_sees_it(private_cache, monkeypatch):

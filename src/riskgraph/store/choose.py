@@ -18,24 +18,29 @@ def default_store() -> EmbeddedStore:
 
 
 def _default(path: Path) -> EmbeddedStore:
+    from riskgraph.build.cache import cached_store_dir
+
     if path not in _DEFAULT:
         for old in _DEFAULT.values():
             old.close()
         _DEFAULT.clear()
-        _DEFAULT[path] = EmbeddedStore.lazy(path)
+        # the cached graph was checked against its integrity record, its store with it
+        _DEFAULT[path] = EmbeddedStore.lazy(path, copy_on_disk=cached_store_dir(path),
+                                            trusted=True)
     return _DEFAULT[path]
 
 
 def prestart_default_store() -> EmbeddedStore | None:
     """Start the default store's worker now, if the cache holds the graph, so that the
-    graph loads in the worker while this process imports the rest (``riskgraph query``).
+    worker opens the graph (its on-disk copy, read-only) while this process imports the
+    rest (``riskgraph query``).
     Never builds, never raises: ``default_store`` reports any problem later, in its
     usual order. The caller closes the store (or the worker is stopped at exit)."""
-    from riskgraph.build.cache import cached_graph_path
+    from riskgraph.build.cache import sound_cached_graph
 
     try:
-        path = cached_graph_path()
-        if path.is_file():
+        path = sound_cached_graph()
+        if path is not None:
             store = _default(path)
             store.start()
             return store

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PROJECT_GRAPH
+from riskgraph.store import rocks
 
 MARKER = "riskgraph-store.json"
 
@@ -59,8 +60,6 @@ def write_store(source: Path | bytes, directory: Path | str,
     import shutil
     import tempfile
 
-    import pyoxigraph as ox
-
     from riskgraph import __version__
     from riskgraph.build.cache import fingerprint
 
@@ -73,16 +72,7 @@ def write_store(source: Path | bytes, directory: Path | str,
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp",
                                 dir=directory.parent))
     try:
-        store = ox.Store(str(tmp))
-        graph = ox.NamedNode(PROJECT_GRAPH)
-        if isinstance(source, bytes):
-            store.bulk_load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        else:
-            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        store.optimize()
-        triples = len(store)
-        store.flush()
-        del store
+        triples = rocks.write(tmp, source, PROJECT_GRAPH)
         meta = {"riskgraph": __version__, "triples": triples, "graph": PROJECT_GRAPH,
                 "fingerprint": fingerprint(extra), "extra": [str(p) for p in extra or []],
                 "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
