@@ -112,15 +112,16 @@ def test_owl_imports_reach_no_server_when_reasoning(tmp_path, listener, run_cli)
 
 def test_what_reaches_hermit_holds_no_imports_nor_unwritable_iris():
     from rdflib import URIRef
-    from rdflib.namespace import OWL, RDFS
+    from rdflib.namespace import OWL, RDF, RDFS
 
     from riskgraph.reason.reasoner import _for_hermit
 
     graph = Graph()
     graph.add((URIRef(ID), OWL.imports, URIRef("http://127.0.0.1:9/x.owl")))
     graph.add((URIRef("https://w3id.org/riskgraph/id/a b"), RDFS.label, URIRef(ID)))
-    graph.add((URIRef(ID), RDFS.seeAlso, URIRef(ID + "2")))
-    assert set(_for_hermit(graph)) == {(URIRef(ID), RDFS.seeAlso, URIRef(ID + "2"))}
+    graph.add((URIRef(ID), RDFS.seeAlso, URIRef(ID + "2")))  # an annotation: no meaning
+    graph.add((URIRef(ID), RDF.type, URIRef(ID + "C")))
+    assert set(_for_hermit(graph)) == {(URIRef(ID), RDF.type, URIRef(ID + "C"))}
 
 
 @pytest.mark.parametrize("command", ["reason", "build"])
