@@ -17,7 +17,7 @@ from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, RG
 from riskgraph.page.layout import force_layout
 from riskgraph.page.model import build_model
-from riskgraph.page.render import RenderedPage, csp_hash, graph_page, script_json
+from riskgraph.page.render import RenderedPage, csp_hash, graph_page, page_data, script_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 CONCEPT = f"{ID}concept/"
@@ -75,13 +75,6 @@ def small(small_graph):
 def bundled_page():
     result = graph_page()
     return result, result.html
-
-
-def page_data(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html,
-                      re.DOTALL)
-    assert match, "the page has no graph-data block"
-    return json.loads(match.group(1))
 
 
 def test_entities_are_nodes_and_literals_are_details(small):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -172,6 +173,32 @@ def _query_answer(model: GraphModel, name: str, params: dict[str, str]) -> _Answ
     return _Answer(name, order, subjects, include)
 
 
+def _default_font(size: float) -> int:
+    """graph.js's font size for a node of this size when the data names none."""
+    return math.floor(10 + (size - 8) / 2 + 0.5)
+
+
+def page_data(html: str) -> dict:
+    """The graph data of a page's ``graph-data`` block, with what the writer leaves out
+    restored as graph.js restores it (empty fields, default font, shared details)."""
+    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html,
+                      re.DOTALL)
+    if match is None:
+        raise ValueError("the page has no graph-data block")
+    data = json.loads(match.group(1))
+    details = data.get("details", [])
+    for n in data["nodes"]:
+        n.setdefault("d", "")
+        n.setdefault("k", [])
+        n["t"] = [details[j] for j in n.get("t", [])]
+        n.setdefault("n", 0)
+        n.setdefault("a", 0)
+        if "w" not in n and len(n["l"]) <= 40:
+            n["w"] = n["l"]
+        n.setdefault("fs", _default_font(n["z"]))
+    return data
+
+
 def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                matrix: Matrix | None) -> dict:
     g = model.graph
@@ -183,18 +210,40 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
     facet_value = {f.iri: {v: j for j, (v, _) in enumerate(f.values)} for f in model.facets}
     props = sorted(set(model.properties.values()))
     prop_index = {name: i for i, name in enumerate(props)}
+    # The page's size is mostly the entities' details, and most of those repeat (the same
+    # dataset, mapping justification or predicate on thousands of entities): each distinct
+    # detail is written once, in "details", and an entity lists their indices. Empty and
+    # default fields are left out; graph.js restores them as it reads the data.
+    details: list = []
+    detail_index: dict[str, int] = {}
     nodes = []
     for key in order:
         a = g.nodes[key]
+        refs = []
+        for detail in a["details"]:
+            text = json.dumps(detail)
+            if text not in detail_index:
+                detail_index[text] = len(details)
+                details.append(detail)
+            refs.append(detail_index[text])
         node = {"id": key, "l": a["label"], "s": a["short"], "c": class_index[a["cls"]],
-                "d": a["definition"], "k": a["codes"], "t": a["details"], "z": a["size"],
-                "n": 1 if a["new"] else 0, "a": 1 if a["answer"] else 0,
+                "z": a["size"],
                 "f": {str(facet_index[f]): [facet_value[f][v] for v in vals
                                             if v in facet_value[f]]
                       for f, vals in a.get("facets", {}).items()}}
-        if a.get("wrapped"):
+        if a["definition"]:
+            node["d"] = a["definition"]
+        if a["codes"]:
+            node["k"] = a["codes"]
+        if refs:
+            node["t"] = refs
+        if a["new"]:
+            node["n"] = 1
+        if a["answer"]:
+            node["a"] = 1
+        if a.get("wrapped") and (a["wrapped"] != a["label"] or len(a["label"]) > 40):
             node["w"] = a["wrapped"]
-        if a.get("font"):
+        if a.get("font") and a["font"] != _default_font(a["size"]):
             node["fs"] = a["font"]
         if "x" in a and not physics:
             node["x"], node["y"] = a["x"], a["y"]
@@ -212,7 +261,7 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                      "count": s.count, "evidence": s.iri in model.evidence_classes,
                      "source": s.iri in model.source_classes,
                      "concept": s.iri in model.concept_classes} for s in model.styles.values()],
-        "props": props, "nodes": nodes, "edges": edges, "physics": physics,
+        "props": props, "details": details, "nodes": nodes, "edges": edges, "physics": physics,
         "facets": [{"label": f.label, "values": [[label, index.get(v, -1)]
                                                  for v, label in f.values]}
                    for f in model.facets],
