@@ -153,7 +153,9 @@ def test_every_node_and_edge_is_rendered(page):
     assert opened.js("""() => { const rg = window.riskgraph, d = rg.data;
         const end = i => rg.isDrawn(i) ? i : 'group:' + rg.groupOf(i);
         const want = new Set();
-        d.edges.forEach(([a, b]) => { const x = end(a), y = end(b); if (x !== y) want.add(x + '|' + y); });
+        d.edges.forEach(([a, b]) => {
+          const x = end(a), y = end(b);
+          if (x !== y) want.add(x + '|' + y); });
         const have = new Set(rg.edges.get().map(e => e.from + '|' + e.to));
         return want.size === have.size && [...want].every(k => have.has(k)); }""")
     assert opened.page.inner_text("#visible-count") == \
