@@ -60,7 +60,7 @@ class TripleIndex:
 
         with open(path, "rb") as f:
             return cls((term(q.subject), term(q.predicate), term(q.object))
-                       for q in pyoxigraph.parse(f, "application/n-triples"))
+                       for q in pyoxigraph.parse(f, format=pyoxigraph.RdfFormat.N_TRIPLES))
 
     def add(self, s, p, o) -> None:
         objs = self._spo.setdefault(s, {}).setdefault(p, {})
