@@ -307,9 +307,11 @@
     });
     if (updates.length) nodes.update(updates);
     // Blanked labels outside this pass come back, to be judged again when in view.
+    var inPass = {};
+    ids.forEach(function (id) { inPass[id] = true; });
     Object.keys(blanked).forEach(function (k) {
       var id = /^\d+$/.test(k) ? +k : k;
-      if (ids.indexOf(id) < 0) { delete blanked[k]; if (typeof id === "number" && labelled[id]) updateDrawn([{ id: id, label: shownLabel(id) }]); }
+      if (!inPass[id]) { delete blanked[k]; if (typeof id === "number" && labelled[id]) updateDrawn([{ id: id, label: shownLabel(id) }]); }
     });
   }
   var labelTimer = null;
