@@ -6,8 +6,9 @@ plain pyvis with its defaults (physics on) as the baseline measured in the same 
 
 "Interactive" for a riskgraph page: the page's script has built the network, with the
 whole graph folded into its class groups (one node each; a group's members are created
-in vis-network when it opens, on double-click) and vis-network has drawn its first frame with every node at its final position (the
-layout is computed in Python, physics off), so clicks, search and filters respond.
+in vis-network when it opens, on double-click) and vis-network has drawn its first frame
+with every node at its final position (the layout is computed in Python, physics off),
+so clicks, search and filters respond.
 The page records performance.now() at that moment (``window.__riskgraphReady``);
 the figure is milliseconds since navigation start, in headless Chromium.
 

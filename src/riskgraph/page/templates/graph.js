@@ -126,7 +126,11 @@
     if (drawn.length) nodes.update(drawn);
   }
   // The drawn end of an entity: itself, or its folded group.
-  function drawnEnd(i) { return present[i] ? i : groupId(groupOf[i]); }
+  function drawnEnd(i) {
+    if (present[i]) return i;
+    var k = groupOf[i];
+    return k !== undefined && !groupOpen[k] ? groupId(k) : null;  // null: filtered out
+  }
 
   // Thousands of arrowheads cost more to draw than they tell at that zoom: big graphs show
   // arrows on the selected node's links only.
@@ -140,7 +144,7 @@
     var want = {}, list = [];
     for (var e = 0; e < DATA.edges.length; e++) {
       var d = DATA.edges[e], a = drawnEnd(d[0]), b = drawnEnd(d[1]);
-      if (a === b) continue;
+      if (a === b || a === null || b === null) continue;
       var id = typeof a === "number" && typeof b === "number" ? e : "x" + a + "|" + b;
       if (want[id]) continue;
       want[id] = true;
@@ -194,27 +198,40 @@
 
   // ---- groups: folded into one node each, opened on double-click -------------
   // Open (true) or fold (false) the groups ks in one change of the DataSets.
+  // A group's member is drawn while its group is open and it passes the filters (members
+  // a filter leaves out are not created, rather than created hidden).
+  function wanted(i) { var k = groupOf[i]; return k === undefined || groupOpen[k] && visible[i]; }
+  var groupDrawn = DATA.groups.map(function (_, k) { return foldable(k); });
+  // Bring the DataSets in line with groupOpen and visible: add and remove members and
+  // group nodes, then the edges between what is drawn.
+  function syncDrawn() {
+    var add = [], remove = [], addGroups = [], removeGroups = [];
+    for (var i = 0; i < N; i++) {
+      if (groupOf[i] === undefined) continue;
+      var w = wanted(i);
+      if (w && !present[i]) { present[i] = 1; labelled[i] = true; add.push(i); }
+      else if (!w && present[i]) { present[i] = 0; delete blanked[i]; remove.push(i); }
+    }
+    DATA.groups.forEach(function (gr, k) {
+      if (!foldable(k) || groupDrawn[k] === !groupOpen[k]) return;
+      groupDrawn[k] = !groupOpen[k];
+      (groupDrawn[k] ? addGroups : removeGroups).push(k);
+    });
+    if (!add.length && !remove.length && !addGroups.length && !removeGroups.length) return;
+    syncEdges(function () {
+      if (remove.length) nodes.remove(remove);
+      if (removeGroups.length) nodes.remove(removeGroups.map(groupId));
+      if (add.length) nodes.add(add.map(function (i) { return placedNode(DATA.nodes[i], i); }));
+      if (addGroups.length) nodes.add(addGroups.map(groupNode));
+    });
+    if (add.length) declutterSoon();
+  }
+  // Open (true) or fold (false) the groups ks.
   function setGroups(ks, open) {
     ks = ks.filter(function (k) { return foldable(k) && groupOpen[k] !== open; });
     if (!ks.length) return false;
-    var members = [];
-    ks.forEach(function (k) {
-      groupOpen[k] = open;
-      DATA.groups[k].m.forEach(function (i) { present[i] = open ? 1 : 0; members.push(i); });
-    });
-    if (open) members.forEach(function (i) { labelled[i] = true; });
-    else members.forEach(function (i) { delete blanked[i]; });
-    syncEdges(function () {
-      var groupIds = ks.map(groupId);
-      if (open) {
-        nodes.remove(groupIds);
-        nodes.add(members.map(function (i) { return placedNode(DATA.nodes[i], i); }));
-      } else {
-        nodes.remove(members);
-        nodes.add(ks.map(groupNode));
-      }
-    });
-    if (open) declutterSoon();
+    ks.forEach(function (k) { groupOpen[k] = open; });
+    syncDrawn();
     updateGroupList();
     return true;
   }
@@ -352,7 +369,10 @@
     DATA.nodes.forEach(function (n, i) {
       var v = passes(n);
       if (v) shown++;
-      if (v !== visible[i]) { visible[i] = v; if (present[i]) updates.push({ id: i, hidden: !v }); }
+      if (v !== visible[i]) {
+        visible[i] = v;
+        if (present[i] && groupOf[i] === undefined) updates.push({ id: i, hidden: !v });
+      }
     });
     DATA.groups.forEach(function (gr, k) {
       if (!foldable(k)) return;
@@ -366,7 +386,9 @@
       }
     });
     if (updates.length) nodes.update(updates);
-    setGroups(opening, true);
+    opening.forEach(function (k) { groupOpen[k] = true; });
+    syncDrawn();  // open groups: the members that now pass are created, the others removed
+    if (opening.length) updateGroupList();
     document.getElementById("visible-count").textContent =
       "Showing " + shown + " of " + DATA.nodes.length + " entities";
   }
@@ -600,13 +622,13 @@
     var ids = {}, out = [];
     list.forEach(function (i) {
       var id = drawnEnd(i);
-      if (!ids[id]) { ids[id] = true; out.push(id); }
+      if (id !== null && !ids[id]) { ids[id] = true; out.push(id); }
     });
     network.selectNodes(out, false);
   }
   function select(i) {
-    if (groupOf[i] !== undefined) openGroup(groupOf[i]);
     if (!visible[i]) { visible[i] = true; updateDrawn([{ id: i, hidden: false }]); }
+    if (groupOf[i] !== undefined && !setGroups([groupOf[i]], true)) syncDrawn();
     labelNodes([i].concat(adj[i].map(function (a) { return a[0]; })));
     network.selectNodes([i], true);
     highlight(i);
