@@ -197,7 +197,6 @@
   performance.mark("riskgraph:network");
 
   // ---- groups: folded into one node each, opened on double-click -------------
-  // Open (true) or fold (false) the groups ks in one change of the DataSets.
   // A group's member is drawn while its group is open and it passes the filters (members
   // a filter leaves out are not created, rather than created hidden).
   function wanted(i) { var k = groupOf[i]; return k === undefined || groupOpen[k] && visible[i]; }
