@@ -4,10 +4,11 @@ Synthetic graphs in the project schema (benchmarks/synthetic.py) of about 100, 1
 5,000 and 20,000 entities are drawn by riskgraph and, for 100 and 1,000 entities, by
 plain pyvis with its defaults (physics on) as the baseline measured in the same run.
 
-"Interactive" for a riskgraph page: the page's script has built the network, folded
-the whole graph into its class groups (vis-network clusters, opened on double-click)
-and vis-network has drawn its first frame with every node at its final position (the
-layout is computed in Python, physics off), so clicks, search and filters respond.
+"Interactive" for a riskgraph page: the page's script has built the network, with the
+whole graph folded into its class groups (one node each; a group's members are created
+in vis-network when it opens, on double-click) and vis-network has drawn its first frame
+with every node at its final position (the layout is computed in Python, physics off),
+so clicks, search and filters respond.
 The page records performance.now() at that moment (``window.__riskgraphReady``);
 the figure is milliseconds since navigation start, in headless Chromium.
 

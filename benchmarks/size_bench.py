@@ -17,7 +17,10 @@ an empty build cache, so "cold" means what a user sees on a fresh install:
              before a change), printed below the table.
 - graph:     `riskgraph graph -o page.html` (all of the graph), and the page's time to
              interactive in headless Chromium (``window.__riskgraphReady``, as in
-             benchmarks/graph_bench.py)
+             benchmarks/graph_bench.py); then, on that page, the time a filter (the first
+             value of the first facet, as a user picks it) and the "Reset filters" button
+             take until the page answers again (the click's handler, the next frame and a
+             task after it: PAGE_ACTION_JS), median of PAGE_ACTION_REPEATS fresh loads
 
 The ratio column is new / today. The issue's target: the demo's total grows by at
 most 2 times.
@@ -122,6 +125,56 @@ def page_ready_ms(page: Path) -> float | None:
             context.close()
 
 
+PAGE_ACTION_REPEATS = 3
+# Milliseconds from a control's event until the page has drawn the next frame and runs
+# tasks again: what a user waits for after a click.
+PAGE_ACTION_JS = """async (action) => {
+  const t0 = performance.now();
+  if (action === "filter") {
+    const select = document.querySelector("#facets select");
+    if (!select || select.options.length < 2) return null;
+    select.value = select.options[1].value;
+    select.dispatchEvent(new Event("change"));
+  } else {
+    const button = document.getElementById("reset");
+    if (!button) return null;
+    button.click();
+  }
+  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  return performance.now() - t0;
+}"""
+
+
+def page_action_ms(page: Path) -> dict[str, float | None]:
+    """Median milliseconds of a filter and of the reset after it on the page (fresh loads)."""
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.graph_bench import ARGS, CHROMIUM
+
+    times: dict[str, list[float]] = {"filter": [], "reset": []}
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=ARGS, headless=True,
+            viewport={"width": 1400, "height": 900})
+        try:
+            own = page.resolve().as_uri()
+            for _ in range(PAGE_ACTION_REPEATS):
+                tab = context.new_page()
+                tab.route("**/*", lambda r: r.continue_() if r.request.url == own else r.abort())
+                tab.goto(own)
+                tab.wait_for_function("() => window.__riskgraphReady", timeout=300_000)
+                for action in ("filter", "reset"):
+                    value = tab.evaluate(PAGE_ACTION_JS, action)
+                    if value is not None:
+                        times[action].append(value)
+                tab.close()
+        finally:
+            context.close()
+    return {k: statistics.median(v) if v else None for k, v in times.items()}
+
+
 def measure(tree: Path, work: Path, skip: set[str], timeout: float) -> dict[str, tuple]:
     out = work / f"out-{tree.name}"
     results: dict[str, tuple] = {}
@@ -140,6 +193,10 @@ def measure(tree: Path, work: Path, skip: set[str], timeout: float) -> dict[str,
             ready = page_ready_ms(page)
             results["graph page interactive"] = (ready / 1000 if ready else float("nan"),
                                                  f"{page.stat().st_size:,} bytes")
+            actions = page_action_ms(page)
+            for action, ms in actions.items():
+                results[f"graph page {action}"] = (ms / 1000 if ms is not None else float("nan"),
+                                                   "ok" if ms is not None else "no such control")
     return results
 
 
@@ -177,7 +234,7 @@ def main() -> None:
         label = "cold query, warm cache"
         for today, new in runs:  # one interleaved loop of its own: the same figures
             today[label], new[label] = cold["today"], cold["new"]
-    print(f"{'step':<24} {'today (' + args.baseline_ref + ')':>16} {'with import':>12} "
+    print(f"{'step':<24} {'today (' + args.baseline_ref + ')':>16} {'this tree':>12} "
           f"{'ratio':>6}  notes (median of {len(runs)})")
     for step in runs[0][0]:
         a = statistics.median(today[step][0] for today, _ in runs)

@@ -134,9 +134,6 @@ def bundled(browser, tmp_path_factory):
     out = write(result, tmp_path_factory.mktemp("page") / "riskgraph.html")
     result.path = out
     opened = Opened(browser, out)
-    # The bundled graph holds thousands of entities since the catalogue import: a reset
-    # or a search over all of them can keep a loaded 2-core machine busy for a while.
-    opened.page.set_default_timeout(120_000)
     yield result, opened
     opened.page.close()
 
@@ -151,13 +148,24 @@ def page(bundled):
 
 def test_every_node_and_edge_is_rendered(page):
     result, opened = page
-    assert opened.js("window.riskgraph.nodes.length") == result.node_count
-    assert opened.js("window.riskgraph.edges.length") == result.edge_count
-    # The network draws the groups, each folding its members, with physics off.
+    # Every entity and link is in the page; vis-network holds only what is drawn (lazy
+    # groups): the groups, each folding its members, with physics off.
+    assert opened.js("window.riskgraph.data.nodes.length") == result.node_count
+    assert opened.js("window.riskgraph.data.edges.length") == result.edge_count
     groups = opened.js("window.riskgraph.data.groups.filter(g => g.m.length >= 2).length")
     drawn = opened.js("window.riskgraph.network.body.nodeIndices.length")
     singles = opened.js("window.riskgraph.data.groups.filter(g => g.m.length < 2).length")
     assert drawn == groups + singles and 10 <= groups <= 60
+    assert opened.js("window.riskgraph.nodes.length") == drawn
+    # Every link is drawn: between two drawn entities, or once to the folded group(s).
+    assert opened.js("""() => { const rg = window.riskgraph, d = rg.data;
+        const end = i => rg.isDrawn(i) ? i : 'group:' + rg.groupOf(i);
+        const want = new Set();
+        d.edges.forEach(([a, b]) => {
+          const x = end(a), y = end(b);
+          if (x !== y) want.add(x + '|' + y); });
+        const have = new Set(rg.edges.get().map(e => e.from + '|' + e.to));
+        return want.size === have.size && [...want].every(k => have.has(k)); }""")
     assert opened.page.inner_text("#visible-count") == \
         f"Showing {result.node_count} of {result.node_count} entities"
     assert "riskgraph: bundled graph" in opened.page.title()
@@ -243,13 +251,18 @@ def test_filters_by_risk_area_stage_actor_and_class(page):
         select.select_option(str(position))
         shown = opened.js("window.riskgraph.visibleCount()")
         assert 1 < shown < total, facet
-        # Every node left visible belongs to the chosen value.
-        wrong = opened.js("""([f, v]) => window.riskgraph.nodes.get().filter(n => !n.hidden &&
-              !((window.riskgraph.data.nodes[n.id].f[f] || []).includes(v))).length""",
+        # Every node left visible belongs to the chosen value (a folded group left visible:
+        # every one of its members).
+        wrong = opened.js("""([f, v]) => { const rg = window.riskgraph;
+              const ok = i => (rg.data.nodes[i].f[f] || []).includes(v);
+              return rg.nodes.get().filter(n => !n.hidden && !(typeof n.id === 'number' ? ok(n.id)
+                : rg.data.groups[+n.id.slice(6)].m.every(ok))).length; }""",
                           [str(opened.js(f"window.riskgraph.data.facets.findIndex("
                                          f"f => f.label === {facet!r})")), position])
         assert wrong == 0, facet
-        assert opened.js(f"window.riskgraph.nodes.get({index}).hidden") is not True
+        assert opened.js(f"""() => {{ const rg = window.riskgraph;
+            return rg.nodes.get(rg.isDrawn({index}) ? {index} : 'group:' + rg.groupOf({index}))
+              .hidden; }}""") is not True
     opened.page.click("#reset")
     row = opened.page.locator('#legend li[data-class="mitigation"]')
     count = int(row.locator(".count").inner_text())
@@ -258,6 +271,46 @@ def test_filters_by_risk_area_stage_actor_and_class(page):
     assert row.locator("button").get_attribute("aria-pressed") == "false"
     opened.page.click("#reset")
     assert opened.js("window.riskgraph.visibleCount()") == total
+    opened.assert_quiet()
+
+
+def test_reset_of_the_whole_page_after_opening_and_filtering_is_quick_and_folds_again(page):
+    """Before lazy groups, a reset restyled every one of the 5,118 entities and kept a
+    loaded machine busy past Playwright's default 30 s; it also left groups open."""
+    result, opened = page
+    initial = opened.js("window.riskgraph.initialDrawn")
+    drawn = "window.riskgraph.network.body.nodeIndices.length"
+    assert opened.js(drawn) == initial < 100
+    biggest = opened.js("""() => { const g = window.riskgraph.data.groups;
+        return g.reduce((best, x, k) => x.m.length > g[best].m.length ? k : best, 0); }""")
+    opened.js(f"window.riskgraph.openGroup({biggest})")
+    assert opened.js(drawn) > initial + 400
+    # The source filter: only the chosen dataset's entities stay drawn.
+    facet = opened.js("window.riskgraph.data.facets.findIndex(f => f.label === 'source dataset')")
+    assert facet >= 0
+    position = opened.js(f"""window.riskgraph.data.facets[{facet}].values.findIndex(v =>
+        v[0].startsWith('MIT AI Risk Mitigation Database'))""")
+    opened.page.locator('select[data-facet="source dataset"]').select_option(str(position))
+    shown = opened.js("window.riskgraph.visibleCount()")
+    assert 800 < shown < result.node_count
+    wrong = opened.js(f"""() => {{ const rg = window.riskgraph;
+        const ok = i => (rg.data.nodes[i].f['{facet}'] || []).includes({position});
+        return rg.nodes.get().filter(n => !n.hidden && !(typeof n.id === 'number' ? ok(n.id)
+          : rg.data.groups[+n.id.slice(6)].m.every(ok))).length; }}""")
+    assert wrong == 0
+    # Members the filter leaves out are not created (the drawing stays small).
+    assert opened.js("window.riskgraph.nodes.length") <= initial + shown
+    opened.page.click("#reset")
+    # The page answers within Playwright's default timeout, back at its first view.
+    opened.page.wait_for_function(f"() => {drawn} === window.riskgraph.initialDrawn")
+    assert opened.js("window.riskgraph.nodes.length") == initial
+    assert opened.js("window.riskgraph.nodes.get().filter(n => n.hidden).length") == 0
+    assert opened.js("window.riskgraph.data.groups.some((g, k) => window.riskgraph.isOpen(k))") \
+        is False
+    assert opened.js("window.riskgraph.visibleCount()") == result.node_count
+    opened.page.fill("#search", "model weight")
+    opened.page.wait_for_function(
+        "() => document.getElementById('search-count').textContent !== ''")
     opened.assert_quiet()
 
 
@@ -376,7 +429,7 @@ def test_a_large_graph_opens_laid_out_and_labels_what_is_zoomed_in(browser, tmp_
     assert result.layout == "groups"
     opened = Opened(browser, write(result, tmp_path / "large.html"))
     try:
-        assert opened.js("window.riskgraph.nodes.length") == model.node_count
+        assert opened.js("window.riskgraph.data.nodes.length") == model.node_count
         assert opened.js("window.riskgraph.network.physics.options.enabled") is False
         # A few dozen groups are drawn, all labelled and apart.
         assert opened.js("window.riskgraph.network.body.nodeIndices.length") <= 60
@@ -386,6 +439,8 @@ def test_a_large_graph_opens_laid_out_and_labels_what_is_zoomed_in(browser, tmp_
         before = opened.js(labelled)
         assert 0 < before <= 300
         opened.js("window.riskgraph.openGroup(0)")
+        members = opened.js("window.riskgraph.data.groups[0].m")
+        assert all(opened.js(f"window.riskgraph.isDrawn({i})") for i in members)
         opened.js("""() => { const net = window.riskgraph.network;
                   const g = window.riskgraph.data.groups[0];
                   net.moveTo({position: {x: g.x, y: g.y}, scale: 1.5}); net.emit('zoom', {}); }""")
@@ -504,7 +559,8 @@ def test_matrix_is_reachable_by_keyboard(cbrn):
 def test_a_group_opens_on_double_click(cbrn):
     _, opened = cbrn
     gid = opened.js("window.riskgraph.data.groups.findIndex(g => g.m.length >= 2)")
-    assert opened.js(f"window.riskgraph.network.isCluster('group:{gid}')") is True
+    assert opened.js(f"window.riskgraph.isOpen({gid})") is False
+    assert opened.js(f"window.riskgraph.network.body.nodes['group:{gid}'] !== undefined")
     box = opened.page.locator("#network").bounding_box()
     at = opened.js(f"window.riskgraph.network.canvasToDOM(window.riskgraph.network"
                    f".getPositions(['group:{gid}'])['group:{gid}'])")

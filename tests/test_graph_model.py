@@ -17,7 +17,7 @@ from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, RG
 from riskgraph.page.layout import force_layout
 from riskgraph.page.model import build_model
-from riskgraph.page.render import RenderedPage, csp_hash, graph_page, script_json
+from riskgraph.page.render import RenderedPage, csp_hash, graph_page, page_data, script_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 CONCEPT = f"{ID}concept/"
@@ -75,13 +75,6 @@ def small(small_graph):
 def bundled_page():
     result = graph_page()
     return result, result.html
-
-
-def page_data(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html,
-                      re.DOTALL)
-    assert match, "the page has no graph-data block"
-    return json.loads(match.group(1))
 
 
 def test_entities_are_nodes_and_literals_are_details(small):
@@ -289,3 +282,31 @@ def test_cli_writes_the_page_and_reports_input_errors(run_cli, tmp_path):
     assert bad.exit_code == 2 and "syntax_unclosed_string.ttl" in bad.output
     lonely = run_cli("graph", "-o", str(tmp_path / "h.html"), "-p", "area=CBRN")
     assert lonely.exit_code == 2 and "--param needs --query" in lonely.output
+
+
+def test_the_triple_index_read_from_n_triples_gives_the_same_model(small_graph, tmp_path):
+    """The bundled page reads the cache's N-Triples with pyoxigraph into a TripleIndex
+    instead of an rdflib Graph: the model must not change (literals with language,
+    datatype or neither; blank nodes; every lookup build_model makes)."""
+    from rdflib import BNode, Literal, URIRef
+
+    from riskgraph.page.triples import TripleIndex
+
+    graph = Graph()
+    graph += small_graph
+    extra = URIRef(f"{ID}mitigation/m1")
+    graph.add((extra, URIRef("https://w3id.org/riskgraph/ns#note"), Literal("x", lang="de")))
+    graph.add((extra, URIRef("https://w3id.org/riskgraph/ns#count"), Literal(3)))
+    graph.add((extra, URIRef("https://w3id.org/riskgraph/ns#blank"), BNode()))
+    path = tmp_path / "g.nt"
+    graph.serialize(path, format="nt", encoding="utf-8")
+    index = TripleIndex.from_ntriples(path)
+    assert len(index) == len(graph)
+    named = {t for t in graph if not isinstance(t[2], BNode)}
+    assert {t for t in index if not isinstance(t[2], BNode)} == named  # terms equal rdflib's
+    assert set(TripleIndex.from_graph(graph)) == set(graph)
+    a, b = build_model(graph), build_model(index)
+    assert dict(a.graph.nodes(data=True)) == dict(b.graph.nodes(data=True))
+    assert sorted(a.graph.edges(keys=True)) == sorted(b.graph.edges(keys=True))
+    assert a.styles == b.styles and a.facets == b.facets and a.coverage == b.coverage
+    assert a.properties == b.properties

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import pytest
 
 from riskgraph.namespaces import ID
 from riskgraph.page.layout import wrap_label
-from riskgraph.page.render import graph_page
+from riskgraph.page.render import graph_page, page_data
 from riskgraph.page.views import QUERY_SHAPES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 SURVEY = [f"{ID}mitigation/{slug}" for slug in (
     "third-party-pre-deployment-model-audits", "pre-deployment-risk-assessments",
     "safety-incident-reports-and-security-information-sharing")]
-
-
-def page_data(html: str) -> dict:
-    return json.loads(re.search(r'id="graph-data">(.*?)</script>', html, re.DOTALL).group(1))
 
 
 @pytest.fixture(scope="module")

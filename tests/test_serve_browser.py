@@ -145,5 +145,5 @@ def test_canned_query_form_runs_and_shows_an_escaped_table(opened):
 def test_graph_page_is_served_with_its_own_policy(opened):
     page = opened("/graph")
     page.page.wait_for_function("() => window.__riskgraphReady", timeout=120_000)
-    assert page.page.evaluate("window.riskgraph.nodes.length") > 100
+    assert page.page.evaluate("window.riskgraph.data.nodes.length") > 100
     page.assert_quiet()

@@ -10,8 +10,9 @@ Four layouts, one per kind of page:
 - ``group_layout``: the whole graph as a grid of groups, one per class.
 
 Every layout except the force layout also returns ``Group``s: sets of nodes the page
-folds into one labelled vis-network cluster that opens on double-click. Members get
-positions near their group, so an opened group appears where it was.
+folds into one labelled node that opens on double-click (graph.js creates the members
+in vis-network only then). Members get positions near their group, so an opened group
+appears where it was.
 
 Sizes are estimated from the label's characters (``label_box``) so that columns and
 rows leave room for the labels; the page measures the real text and hides the few
@@ -50,7 +51,7 @@ CORE_MAX = 480  # networkx's spring layout stays dense (no scipy) and fast below
 
 @dataclass
 class Group:
-    """Nodes drawn as one cluster until it is opened: a class, or one property's neighbours."""
+    """Nodes drawn as one node until it is opened: a class, or one property's neighbours."""
 
     label: str
     cls: str  # the class whose colour and shape the group takes

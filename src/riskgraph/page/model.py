@@ -9,6 +9,7 @@ riskgraph.page.layout's and riskgraph.page.views' business, not this module's.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -22,11 +23,16 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from riskgraph.namespaces import PREFIXES, RG, compact
+from riskgraph.page.triples import TripleIndex, as_index
 
 BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
+ARXIV_ID = RG.arxivId
 META = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
 # Shown in their own place in the panel, so not repeated among the details.
 OWN_PLACE = {RDFS.label, SKOS.definition, SKOS.notation}
+# Looked up once: rdflib's namespace attribute lookup is slow in build_model's hot loops.
+RDF_TYPE, SKOS_NOTATION, SKOS_DEFINITION = RDF.type, SKOS.notation, SKOS.definition
+LABEL_PROPS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, RG.asStated, SKOS.notation)
 # Filter dimensions and coverage axes: ontology classes whose instances the data supplies.
 FACET_CLASSES = (RG.RiskArea, RG.LifecycleStage, RG.Actor)
 COVERAGE_ROWS, COVERAGE_COLS = RG.RiskDomain, RG.LifecycleStage
@@ -117,6 +123,7 @@ class GraphModel:
         return self.graph.number_of_edges()
 
 
+@functools.lru_cache(maxsize=4096)  # the same few properties, thousands of times
 def short_name(iri: str) -> str:
     """The local name of an IRI: ``mitigates`` for rg:mitigates."""
     tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
@@ -137,7 +144,7 @@ def link_for(prop: URIRef, value: str) -> str | None:
     if prop == BIBO_DOI:
         doi = value.strip().removeprefix("https://doi.org/")
         return safe_url("https://doi.org/" + doi) if doi.startswith("10.") else None
-    if prop == RG.arxivId:
+    if prop == ARXIV_ID:
         return safe_url("https://arxiv.org/abs/" + value.strip()) if _ARXIV.match(value.strip()) \
             else None
     return safe_url(value)
@@ -147,7 +154,7 @@ def _text(value: Literal) -> str:
     return str(value)
 
 
-def _pick(graph: Graph, node, prop) -> str | None:
+def _pick(graph: TripleIndex, node, prop) -> str | None:
     """An English (or untagged) literal value, preferring English."""
     best = None
     for value in graph.objects(node, prop):
@@ -168,7 +175,7 @@ def _node_key(node) -> str:
 class _Ontology:
     """Class hierarchy and property facts read from the graph."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: TripleIndex):
         self.graph = graph
         parents: dict[URIRef, set[URIRef]] = defaultdict(set)
         for sub, sup in graph.subject_objects(RDFS.subClassOf):
@@ -176,6 +183,7 @@ class _Ontology:
                 parents[sub].add(sup)
         self._parents = parents
         self._ancestors: dict[URIRef, frozenset[URIRef]] = {}
+        self._specific: dict[frozenset[URIRef], URIRef] = {}
         self.inverse: dict[URIRef, URIRef] = {}
         for p, q in graph.subject_objects(OWL.inverseOf):
             # The property that states the inverseOf is the canonical direction.
@@ -205,6 +213,12 @@ class _Ontology:
         return _pick(self.graph, iri, RDFS.label) or short_name(str(iri))
 
     def most_specific(self, types: set[URIRef]) -> URIRef:
+        key = frozenset(types)
+        if key not in self._specific:
+            self._specific[key] = self._most_specific(types)
+        return self._specific[key]
+
+    def _most_specific(self, types: set[URIRef]) -> URIRef:
         candidates = [t for t in types if not any(t in self.ancestors(u) for u in types if u != t)]
         return sorted(candidates, key=lambda t: (-len(self.ancestors(t)), str(t)))[0]
 
@@ -214,7 +228,7 @@ class _Ontology:
         return sorted(roots, key=str)[0]
 
 
-def _entity_types(graph: Graph) -> dict[Any, set[URIRef]]:
+def _entity_types(graph: TripleIndex) -> dict[Any, set[URIRef]]:
     """Every subject typed with a non-OWL/RDF class: the entities to draw."""
     types: dict[Any, set[URIRef]] = defaultdict(set)
     for node, cls in graph.subject_objects(RDF.type):
@@ -227,19 +241,19 @@ def _entity_types(graph: Graph) -> dict[Any, set[URIRef]]:
     return types
 
 
-def _label(graph: Graph, node) -> str:
-    for prop in (RDFS.label, SKOS.prefLabel, DCTERMS.title, RG.asStated, SKOS.notation):
+def _label(graph: TripleIndex, node) -> str:
+    for prop in LABEL_PROPS:
         value = _pick(graph, node, prop)
         if value:
             return value
     return short_name(str(node))
 
 
-def _details(graph: Graph, node, entities: set) -> list[list]:
+def _details(graph: TripleIndex, node, entities: set) -> list[list]:
     details = []
     pairs = sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1])))
     for prop, value in pairs:
-        if prop in OWN_PLACE or prop == RDF.type or value in entities:
+        if prop in OWN_PLACE or prop == RDF_TYPE or value in entities:
             continue
         if isinstance(value, Literal):
             text = _text(value)
@@ -252,7 +266,7 @@ def _details(graph: Graph, node, entities: set) -> list[list]:
     return details
 
 
-def _evidence_facts(graph: Graph, node) -> dict | None:
+def _evidence_facts(graph: TripleIndex, node) -> dict | None:
     """Stance, figures as the source states them, and whether curators read it so."""
     stance = [_label(graph, s) for s in graph.objects(node, STANCE)]
     figures, values = [], []
@@ -268,13 +282,15 @@ def _evidence_facts(graph: Graph, node) -> dict | None:
             "value": max(values, default=None), "curated": curated}
 
 
-def build_model(graph: Graph, *, new: Iterable[str] = (), answer: Iterable[str] = (),
+def build_model(graph: Graph | TripleIndex, *, new: Iterable[str] = (),
+                answer: Iterable[str] = (),
                 include: set[str] | None = None) -> GraphModel:
     """Turn an RDF graph (ontology included) into the model the page draws.
 
     ``include`` limits the drawn entities to those keys; ``new`` marks entities
     that a contribution adds; ``answer`` marks entities a query returned.
     """
+    graph = as_index(graph)  # answers build_model's many small lookups fast
     onto = _Ontology(graph)
     all_types = _entity_types(graph)
     types = all_types
@@ -288,15 +304,15 @@ def build_model(graph: Graph, *, new: Iterable[str] = (), answer: Iterable[str] 
         key = _node_key(node)
         cls = onto.most_specific(node_types)
         primary[key] = cls
-        codes = sorted({str(v) for v in graph.objects(node, SKOS.notation)})
+        codes = sorted({str(v) for v in graph.objects(node, SKOS_NOTATION)})
         g.add_node(key, label=_label(graph, node), short=prefixed(key), cls=str(cls),
-                   definition=_pick(graph, node, SKOS.definition) or "", codes=codes,
+                   definition=_pick(graph, node, SKOS_DEFINITION) or "", codes=codes,
                    details=_details(graph, node, entities), new=key in new,
                    answer=key in answer, evidence=_evidence_facts(graph, node))
     properties: dict[str, str] = {}
     seen: set[tuple[str, str, str]] = set()
     for s, p, o in graph:
-        if p == RDF.type or s not in entities or o not in entities or s == o:
+        if p == RDF_TYPE or s not in entities or o not in entities or s == o:
             continue
         if isinstance(p, URIRef) and p in onto.inverse:  # draw one direction of each pair
             s, p, o = o, onto.inverse[p], s
@@ -348,10 +364,12 @@ def _size_by_centrality(g: nx.MultiDiGraph) -> None:
 
 
 def _instances(onto: _Ontology, types: dict, cls: URIRef) -> list:
-    return [n for n, ts in types.items() if any(onto.is_a(t, cls) for t in ts)]
+    classes = {t for ts in types.values() for t in ts}
+    wanted = {t for t in classes if onto.is_a(t, cls)}
+    return [n for n, ts in types.items() if not wanted.isdisjoint(ts)]
 
 
-def _ordered(graph: Graph, nodes: list) -> list[tuple[str, str]]:
+def _ordered(graph: TripleIndex, nodes: list) -> list[tuple[str, str]]:
     def key(node):
         order = graph.value(node, RG.stageOrder)
         notation = graph.value(node, SKOS.notation)
@@ -362,7 +380,7 @@ def _ordered(graph: Graph, nodes: list) -> list[tuple[str, str]]:
     return [(_node_key(n), _label(graph, n)) for n in sorted(nodes, key=key)]
 
 
-def _facets(graph: Graph, onto: _Ontology, g: nx.MultiDiGraph, types: dict) -> list[Facet]:
+def _facets(graph: TripleIndex, onto: _Ontology, g: nx.MultiDiGraph, types: dict) -> list[Facet]:
     """Which risk areas, stages and actors each drawn node belongs to.
 
     A node belongs to a value when it is that concept or links to it directly;
@@ -411,7 +429,7 @@ def _facets(graph: Graph, onto: _Ontology, g: nx.MultiDiGraph, types: dict) -> l
     return facets
 
 
-def _coverage(graph: Graph, onto: _Ontology, types: dict, drawn: set[str]) -> Coverage:
+def _coverage(graph: TripleIndex, onto: _Ontology, types: dict, drawn: set[str]) -> Coverage:
     """Risk domains x lifecycle stages: the drawn mitigations that apply in each cell."""
     rows = _ordered(graph, _instances(onto, types, COVERAGE_ROWS))
     cols = _ordered(graph, _instances(onto, types, COVERAGE_COLS))

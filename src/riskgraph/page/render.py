@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from riskgraph.namespaces import PREFIXES, expand
 from riskgraph.page.layout import Group, force_layout, group_text
 from riskgraph.page.matrix import Matrix, evidence_matrix
 from riskgraph.page.model import GraphModel, build_model, neighbourhood
+from riskgraph.page.triples import TripleIndex, as_index
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # auto: the page kind's own layout (answer bands, focus blocks, whole-graph groups);
@@ -89,12 +91,13 @@ def _inline(text: str, tag: str) -> str:
     return text
 
 
-def _bundled_graph() -> tuple[Graph, str]:
+def _bundled_graph() -> tuple[TripleIndex, str]:
+    """The built graph from the cache, read straight into the page's triple index
+    (pyoxigraph's parser: several times faster than an rdflib Graph)."""
     from riskgraph.build.cache import ensure_cached_graph
 
     path = ensure_cached_graph()
-    graph = Graph()
-    graph.parse(path, format="nt")
+    graph = TripleIndex.from_ntriples(path)
     built = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
     return graph, built
 
@@ -172,6 +175,32 @@ def _query_answer(model: GraphModel, name: str, params: dict[str, str]) -> _Answ
     return _Answer(name, order, subjects, include)
 
 
+def _default_font(size: float) -> int:
+    """graph.js's font size for a node of this size when the data names none."""
+    return math.floor(10 + (size - 8) / 2 + 0.5)
+
+
+def page_data(html: str) -> dict:
+    """The graph data of a page's ``graph-data`` block, with what the writer leaves out
+    restored as graph.js restores it (empty fields, default font, shared details)."""
+    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html,
+                      re.DOTALL)
+    if match is None:
+        raise ValueError("the page has no graph-data block")
+    data = json.loads(match.group(1))
+    details = data.get("details", [])
+    for n in data["nodes"]:
+        n.setdefault("d", "")
+        n.setdefault("k", [])
+        n["t"] = [details[j] for j in n.get("t", [])]
+        n.setdefault("n", 0)
+        n.setdefault("a", 0)
+        if "w" not in n and len(n["l"]) <= 40:
+            n["w"] = n["l"]
+        n.setdefault("fs", _default_font(n["z"]))
+    return data
+
+
 def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                matrix: Matrix | None) -> dict:
     g = model.graph
@@ -183,24 +212,48 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
     facet_value = {f.iri: {v: j for j, (v, _) in enumerate(f.values)} for f in model.facets}
     props = sorted(set(model.properties.values()))
     prop_index = {name: i for i, name in enumerate(props)}
+    # The page's size is mostly the entities' details, and most of those repeat (the same
+    # dataset, mapping justification or predicate on thousands of entities): each distinct
+    # detail is written once, in "details", and an entity lists their indices. Empty and
+    # default fields are left out; graph.js restores them as it reads the data.
+    details: list = []
+    detail_index: dict[tuple, int] = {}
     nodes = []
     for key in order:
         a = g.nodes[key]
+        refs = []
+        for detail in a["details"]:
+            known = tuple(detail)
+            if known not in detail_index:
+                detail_index[known] = len(details)
+                details.append(detail)
+            refs.append(detail_index[known])
         node = {"id": key, "l": a["label"], "s": a["short"], "c": class_index[a["cls"]],
-                "d": a["definition"], "k": a["codes"], "t": a["details"], "z": a["size"],
-                "n": 1 if a["new"] else 0, "a": 1 if a["answer"] else 0,
+                "z": a["size"],
                 "f": {str(facet_index[f]): [facet_value[f][v] for v in vals
                                             if v in facet_value[f]]
                       for f, vals in a.get("facets", {}).items()}}
-        if a.get("wrapped"):
+        if a["definition"]:
+            node["d"] = a["definition"]
+        if a["codes"]:
+            node["k"] = a["codes"]
+        if refs:
+            node["t"] = refs
+        if a["new"]:
+            node["n"] = 1
+        if a["answer"]:
+            node["a"] = 1
+        if a.get("wrapped") and (a["wrapped"] != a["label"] or len(a["label"]) > 40):
             node["w"] = a["wrapped"]
-        if a.get("font"):
+        if a.get("font") and a["font"] != _default_font(a["size"]):
             node["fs"] = a["font"]
         if "x" in a and not physics:
             node["x"], node["y"] = a["x"], a["y"]
         nodes.append(node)
+    # (straight from the adjacency: networkx's edge views are slow at this size; an edge's
+    # key is its property, see build_model)
     edges = [[index[u], index[v], prop_index[model.properties[p]]]
-             for u, v, p in g.edges(data="prop")]
+             for u, nbrs in g.adj.items() for v, keys in nbrs.items() for p in keys]
     cov = model.coverage
     rows, cols = cov.rows, cov.cols
     cells = [[ri, ci, sorted(index[m] for m in cov.cells.get((r[0], c[0]), []) if m in index)]
@@ -212,7 +265,7 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                      "count": s.count, "evidence": s.iri in model.evidence_classes,
                      "source": s.iri in model.source_classes,
                      "concept": s.iri in model.concept_classes} for s in model.styles.values()],
-        "props": props, "nodes": nodes, "edges": edges, "physics": physics,
+        "props": props, "details": details, "nodes": nodes, "edges": edges, "physics": physics,
         "facets": [{"label": f.label, "values": [[label, index.get(v, -1)]
                                                  for v, label in f.values]}
                    for f in model.facets],
@@ -323,17 +376,20 @@ def graph_page(query: str | None = None, params: dict[str, str] | None = None, *
         raise InputError("depth must be 0 or more", argument="depth")
     built = None
     bundled = graph is None
+    index: TripleIndex
     if graph is None:
-        graph, built = _bundled_graph()
+        index, built = _bundled_graph()
         what = "bundled graph"
     else:
+        index = as_index(graph)
         what = "a graph"
     new: set[str] = set()
     contributions = []
     if data:
-        known = set(graph.subjects())
+        known = {s for s, _, _ in index}
         merged = Graph()
-        merged += graph
+        for triple in index:
+            merged.add(triple)
         for file in data:
             loaded = read_rdf_file(file)
             contributions.append(Path(file).name)
@@ -341,9 +397,9 @@ def graph_page(query: str | None = None, params: dict[str, str] | None = None, *
                 if isinstance(subject, URIRef) and subject not in known:
                     new.add(str(subject))
             merged += loaded.graph
-        graph = merged
+        index = TripleIndex.from_graph(merged)
         what += " with " + ", ".join(contributions)
-    model = build_model(graph, new=new)
+    model = build_model(index, new=new)
     answer: _Answer | None = None
     include: set[str] | None = None
     start = None
@@ -360,7 +416,7 @@ def graph_page(query: str | None = None, params: dict[str, str] | None = None, *
         what = f"neighbourhood of {label} ({depth} link{'s' if depth != 1 else ''}) in {what}"
     if include is not None:
         marked: set[str] = set(answer.order) if answer else {start} if start else set()
-        model = build_model(graph, new=new, answer=marked, include=include)
+        model = build_model(index, new=new, answer=marked, include=include)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     page_title = title or f"riskgraph: {what}"
     subtitle = (f"{model.node_count:,} entities, {model.edge_count:,} links"

@@ -4,6 +4,14 @@
   "use strict";
   performance.mark("riskgraph:start");
   var DATA = JSON.parse(document.getElementById("graph-data").textContent);
+  // The data leaves out empty fields and writes each distinct detail once (render.py).
+  DATA.nodes.forEach(function (n) {
+    n.d = n.d || "";
+    n.k = n.k || [];
+    n.t = n.t ? n.t.map(function (j) { return DATA.details[j]; }) : [];
+    n.n = n.n || 0;
+    n.a = n.a || 0;
+  });
   performance.mark("riskgraph:parsed");
   var SHAPE_NAME = { dot: "circle", square: "square", diamond: "diamond", triangle: "triangle",
     star: "star", hexagon: "hexagon", triangleDown: "triangle down" };
@@ -65,13 +73,37 @@
     var L = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
     return (L + 0.05) / 0.05 > 1.05 / (L + 0.05) ? "#000000" : "#ffffff";
   }
+  // ---- lazy groups -------------------------------------------------------------
+  // vis-network holds only what is drawn: entities outside folded groups, one node per
+  // folded group, and one edge per pair of drawn ends (links into a folded group are drawn
+  // once, to the group). A group's members are created when it opens and removed when it
+  // folds again, so a page of thousands of entities starts, resets and filters at the cost
+  // of the few dozen nodes it draws; the rest stays plain JSON in DATA.
+  var N = DATA.nodes.length;
+  var groupOf = {}, groupOpen = DATA.groups.map(function () { return false; });
+  var groupHidden = DATA.groups.map(function () { return false; });
+  var present = new Uint8Array(N);  // 1: the entity is in the vis DataSet
+  DATA.groups.forEach(function (gr, k) {
+    if (gr.m.length < 2) return;  // a group of one is just its entity
+    gr.m.forEach(function (i) { groupOf[i] = k; });
+  });
+  for (var p0 = 0; p0 < N; p0++) present[p0] = groupOf[p0] === undefined ? 1 : 0;
+  function groupId(k) { return "group:" + k; }
+  function foldable(k) { return DATA.groups[k].m.length >= 2; }
+  var visible = DATA.nodes.map(function () { return true; });
+  var blanked = {};
+  var dimKeep = null;  // while a neighbourhood is highlighted: the ids kept bright
+  var DIM = { background: "#e3e6eb", border: "#d0d4db" };
+
   function visNode(n, i) {
     var c = classes[n.c];
-    var node = { id: i, label: labelled[i] ? shownLabel(i) : undefined, shape: c.shape, size: n.z,
+    var node = { id: i, label: labelled[i] ? (blanked[i] ? "" : shownLabel(i)) : undefined,
+      shape: c.shape, size: n.z, hidden: !visible[i],
       color: { background: c.colour, border: n.a ? "#9C6B00" : (n.n ? "#000000" : c.colour),
         highlight: { background: c.colour, border: "#000000" } },
       borderWidth: n.a ? 4 : (n.n ? 3 : 1),
       font: { size: n.fs || fontSize(n.z), color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" } };
+    if (dimKeep && !dimKeep[i]) { node.color = DIM; node.font = { size: node.font.size, color: "#8a93a3" }; }
     if (!BIG) node.title = n.l + " \u2014 " + c.label;
     node.shapeProperties = { borderDashes: n.n ? [5, 3] : false };
     return node;
@@ -81,13 +113,72 @@
     if (n.x !== undefined) { node.x = n.x; node.y = n.y; }
     return node;
   }
-  var nodes = new vis.DataSet(DATA.nodes.map(placedNode));
-  // Edge names show on hover and for the selected node's links, never all at once: on a
-  // laid-out answer they would cover the entity labels.
-  var edges = new vis.DataSet(DATA.edges.map(function (e, i) { return { id: i, from: e[0], to: e[1] }; }));
+  function groupNode(k) {
+    var gr = DATA.groups[k], c = classes[gr.c];
+    return { id: groupId(k), label: gr.w, title: gr.l + " \u2014 double-click to open",
+      shape: c.shape, size: gr.z, x: gr.x, y: gr.y, borderWidth: 3, hidden: groupHidden[k],
+      color: { background: c.colour, border: "#1d2430", highlight: { background: c.colour, border: "#000000" } },
+      font: { size: gr.fs, color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" } };
+  }
+  // Only drawn entities may be updated: DataSet.update would add any other one.
+  function updateDrawn(list) {
+    var drawn = list.filter(function (u) { return typeof u.id !== "number" || present[u.id]; });
+    if (drawn.length) nodes.update(drawn);
+  }
+  // The drawn end of an entity: itself, or its folded group.
+  function drawnEnd(i) {
+    if (present[i]) return i;
+    var k = groupOf[i];
+    return k !== undefined && !groupOpen[k] ? groupId(k) : null;  // null: filtered out
+  }
+
   // Thousands of arrowheads cost more to draw than they tell at that zoom: big graphs show
   // arrows on the selected node's links only.
   var ARROW_ON = { to: { enabled: true, scaleFactor: 0.6 } }, ARROW_OFF = { to: { enabled: false } };
+  var labelledEdge = {};  // edge index -> true while its name is shown
+  function edgeName(id) { return DATA.props[DATA.edges[id][2]]; }
+  var drawnEdges = {};  // id -> true for the edges in the vis DataSet
+  // Edge names show on hover and for the selected node's links, never all at once: on a
+  // laid-out answer they would cover the entity labels.
+  function wantedEdges() {
+    var want = {}, list = [];
+    for (var e = 0; e < DATA.edges.length; e++) {
+      var d = DATA.edges[e], a = drawnEnd(d[0]), b = drawnEnd(d[1]);
+      if (a === b || a === null || b === null) continue;
+      var id = typeof a === "number" && typeof b === "number" ? e : "x" + a + "|" + b;
+      if (want[id]) continue;
+      want[id] = true;
+      var edge = { id: id, from: a, to: b };
+      if (labelledEdge[id]) { edge.label = edgeName(id); edge.arrows = ARROW_ON; }
+      list.push(edge);
+    }
+    return { want: want, list: list };
+  }
+  // Bring the edge DataSet in line with what is drawn; nodeChanges runs between the removal
+  // of edges that lost an end and the addition of the new ones.
+  function syncEdges(nodeChanges) {
+    var w = wantedEdges(), gone = [];
+    Object.keys(drawnEdges).forEach(function (k) {
+      var id = /^\d+$/.test(k) ? +k : k;
+      if (!w.want[id]) gone.push(id);
+    });
+    if (gone.length) edges.remove(gone);
+    if (nodeChanges) nodeChanges();
+    var added = w.list.filter(function (e) { return !drawnEdges[e.id]; });
+    if (added.length) edges.add(added);
+    drawnEdges = w.want;
+  }
+
+  var nodes = new vis.DataSet();
+  var edges = new vis.DataSet();
+  (function () {
+    var first = [];
+    for (var i = 0; i < N; i++) if (present[i]) first.push(placedNode(DATA.nodes[i], i));
+    DATA.groups.forEach(function (gr, k) { if (foldable(k)) first.push(groupNode(k)); });
+    nodes.add(first);
+    syncEdges();
+  })();
+  var INITIAL_DRAWN = nodes.length;
   performance.mark("riskgraph:datasets");
   var options = {
     autoResize: true,
@@ -105,35 +196,46 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   performance.mark("riskgraph:network");
 
-  // ---- groups: folded into one cluster each, opened on double-click ----------
-  var groupOf = {}, groupOpen = DATA.groups.map(function () { return false; });
-  function groupId(k) { return "group:" + k; }
-  DATA.groups.forEach(function (gr, k) {
-    if (gr.m.length < 2) return;  // a group of one is just its entity
-    gr.m.forEach(function (i) { groupOf[i] = k; });
-  });
-  function fold(k) {
-    var gr = DATA.groups[k], c = classes[gr.c];
-    network.cluster({
-      joinCondition: function (o) { return groupOf[o.id] === k; },
-      clusterNodeProperties: { id: groupId(k), label: gr.w, title: gr.l + " \u2014 double-click to open",
-        shape: c.shape, size: gr.z, x: gr.x, y: gr.y, borderWidth: 3,
-        color: { background: c.colour, border: "#1d2430", highlight: { background: c.colour, border: "#000000" } },
-        font: { size: gr.fs, color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" } }
-    }, false);
-    groupOpen[k] = false;
+  // ---- groups: folded into one node each, opened on double-click -------------
+  // A group's member is drawn while its group is open and it passes the filters (members
+  // a filter leaves out are not created, rather than created hidden).
+  function wanted(i) { var k = groupOf[i]; return k === undefined || groupOpen[k] && visible[i]; }
+  var groupDrawn = DATA.groups.map(function (_, k) { return foldable(k); });
+  // Bring the DataSets in line with groupOpen and visible: add and remove members and
+  // group nodes, then the edges between what is drawn.
+  function syncDrawn() {
+    var add = [], remove = [], addGroups = [], removeGroups = [];
+    for (var i = 0; i < N; i++) {
+      if (groupOf[i] === undefined) continue;
+      var w = wanted(i);
+      if (w && !present[i]) { present[i] = 1; labelled[i] = true; add.push(i); }
+      else if (!w && present[i]) { present[i] = 0; delete blanked[i]; remove.push(i); }
+    }
+    DATA.groups.forEach(function (gr, k) {
+      if (!foldable(k) || groupDrawn[k] === !groupOpen[k]) return;
+      groupDrawn[k] = !groupOpen[k];
+      (groupDrawn[k] ? addGroups : removeGroups).push(k);
+    });
+    if (!add.length && !remove.length && !addGroups.length && !removeGroups.length) return;
+    syncEdges(function () {
+      if (remove.length) nodes.remove(remove);
+      if (removeGroups.length) nodes.remove(removeGroups.map(groupId));
+      if (add.length) nodes.add(add.map(function (i) { return placedNode(DATA.nodes[i], i); }));
+      if (addGroups.length) nodes.add(addGroups.map(groupNode));
+    });
+    if (add.length) declutterSoon();
   }
-  function openGroup(k) {
-    // (isCluster logs an error for an id that is gone, so look the cluster up directly)
-    if (groupOpen[k] || !network.body.nodes[groupId(k)]) return;
-    network.openCluster(groupId(k));
-    groupOpen[k] = true;
-    labelNodes(DATA.groups[k].m);
-    declutterSoon();
+  // Open (true) or fold (false) the groups ks.
+  function setGroups(ks, open) {
+    ks = ks.filter(function (k) { return foldable(k) && groupOpen[k] !== open; });
+    if (!ks.length) return false;
+    ks.forEach(function (k) { groupOpen[k] = open; });
+    syncDrawn();
     updateGroupList();
+    return true;
   }
-  DATA.groups.forEach(function (gr, k) { if (gr.m.length >= 2) fold(k); });
-  if (DATA.groups.length) network.body.emitter.emit("_dataChanged");
+  function openGroup(k) { setGroups([k], true); }
+  function foldAll() { setGroups(DATA.groups.map(function (_, k) { return k; }), false); }
   network.fit({ animation: false });
 
   function markReady() {
@@ -147,7 +249,7 @@
     var a = network.DOMtoCanvas({ x: 0, y: 0 }), b = network.DOMtoCanvas({ x: box.width, y: box.height });
     var updates = [];
     for (var i = 0; i < DATA.nodes.length && updates.length < DECLUTTER_MAX; i++) {
-      if (labelled[i] || groupOf[i] !== undefined && !groupOpen[groupOf[i]]) continue;
+      if (labelled[i] || !present[i]) continue;
       var p = network.body.nodes[i];
       if (p && p.x >= a.x && p.x <= b.x && p.y >= a.y && p.y <= b.y) {
         labelled[i] = true;
@@ -161,7 +263,7 @@
       labelled[i] = true;
       return { id: i, label: shownLabel(i) };
     });
-    if (updates.length) nodes.update(updates);
+    updateDrawn(updates);
   }
 
   // ---- labels that do not collide --------------------------------------------
@@ -171,7 +273,6 @@
   // the panel. Boxes come from canvas text metrics, as vis-network draws them: centred
   // under the node, top at y + size + font/2 + 4 (inside, for box-like shapes).
   var measureCtx = document.createElement("canvas").getContext("2d");
-  var blanked = {};
   var INSIDE = { box: 1, ellipse: 1, circle: 1, database: 1, text: 1 };
   function labelBox(node, text, scale) {
     var o = node.options, size = o.font.size, lines = String(text).split("\n"), w = 0;
@@ -222,9 +323,11 @@
     });
     if (updates.length) nodes.update(updates);
     // Blanked labels outside this pass come back, to be judged again when in view.
+    var inPass = {};
+    ids.forEach(function (id) { inPass[id] = true; });
     Object.keys(blanked).forEach(function (k) {
       var id = /^\d+$/.test(k) ? +k : k;
-      if (ids.indexOf(id) < 0) { delete blanked[k]; if (typeof id === "number" && labelled[id]) nodes.update({ id: id, label: shownLabel(id) }); }
+      if (!inPass[id]) { delete blanked[k]; if (typeof id === "number" && labelled[id]) updateDrawn([{ id: id, label: shownLabel(id) }]); }
     });
   }
   var labelTimer = null;
@@ -246,7 +349,6 @@
   var hiddenClass = {};
   var facetChoice = DATA.facets.map(function () { return -1; });
   var onlyNew = false;
-  var visible = DATA.nodes.map(function () { return true; });
 
   function passes(n) {
     if (hiddenClass[n.c]) return false;
@@ -259,20 +361,33 @@
     }
     return true;
   }
-  // A filter looks into every group: folded groups open so that what matches is drawn.
-  function openAllIfFiltered() {
-    var any = onlyNew || facetChoice.some(function (v) { return v >= 0; }) ||
-      Object.keys(hiddenClass).some(function (k) { return hiddenClass[k]; });
-    if (any) DATA.groups.forEach(function (gr, k) { openGroup(k); });
-  }
+  // A filter looks into every group: a folded group whose members all match stays folded,
+  // one with no match is hidden, and one with some matches opens so that they are drawn.
   function applyFilters() {
-    var updates = [], shown = 0;
+    var updates = [], shown = 0, opening = [];
     DATA.nodes.forEach(function (n, i) {
       var v = passes(n);
       if (v) shown++;
-      if (v !== visible[i]) { visible[i] = v; updates.push({ id: i, hidden: !v }); }
+      if (v !== visible[i]) {
+        visible[i] = v;
+        if (present[i] && groupOf[i] === undefined) updates.push({ id: i, hidden: !v });
+      }
+    });
+    DATA.groups.forEach(function (gr, k) {
+      if (!foldable(k)) return;
+      var pass = 0;
+      gr.m.forEach(function (i) { if (visible[i]) pass++; });
+      if (!groupOpen[k] && pass > 0 && pass < gr.m.length) opening.push(k);
+      var hide = pass === 0;
+      if (hide !== groupHidden[k]) {
+        groupHidden[k] = hide;
+        if (!groupOpen[k]) updates.push({ id: groupId(k), hidden: hide });
+      }
     });
     if (updates.length) nodes.update(updates);
+    opening.forEach(function (k) { groupOpen[k] = true; });
+    syncDrawn();  // open groups: the members that now pass are created, the others removed
+    if (opening.length) updateGroupList();
     document.getElementById("visible-count").textContent =
       "Showing " + shown + " of " + DATA.nodes.length + " entities";
   }
@@ -291,7 +406,7 @@
       o.value = String(j);
       select.appendChild(o);
     });
-    select.addEventListener("change", function () { facetChoice[f] = parseInt(select.value, 10); openAllIfFiltered(); applyFilters(); });
+    select.addEventListener("change", function () { facetChoice[f] = parseInt(select.value, 10); applyFilters(); });
     label.appendChild(select);
     facetsBox.appendChild(label);
   });
@@ -300,7 +415,7 @@
     var cb = el("input");
     cb.type = "checkbox";
     cb.id = "only-new";
-    cb.addEventListener("change", function () { onlyNew = cb.checked; openAllIfFiltered(); applyFilters(); });
+    cb.addEventListener("change", function () { onlyNew = cb.checked; applyFilters(); });
     newBox.appendChild(cb);
     newBox.appendChild(document.createTextNode(" only entities new in the contribution"));
     facetsBox.appendChild(newBox);
@@ -324,7 +439,6 @@
       hiddenClass[i] = !hiddenClass[i];
       li.classList.toggle("off", !!hiddenClass[i]);
       btn.setAttribute("aria-pressed", hiddenClass[i] ? "false" : "true");
-      openAllIfFiltered();
       applyFilters();
     });
     li.appendChild(btn);
@@ -349,6 +463,9 @@
     var on = document.getElementById("only-new");
     if (on) on.checked = false;
     Array.prototype.forEach.call(legend.children, function (li) { li.classList.remove("off"); li.firstChild.setAttribute("aria-pressed", "true"); });
+    // Back to the first view: every group folds again (removing members is cheap; nothing
+    // else is restyled), then only the few drawn nodes take the cleared filters.
+    foldAll();
     applyFilters();
   });
 
@@ -360,16 +477,17 @@
     keep[center] = true;
     adj[center].forEach(function (a) { keep[a[0]] = true; });
     var updates = [];
-    DATA.nodes.forEach(function (n, i) {
-      if (!keep[i]) updates.push({ id: i, color: { background: "#e3e6eb", border: "#d0d4db" }, font: { color: "#8a93a3" } });
-      else if (dimmed) updates.push(visNode(n, i));
-    });
+    dimKeep = keep;
+    for (var i = 0; i < N; i++) if (present[i]) updates.push(visNode(DATA.nodes[i], i));
     nodes.update(updates);
     dimmed = true;
   }
   function clearHighlight() {
     if (!dimmed) return;
-    nodes.update(DATA.nodes.map(visNode));
+    dimKeep = null;
+    var updates = [];
+    for (var i = 0; i < N; i++) if (present[i]) updates.push(visNode(DATA.nodes[i], i));
+    nodes.update(updates);
     dimmed = null;
   }
 
@@ -485,17 +603,31 @@
     }
   }
 
-  var labelledEdges = [];
-  function edgeName(id) { return DATA.props[DATA.edges[id][2]]; }
   function labelEdges(ids) {
-    edges.update(labelledEdges.filter(function (id) { return ids.indexOf(id) < 0; })
-      .map(function (id) { return { id: id, label: "", arrows: BIG ? ARROW_OFF : ARROW_ON }; }));
-    labelledEdges = ids.slice(0, 300);
-    edges.update(labelledEdges.map(function (id) { return { id: id, label: edgeName(id), arrows: ARROW_ON }; }));
+    var next = {};
+    ids.slice(0, 300).forEach(function (id) { next[id] = true; });
+    var updates = [];
+    Object.keys(labelledEdge).forEach(function (k) {
+      if (!next[k] && drawnEdges[k]) updates.push({ id: +k, label: "", arrows: BIG ? ARROW_OFF : ARROW_ON });
+    });
+    Object.keys(next).forEach(function (k) {
+      if (drawnEdges[k]) updates.push({ id: +k, label: edgeName(+k), arrows: ARROW_ON });
+    });
+    labelledEdge = next;
+    if (updates.length) edges.update(updates);
+  }
+  // Select drawn entities; an entity inside a folded group selects its group.
+  function selectDrawn(list) {
+    var ids = {}, out = [];
+    list.forEach(function (i) {
+      var id = drawnEnd(i);
+      if (id !== null && !ids[id]) { ids[id] = true; out.push(id); }
+    });
+    network.selectNodes(out, false);
   }
   function select(i) {
-    if (groupOf[i] !== undefined) openGroup(groupOf[i]);
-    if (!visible[i]) { visible[i] = true; nodes.update({ id: i, hidden: false }); }
+    if (!visible[i]) { visible[i] = true; updateDrawn([{ id: i, hidden: false }]); }
+    if (groupOf[i] !== undefined && !setGroups([groupOf[i]], true)) syncDrawn();
     labelNodes([i].concat(adj[i].map(function (a) { return a[0]; })));
     network.selectNodes([i], true);
     highlight(i);
@@ -532,10 +664,10 @@
     if (k >= 0) openGroup(k);
   });
   network.on("hoverEdge", function (params) {
-    if (typeof params.edge === "number" && labelledEdges.indexOf(params.edge) < 0) edges.update({ id: params.edge, label: edgeName(params.edge) });
+    if (typeof params.edge === "number" && !labelledEdge[params.edge] && drawnEdges[params.edge]) edges.update({ id: params.edge, label: edgeName(params.edge) });
   });
   network.on("blurEdge", function (params) {
-    if (typeof params.edge === "number" && labelledEdges.indexOf(params.edge) < 0) edges.update({ id: params.edge, label: "" });
+    if (typeof params.edge === "number" && !labelledEdge[params.edge] && drawnEdges[params.edge]) edges.update({ id: params.edge, label: "" });
   });
 
   // ---- search ---------------------------------------------------------------
@@ -553,7 +685,7 @@
     hits.slice(0, 30).forEach(function (i) { var li = el("li"); li.appendChild(nodeButton(i)); results.appendChild(li); });
     var shown = hits.filter(function (i) { return visible[i]; }).slice(0, 2000);
     labelNodes(shown);
-    network.selectNodes(shown, false);
+    selectDrawn(shown);
     return hits;
   }
   var timer = null;
@@ -596,7 +728,7 @@
           td.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); td.click(); } });
         }
         td.addEventListener("click", function () {
-          network.selectNodes(list, false);
+          selectDrawn(list);
           body.textContent = "";
           document.getElementById("panel-hint").hidden = true;
           var s = section(r[0] + " \u00d7 " + c[0] + ": " + list.length + " mitigations");
@@ -664,7 +796,7 @@
     var s = section("Evidence (" + list.length + ")");
     list.forEach(function (c) { s.appendChild(evidenceCard(c[0], m)); });
     body.appendChild(s);
-    if (groupOf[m] === undefined || groupOpen[groupOf[m]]) network.selectNodes([m], false);
+    if (present[m]) network.selectNodes([m], false);
   }
   function buildMatrix() {
     var box = document.getElementById("matrix-table");
@@ -746,6 +878,12 @@
     network: network, nodes: nodes, edges: edges, data: DATA,
     select: function (iri) { for (var i = 0; i < DATA.nodes.length; i++) if (DATA.nodes[i].id === iri) { select(i); return i; } return -1; },
     openGroup: openGroup, groupOf: function (i) { return groupOf[i] === undefined ? -1 : groupOf[i]; },
+    // Lazy groups: whether group k is open, whether entity i is in vis-network's DataSet,
+    // and how many nodes the first view draws (the reset view draws as many).
+    isOpen: function (k) { return !!groupOpen[k]; },
+    isDrawn: function (i) { return !!present[i]; },
+    initialDrawn: INITIAL_DRAWN,
+    foldAll: foldAll,
     declutter: declutter,
     visibleCount: function () { return visible.filter(Boolean).length; },
     showCoverage: showCoverage
