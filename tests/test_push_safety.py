@@ -90,6 +90,40 @@ def test_a_trickling_server_meets_one_total_deadline(loopback_servers, pieces):
     assert time.monotonic() - start < 6
 
 
+@pytest.mark.parametrize("pieces", [_trickle_body, _trickle_headers], ids=["body", "headers"])
+def test_the_total_deadline_holds_outside_the_main_thread_too(loopback_servers, pieces):
+    """serve and the Python API call endpoints from threads, where no SIGALRM rings."""
+    import threading
+
+    from riskgraph.store.remote import RemoteStore
+
+    def trickle(handler, body):
+        for piece in pieces(handler, body):
+            try:
+                handler.wfile.write(piece)
+                handler.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.3)
+
+    server = loopback_servers(trickle)
+    store = RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql", timeout=2)
+    raised: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            store.select("SELECT ?s WHERE { ?s ?p ?o }")
+        except BaseException as exc:  # noqa: BLE001 (looked at below)
+            raised.append(exc)
+
+    start = time.monotonic()
+    thread = threading.Thread(target=ask)
+    thread.start()
+    thread.join(30)
+    assert time.monotonic() - start < 6
+    assert len(raised) == 1 and isinstance(raised[0], QueryTimeout), raised
+
+
 def test_an_answer_larger_than_the_cap_is_refused(loopback_servers, monkeypatch):
     from riskgraph.store.remote import RemoteStore
 

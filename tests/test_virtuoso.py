@@ -153,7 +153,7 @@ def test_an_answer_that_is_not_sparql_json_is_an_input_error(tiny_server):
 
 # --- against a real Virtuoso ------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
     from virtuoso_server import start_or_skip
 
@@ -168,14 +168,14 @@ def password(virtuoso, monkeypatch):
     return virtuoso.password
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def built_graph() -> Path:
     from riskgraph.build.cache import ensure_cached_graph
 
     return ensure_cached_graph()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pushed(virtuoso, built_graph):
     """The built graph pushed with ``riskgraph push``; returns its CLI output."""
     from virtuoso_server import push_built_graph
@@ -183,7 +183,7 @@ def pushed(virtuoso, built_graph):
     return push_built_graph(virtuoso)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def remote(virtuoso, pushed) -> RemoteStore:
     return RemoteStore(virtuoso.query_url)
 

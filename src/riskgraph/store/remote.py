@@ -18,6 +18,7 @@ size cap (``RISKGRAPH_MAX_RESPONSE_BYTES``, default 64 MiB).
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -160,8 +161,8 @@ def _opener(auth: Auth | None, url: str,
     # Built by hand (not build_opener) so that no file:, ftp: or data: handler exists.
     opener = urllib.request.OpenerDirector()
     handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(), _SafeRedirects(auth is not None),
+        urllib.request.ProxyHandler(), _WatchedHTTPHandler(),
+        _WatchedHTTPSHandler(), _SafeRedirects(auth is not None),
         urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor(),
     ]
     if auth is not None:
@@ -205,16 +206,48 @@ def max_response_bytes() -> int:
     return cap
 
 
+# The deadline of the request this thread is making, for the connections it opens.
+_CURRENT = threading.local()
+
+
 class _Deadline:
     """A total time limit for one request: connection, headers and body together.
 
-    Each socket operation gets at most the time left; in the main thread an
-    interval timer (SIGALRM) also interrupts a server that trickles its headers.
+    Each socket operation gets at most the time left. A server that trickles its
+    headers or body a byte at a time would still outlast that, so at the deadline an
+    interval timer (SIGALRM) interrupts the main thread, and in any other thread (serve,
+    the Python API) a watchdog timer shuts the request's sockets down, which ends any
+    read at once; either way the caller gets ``QueryTimeout``.
     """
 
     def __init__(self, url: str, seconds: float) -> None:
         self.url, self.seconds = url, seconds
         self.end = time.monotonic() + seconds
+        self.fired = False
+        self._sockets: list = []
+        self._lock = threading.Lock()
+
+    def watch(self, sock) -> None:
+        """Shut ``sock`` down at the deadline (called as a connection opens)."""
+        with self._lock:
+            self._sockets.append(sock)
+            fired = self.fired
+        if fired:
+            self._shut(sock)
+
+    def _ring(self) -> None:
+        with self._lock:
+            self.fired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock) -> None:
+        import socket
+
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
     def left(self) -> float:
         left = self.end - time.monotonic()
@@ -232,7 +265,8 @@ class _Deadline:
                   and hasattr(signal, "setitimer")
                   and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None))
         if not usable:
-            yield
+            with self._watchdog():
+                yield
             return
 
         def ring(signum, frame):  # noqa: ARG001
@@ -245,6 +279,51 @@ class _Deadline:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+
+
+    @contextlib.contextmanager
+    def _watchdog(self):
+        outer = getattr(_CURRENT, "deadline", None)
+        _CURRENT.deadline = self
+        timer = threading.Timer(max(self.end - time.monotonic(), 0.0), self._ring)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            _CURRENT.deadline = outer
+            if self.fired:  # whatever the cut-off read raised, it was the deadline
+                raise self.expired() from None  # noqa: B012 (replaces it on purpose)
+
+
+class _WatchedHTTPConnection(http.client.HTTPConnection):
+    """Registers its socket with the current thread's deadline as it connects."""
+
+    def connect(self) -> None:
+        super().connect()
+        deadline = getattr(_CURRENT, "deadline", None)
+        if deadline is not None:
+            deadline.watch(self.sock)
+
+
+class _WatchedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        deadline = getattr(_CURRENT, "deadline", None)
+        if deadline is not None:
+            deadline.watch(self.sock)
+
+
+class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_WatchedHTTPConnection, req)
+
+
+class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_WatchedHTTPSConnection, req,
+                            context=getattr(self, "_context", None))
 
 
 def _read_capped(response, url: str, deadline: _Deadline, cap: int) -> bytes:
