@@ -340,13 +340,16 @@ def _canned_cases() -> list:
 @pytest.mark.parametrize(("name", "params", "needs_rows"), _canned_cases())
 def test_canned_query_gives_the_same_rows_on_virtuoso(name, params, needs_rows, remote, request):
     if name == "mitigations_for_domain":
-        # Known, not yet understood: in the full suite Virtuoso answers this query with
-        # no rows (121 on the embedded store); run alone it matches, also with
-        # test_serve_virtuoso.py before it, under CPU load, with the graph's triples
-        # shuffled and with the query text varied. Not strict, so a pass is seen too; a
-        # failure carries _diagnose_no_rows's account of where the rows are lost.
-        request.applymarker(pytest.mark.xfail(reason="Virtuoso returns no rows in the full "
-                                              "suite only", strict=False))
+        # Known, not yet understood: run alone it matches. In a fresh clone it failed
+        # each time effective_mitigations or contested_mitigations ran before it on the
+        # same Virtuoso (this module's order), with no rows (120 on the embedded store);
+        # in another checkout the same order passed. The first three patterns still give
+        # 79 rows when it fails, so the rows are lost in the joins after ?mitigation
+        # rg:mitigates ?target; a plan Virtuoso 7.2 picks after those queries is
+        # suspected. Not strict, so a pass is seen too; a failure carries
+        # _diagnose_no_rows's account of where the rows are lost.
+        request.applymarker(pytest.mark.xfail(reason="Virtuoso sometimes returns no rows "
+                                              "after effective_mitigations", strict=False))
     from riskgraph.query.canned import run_query
 
     assert None not in params.values(), f"{name}: a required parameter has no example"
