@@ -7,7 +7,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from riskgraph.io.serialize import graph_bytes
+from riskgraph.io.serialize import serialisations
+
+
+def graph_bytes(graph: Graph, fmt: str) -> bytes:
+    return serialisations(graph, (fmt,))[fmt]
 
 EX = "http://example.org/"
 

@@ -289,12 +289,16 @@ def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> G
     return graph
 
 
+def _import_ignored(path: Path, target: object) -> str:
+    return (f"{path}: owl:imports <{target}> ignored: riskgraph never fetches or reads "
+            "imported documents")
+
+
 def _imports_removed(graph: Graph, path: Path) -> list[str]:
     """Remove every ``owl:imports`` triple; one warning per import."""
     warnings = []
     for subject, target in list(graph.subject_objects(OWL.imports)):
-        warnings.append(f"{path}: owl:imports <{target}> ignored: riskgraph never fetches "
-                        "or reads imported documents")
+        warnings.append(_import_ignored(path, target))
         graph.remove((subject, OWL.imports, target))
     return warnings
 
@@ -317,8 +321,7 @@ def read_rdf_file(path: Path | str, *, max_bytes: int = MAX_BYTES,
     if len(graph) == 0:
         raise InputError("the file holds no triples", file=path)
     if keep_imports:
-        warnings = [f"{path}: owl:imports <{target}> ignored: riskgraph never fetches or "
-                    "reads imported documents" for target in graph.objects(None, OWL.imports)]
+        warnings = [_import_ignored(path, target) for target in graph.objects(None, OWL.imports)]
     else:
         warnings = _imports_removed(graph, path)
     return LoadedFile(path=path, graph=graph, text=text, warnings=warnings)
@@ -412,8 +415,7 @@ def file_triples(path: Path, warnings: list[str] | None = None, *,
     if imports:
         parsed.triples = [t for t in parsed.triples if t[1] != OWL.imports]
         if warnings is not None:
-            warnings += [f"{path}: owl:imports <{t[2]}> ignored: riskgraph never fetches "
-                         "or reads imported documents" for t in imports]
+            warnings += [_import_ignored(path, t[2]) for t in imports]
     if bundled:  # parse_text has checked a contribution's IRIs already
         _check_iris(parsed.triples, text, path)
     return parsed

@@ -42,13 +42,9 @@ def _converter():
     return ox, term
 
 
-def graph_bytes(graph: Graph, fmt: str) -> bytes:
-    """``graph`` serialised as ``fmt`` ("turtle", "nt" or "json-ld"), UTF-8."""
-    return serialisations(graph, (fmt,))[fmt]
-
-
 def serialisations(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """``graph`` in each of ``formats``, its triples sorted and converted once for all."""
+    """``graph`` in each of ``formats`` ("turtle", "nt", "json-ld"), UTF-8; its triples are
+    sorted and converted once for all."""
     ox, term = _converter()
     ordered = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}

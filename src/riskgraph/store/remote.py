@@ -297,22 +297,24 @@ class _Deadline:
                 raise self.expired() from None  # noqa: B012 (replaces it on purpose)
 
 
-class _WatchedHTTPConnection(http.client.HTTPConnection):
-    """Registers its socket with the current thread's deadline as it connects."""
+class _Watched:
+    """A connection that registers its socket with the current thread's deadline."""
+
+    sock: object
 
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]  # the http.client class it is mixed into
         deadline = getattr(_CURRENT, "deadline", None)
         if deadline is not None:
             deadline.watch(self.sock)
 
 
-class _WatchedHTTPSConnection(http.client.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        deadline = getattr(_CURRENT, "deadline", None)
-        if deadline is not None:
-            deadline.watch(self.sock)
+class _WatchedHTTPConnection(_Watched, http.client.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, http.client.HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPHandler(urllib.request.HTTPHandler):
