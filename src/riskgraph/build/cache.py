@@ -15,6 +15,12 @@ never sees a store being written; writers take a lock file, and a sound director
 never replaced. A graph that does not match its record (truncated, emptied, edited) is
 rebuilt, with a note. A cache directory that cannot be written does not stop a command:
 the graph is built into a temporary directory, removed at exit, with a note.
+
+The cache trusts nobody else (``riskgraph.io.private``): its folder is created 0700 and
+refused if another user owns it or others may write it; a cache directory, file or memo
+that is a link, not the user's own or writable by others is not used (a directory is
+rebuilt, a memo ignored); nothing is written through a link or waits on a FIFO. So an
+integrity record alone never makes a directory trusted: only the user can have written it.
 """
 
 from __future__ import annotations
@@ -41,11 +47,29 @@ RACY_NS = 2_000_000_000
 
 
 def cache_root() -> Path:
+    """Where the cache lives (not checked: ``private_cache_root`` checks it)."""
     configured = os.environ.get("RISKGRAPH_CACHE")
     if configured:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "riskgraph"
+
+
+def private_cache_root() -> Path:
+    """The cache folder, created 0700; ``InputError`` if it is not the user's own."""
+    from riskgraph.io.private import private_root
+
+    return private_root(cache_root())
+
+
+def _trusted_root() -> Path | None:
+    """The cache folder if it can be trusted, else None (memos are then skipped)."""
+    from riskgraph.errors import InputError
+
+    try:
+        return private_cache_root()
+    except InputError:
+        return None
 
 
 def bundle_files() -> list[Path]:
@@ -72,7 +96,10 @@ def fingerprint(extra: list[Path] | None = None) -> str:
     stats = [(str(p), s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
              for p, s in ((p, p.stat()) for p in files)]
     key = json.dumps([__version__, CACHE_LAYOUT, stats])
-    memo_path = cache_root() / STAT_MEMO
+    root = _trusted_root()
+    if root is None:
+        return content_fingerprint(files)
+    memo_path = root / STAT_MEMO
 
     memo = _read_memo(memo_path)
     value = memo.get(key)
@@ -87,22 +114,22 @@ def fingerprint(extra: list[Path] | None = None) -> str:
 
 
 def _read_memo(path: Path) -> dict:
+    """A memo of the user's own (see ``io.private``); anything else counts as empty."""
     from riskgraph.errors import InputError
-    from riskgraph.io.files import read_bytes
+    from riskgraph.io.private import read_private
 
     try:
-        memo = json.loads(read_bytes(path, 1024 * 1024))
+        memo = json.loads(read_private(path, 1024 * 1024))
     except (InputError, ValueError):
         return {}
     return memo if isinstance(memo, dict) else {}
 
 
 def _write_memo(path: Path, memo: dict) -> None:
-    from riskgraph.errors import InputError
-    from riskgraph.io.atomic import write_text_atomic
+    from riskgraph.io.private import write_private
 
-    with contextlib.suppress(OSError, InputError):  # an unwritable cache only costs speed
-        write_text_atomic(path, json.dumps(memo))
+    with contextlib.suppress(OSError):  # an unwritable cache only costs speed
+        write_private(path, json.dumps(memo).encode())
 
 
 _DAMAGED: dict[Path, str] = {}
@@ -112,8 +139,8 @@ def cached_graph_path() -> Path:
     """Where the built graph is cached. A cached graph that does not match its
     integrity record is removed here (and the reason kept for ``ensure_cached_graph``
     to note), so that nothing, not even a worker started early, loads it."""
-    path = cache_root() / fingerprint() / CACHED_NAME
-    if path not in _DAMAGED and path.exists():
+    path = private_cache_root() / fingerprint() / CACHED_NAME
+    if path not in _DAMAGED and os.path.lexists(path.parent):
         problem = integrity_problem(path)
         if problem is not None and _remove_damaged(path):
             _DAMAGED[path] = problem
@@ -137,10 +164,12 @@ def cached_store_dir(path: Path) -> Path:
 def _remove_damaged(path: Path) -> bool:
     """Remove the damaged cache directory of ``path``, unless another process has
     replaced it with a sound one meanwhile (False then)."""
+    from riskgraph.io.atomic import remove_folder
+
     with contextlib.suppress(OSError), _locked(path.parent):
         if integrity_problem(path) is None:
             return False
-        _move_aside_and_remove(path.parent)
+        remove_folder(path.parent)
     return True
 
 
@@ -152,9 +181,13 @@ def integrity_problem(path: Path, *, full: bool = True) -> str | None:
     """
     from riskgraph.errors import InputError
     from riskgraph.io.files import read_bytes
+    from riskgraph.io.private import read_private
 
+    untrusted = _ownership_problem(path.parent)
+    if untrusted is not None:
+        return untrusted
     try:
-        record = json.loads(read_bytes(path.parent / INTEGRITY_NAME, 64 * 1024))
+        record = json.loads(read_private(path.parent / INTEGRITY_NAME, 64 * 1024))
         size, digest, triples = record["bytes"], record["sha256"], record["triples"]
         store = {str(name): (int(entry[0]), str(entry[1]))
                  for name, entry in record["store"].items()}
@@ -207,6 +240,26 @@ def integrity_problem(path: Path, *, full: bool = True) -> str | None:
     return None
 
 
+def _ownership_problem(unit: Path) -> str | None:
+    """Why the cache directory ``unit`` or something in it may not be the user's own
+    work (a link, someone else's, writable by others), or None."""
+    from riskgraph.io.private import path_problem
+
+    why = path_problem(unit, directory=True)
+    if why is not None:
+        return f"the directory {why}"
+    for folder in (unit, unit / STORE_NAME):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue  # a missing store is found by the integrity check
+        for entry in entries:
+            why = path_problem(entry, directory=entry.name == STORE_NAME and folder == unit)
+            if why is not None:
+                return f"{entry.name} {why}"
+    return None
+
+
 def _sha256(data: bytes) -> str:
     import hashlib
 
@@ -238,23 +291,15 @@ def write_cached_graph(path: Path, data: bytes, triples: int, *,
     when the cache cannot be written; a failure or a signal leaves no temporary files.
     """
     import shutil
-    import tempfile
 
     from riskgraph.errors import InputError
-    from riskgraph.io.atomic import signals_held
+    from riskgraph.io.atomic import fresh_folder, install_folder, signals_held
     from riskgraph.namespaces import PROJECT_GRAPH
     from riskgraph.store import rocks
 
     unit = path.parent
+    tmp = fresh_folder(unit, 0o700)  # InputError when the cache cannot be written
     try:
-        unit.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{unit.name}.", suffix=".tmp", dir=unit.parent))
-    except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror or exc}", file=unit.parent) from None
-    try:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp's 0700 would hide the cache from its group
         _write_new(tmp / CACHED_NAME, data)
         rocks.write(tmp / STORE_NAME, data, PROJECT_GRAPH)
         store = {file.name: [len(body), _sha256(body)]
@@ -265,8 +310,7 @@ def write_cached_graph(path: Path, data: bytes, triples: int, *,
         _write_new(tmp / INTEGRITY_NAME, (json.dumps(record, indent=2) + "\n").encode())
         with _locked(unit), signals_held():
             if not (keep_sound and unit.exists() and integrity_problem(path) is None):
-                _move_aside_and_remove(unit)
-                os.rename(tmp, unit)
+                install_folder(tmp, unit, None)  # in the private cache: all is riskgraph's
     except OSError as exc:
         raise InputError(f"cannot write the cache: {exc.strerror or exc}", file=unit) from None
     finally:
@@ -291,22 +335,14 @@ def _locked(unit: Path):
     except ImportError:  # not on this platform: the renames are atomic all the same
         yield
         return
-    with open(unit.with_name(f".{unit.name}.lock"), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    from riskgraph.io.private import open_lock
+
+    fd = open_lock(unit.with_name(f".{unit.name}.lock"))  # never a link or a FIFO
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
-
-
-def _move_aside_and_remove(unit: Path) -> None:
-    """Remove the directory ``unit``: renamed aside first, so that its place is free
-    at once and no reader finds it half removed."""
-    import shutil
-    import tempfile
-
-    if not os.path.lexists(unit):
-        return
-    aside = Path(tempfile.mkdtemp(prefix=f".{unit.name}.", suffix=".old", dir=unit.parent))
-    os.rename(unit, aside / unit.name)
-    shutil.rmtree(aside, ignore_errors=True)
+    finally:
+        os.close(fd)
 
 
 _FALLEN_BACK: dict[Path, Path] = {}  # cache path that could not be written -> the copy

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 from riskgraph import resources
 from riskgraph.build.split_reason import reason_split
 from riskgraph.errors import InputError
-from riskgraph.io.atomic import PendingFiles, Writer, check_target
+from riskgraph.io.atomic import PendingFiles, Writer, check_target, refuse_overwriting_inputs
 from riskgraph.io.rdf import Triple, file_triples, load_files, ontology_files
 from riskgraph.io.serialize import serialisations
 from riskgraph.namespaces import ID, RG, bind_prefixes
@@ -157,8 +157,8 @@ def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", 
     files, ``before_commit(graph)`` runs (e.g. writes a store; if it raises, no file
     appears), then all are renamed into place.
     """
-    if out_dir is not None:
-        output_paths(out_dir, formats)  # refuse a bad target before the long work
+    if out_dir is not None:  # refuse a bad target before the long work
+        refuse_overwriting_inputs(extra or [], files=output_paths(out_dir, formats))
     checked = check(extra)
     result = checked.reasoning
     asserted = checked.asserted

@@ -26,19 +26,6 @@ def echo_warnings(warnings) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-def check_store_dir(directory: Path) -> None:
-    """Refuse, before any work, a --store target that ``write_store`` would refuse."""
-    from riskgraph.errors import InputError
-    from riskgraph.store.embedded import MARKER
-
-    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
-        raise InputError("exists and is not a riskgraph store; riskgraph will not overwrite "
-                         "it", file=directory, hint="choose a new directory")
-    if directory.is_dir() and not (directory / MARKER).is_file() and any(directory.iterdir()):
-        raise InputError("exists and is not a riskgraph store; riskgraph will not overwrite "
-                         "it", file=directory, hint="choose a new directory")
-
-
 def echo_undeclared(undeclared) -> None:
     for term in undeclared:
         click.echo(f"error: {term}", err=True)
@@ -75,10 +62,14 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
       riskgraph build --store riskgraph-store
     """
     from riskgraph.build.pipeline import build
+    from riskgraph.io.atomic import check_folder, refuse_overwriting_inputs
+    from riskgraph.store.ondisk import MARKER
 
     stores = []
+    if store_dir is not None:  # the output files are checked by build()
+        refuse_overwriting_inputs(extra, folders=[store_dir])
     if store_dir is not None:
-        check_store_dir(store_dir)  # before anything is written or computed
+        check_folder(store_dir, MARKER)  # before anything is written or computed
 
     def write_the_store(graph) -> None:
         from riskgraph.store.embedded import write_store

@@ -49,8 +49,10 @@ def graph_command(output: Path, query: str | None, params: tuple[str, ...], focu
     """
     from riskgraph.cli.params import parse_params
     from riskgraph.errors import InputError
-    from riskgraph.io.atomic import write_text_atomic
+    from riskgraph.io.atomic import refuse_overwriting_inputs, write_text_atomic
     from riskgraph.page.render import graph_page
+
+    refuse_overwriting_inputs(data, files=[output])
 
     if params and not query:
         raise InputError("--param needs --query", hint="for example --query "

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 WHEEL_ENV = "RISKGRAPH_NEXUS_WHEEL"
+REPORT = "IMPORT-REPORT.md"  # every import writes it: a folder holding it is an earlier import
 
 
 def default_wheel() -> Path:
@@ -55,14 +56,17 @@ def nexus_command(source: Path | None, out_dir: Path | None) -> None:
     from riskgraph.errors import InputError
     from riskgraph.importers.folder import replace_folder
     from riskgraph.importers.nexus import import_nexus
+    from riskgraph.io.atomic import check_folder, refuse_overwriting_inputs
 
     path = source or default_wheel()
+    target = out_dir or resources.nexus_dir()
+    refuse_overwriting_inputs([path], folders=[target])
+    check_folder(target, REPORT)  # refused before the wheel is read
     try:
         result = import_nexus(path)
     except (zipfile.BadZipFile, KeyError, FileNotFoundError, IsADirectoryError) as exc:
         raise InputError(f"not a readable ai-atlas-nexus wheel or folder ({exc})", file=path,
                          hint="pass the .whl file that `pip download` wrote") from exc
-    target = out_dir or resources.nexus_dir()
-    written = replace_folder(target, result.files)
+    written = replace_folder(target, result.files, REPORT)
     click.echo(result.summary())
     click.echo(f"wrote {len(written)} files to {target}")

@@ -105,6 +105,10 @@ def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[
     from riskgraph.query.formats import render
     from riskgraph.store.choose import open_store
 
+    if output is not None and file is not None:
+        from riskgraph.io.atomic import refuse_overwriting_inputs
+
+        refuse_overwriting_inputs([file], files=[output])
     query = _load(name, file, sparql)
     if graphs and endpoint is None:
         from riskgraph.errors import InputError

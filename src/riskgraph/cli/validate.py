@@ -36,8 +36,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
     2 a file could not be read, or held shapes or owl:imports (ignored).
     Files are only read, never changed.
     """
-    from riskgraph.errors import InputError
-    from riskgraph.io.atomic import is_same_file
+    from riskgraph.io.atomic import refuse_overwriting_inputs
     from riskgraph.validation.api import validate
     from riskgraph.validation.results import (
         errors_text,
@@ -49,9 +48,8 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
 
     if whole and not files:
         raise click.UsageError("--whole needs the files of your dataset")
-    if output is not None and any(is_same_file(output, f) for f in files):
-        raise InputError("the report would overwrite an input file", file=output,
-                         hint="choose another --output path")
+    if output is not None:
+        refuse_overwriting_inputs(files, files=[output])
     result = validate(list(files) or None, whole=whole)
     if fmt == "text":
         report = render_text(result, strict)

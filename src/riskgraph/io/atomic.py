@@ -12,6 +12,12 @@
 - ``write_files`` writes several files all at once or not at all: every target
   is checked first, all temporary files are written, then all are renamed with
   SIGINT, SIGTERM and SIGHUP held back so that no signal splits the set.
+- A FIFO is opened without blocking before anything is written: one with no
+  reader is refused instead of hanging the command.
+- Folders (``new_folder``, ``install_folder``) are written whole beside their place
+  and renamed in. A folder there is replaced only if riskgraph made it (it holds
+  the writer's marker file) or it is empty; anything else is refused, never removed.
+- ``refuse_overwriting_inputs``: no output may be, or contain, one of the inputs.
 """
 
 from __future__ import annotations
@@ -118,9 +124,22 @@ def _temporary(target: Target, write: Writer) -> Path:
     return tmp
 
 
-def _write_stream(target: Target, write: Writer) -> None:
+def _open_stream(target: Target) -> int:
+    """Open a device or FIFO for writing without blocking: a FIFO nobody reads
+    (ENXIO) is refused rather than waited on."""
     try:
-        with open(target.path, "wb") as handle:
+        fd = os.open(target.path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise _refuse(target.path, "a named pipe (FIFO) that nobody reads") from None
+        raise _os_error(target.path, exc) from None
+    os.set_blocking(fd, True)  # a reader is there: write at its pace
+    return fd
+
+
+def _write_stream(target: Target, fd: int, write: Writer) -> None:
+    try:
+        with os.fdopen(fd, "wb") as handle:
             write(handle)
     except OSError as exc:
         raise _os_error(target.path, exc) from None
@@ -148,8 +167,12 @@ class PendingFiles:
     def __init__(self, outputs: list[tuple[Path | str, Writer]]) -> None:
         self.targets = [(check_target(path), write) for path, write in outputs]
         self.temps: list[tuple[Path, Target]] = []
+        self.streams: dict[int, int] = {}  # index in targets -> open descriptor
         self.done = False
         try:
+            for index, (target, _) in enumerate(self.targets):
+                if target.stream:
+                    self.streams[index] = _open_stream(target)
             for target, write in self.targets:
                 if not target.stream:
                     self.temps.append((_temporary(target, write), target))
@@ -169,15 +192,18 @@ class PendingFiles:
             self.discard()
             raise
         self.done = True
-        for target, write in self.targets:
-            if target.stream:
-                _write_stream(target, write)
+        for index, (target, write) in enumerate(self.targets):
+            if index in self.streams:
+                _write_stream(target, self.streams.pop(index), write)
         return [target.path for target, _ in self.targets]
 
     def discard(self) -> None:
         for tmp, _ in self.temps:
             tmp.unlink(missing_ok=True)
         self.temps = []
+        for fd in self.streams.values():
+            os.close(fd)
+        self.streams = {}
 
     def __enter__(self) -> PendingFiles:
         return self
@@ -185,6 +211,9 @@ class PendingFiles:
     def __exit__(self, *exc) -> None:
         if not self.done:
             self.discard()
+        for fd in self.streams.values():  # a failed write leaves the rest unopened
+            os.close(fd)
+        self.streams = {}
 
 
 def write_files(outputs: list[tuple[Path | str, Writer]]) -> list[Path]:
@@ -213,8 +242,158 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
 
 def is_same_file(output: Path | str, source: Path | str) -> bool:
     """Whether writing ``output`` would overwrite ``source`` (never raises: a path
-    that cannot be resolved, a link loop for one, is not the same file)."""
+    that cannot be resolved, a link loop for one, is not the same file). Compares
+    the files themselves (device and inode), so symbolic and hard links count."""
     try:
         return os.path.samefile(output, source)
     except (OSError, ValueError):
         return False
+
+
+def _inside(path: Path | str, folder: Path | str) -> bool:
+    """Whether ``path`` (resolved, links followed) lies in ``folder`` (resolved)."""
+    try:
+        real, top = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    except (OSError, ValueError):
+        return False
+    return real == top or top in real.parents
+
+
+def refuse_overwriting_inputs(inputs: list[Path] | tuple[Path, ...], *,
+                              files: list[Path | str] | tuple[Path | str, ...] = (),
+                              folders: list[Path | str] | tuple[Path | str, ...] = ()) -> None:
+    """Raise ``InputError`` if an output file is one of ``inputs`` (through any link)
+    or an output folder (replaced whole) holds one: the one check every command makes
+    before it writes."""
+    for output in files:
+        for source in inputs:
+            if is_same_file(output, source):
+                raise InputError(f"the output would overwrite an input file ({source})",
+                                 file=output, hint="choose another output path")
+    for folder in folders:
+        for source in inputs:
+            if _inside(source, folder):
+                raise InputError(f"the output folder holds the input file {source}, which "
+                                 "writing it would replace", file=folder,
+                                 hint="choose another output folder, or move the input out")
+
+
+# ---- folders: written whole beside their place, renamed in --------------------------
+
+
+def check_folder(target: Path | str, marker: str) -> Path:
+    """Refuse (``InputError``) to replace ``target`` unless it is absent, an empty folder
+    or a folder riskgraph made (it holds ``marker``). A symbolic link is refused."""
+    target = Path(target)
+    if target.is_symlink():
+        raise InputError("is a symbolic link; riskgraph will not replace it", file=target,
+                         hint="give the real folder, or a new one")
+    if not os.path.lexists(target):
+        return target
+    if not target.is_dir():
+        raise InputError("exists and is not a folder; riskgraph will not replace it",
+                         file=target, hint="choose a new folder")
+    marked = os.path.lexists(target / marker) and (target / marker).is_file() \
+        and not (target / marker).is_symlink()
+    try:
+        empty = not any(target.iterdir())
+    except OSError as exc:
+        raise _os_error(target, exc) from None
+    if not (marked or empty):
+        raise InputError(f"exists and riskgraph did not make it (it holds no {marker}); "
+                         "riskgraph will not replace it", file=target,
+                         hint="choose a new or empty folder")
+    return target
+
+
+def fresh_folder(target: Path | str, mode: int | None = None) -> Path:
+    """A new empty folder beside ``target`` (same file system, so it can be renamed in),
+    with ``mode`` (default: what the umask gives a new folder)."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp",
+                                      dir=target.parent))
+        os.chmod(fresh, mode if mode is not None else 0o777 & ~_umask_bits())
+    except OSError as exc:
+        raise _os_error(target, exc) from None
+    return fresh
+
+
+def _umask_bits() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def install_folder(fresh: Path, target: Path | str, marker: str | None) -> Path:
+    """Rename the finished folder ``fresh`` to ``target``, replacing what is there only
+    if ``check_folder`` allows (checked again here: something may have appeared since).
+    ``marker`` None: ``target``'s parent is riskgraph's own (the private cache), so what
+    is there is replaced whatever it is. The old folder is renamed aside first, then
+    removed: a reader never sees half a folder, and no signal splits the swap."""
+    target = Path(target)
+    if marker is not None:
+        if not (fresh / marker).is_file():
+            raise InputError(f"internal: the new folder lacks its marker {marker}", file=fresh)
+        check_folder(target, marker)
+    aside = None
+    try:
+        with signals_held():
+            aside = _move_aside(target)
+            try:
+                os.rename(fresh, target)
+            except BaseException:
+                if aside is not None:  # put the old one back
+                    os.rename(aside / target.name, target)
+                    aside.rmdir()
+                    aside = None
+                raise
+    except OSError as exc:
+        raise _os_error(target, exc) from None
+    finally:
+        _remove_aside(aside)
+    return target
+
+
+def remove_folder(target: Path | str) -> None:
+    """Remove ``target`` (a folder or a link: the link itself) from a folder that is
+    riskgraph's own: renamed aside first, so that its place is free at once and no
+    reader finds it half removed. Raises OSError."""
+    _remove_aside(_move_aside(Path(target)))
+
+
+def _move_aside(target: Path) -> Path | None:
+    if not os.path.lexists(target):
+        return None
+    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    try:
+        os.rename(target, aside / target.name)
+    except BaseException:
+        aside.rmdir()
+        raise
+    return aside
+
+
+def _remove_aside(aside: Path | None) -> None:
+    import shutil
+
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def new_folder(target: Path | str, marker: str, mode: int | None = None) -> Iterator[Path]:
+    """Write a folder whole: yields an empty folder beside ``target``; when the block
+    ends without error (the caller must have written ``marker`` in it) it replaces
+    ``target`` (``install_folder``). On any failure nothing is left behind and
+    ``target`` is as it was."""
+    import shutil
+
+    check_folder(target, marker)  # before the caller's long work
+    fresh = fresh_folder(target, mode)
+    try:
+        yield fresh
+        install_folder(fresh, target, marker)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)  # gone already if it was renamed in

@@ -9,9 +9,7 @@ or any other non-empty folder is refused.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,7 +17,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from riskgraph import __version__
-from riskgraph.errors import InputError
+from riskgraph.io.atomic import check_folder, fresh_folder, install_folder, \
+    refuse_overwriting_inputs
 from riskgraph.serve import pages
 from riskgraph.serve.html import SITE_CSP, STATIC
 from riskgraph.serve.links import Linker, entity_path
@@ -39,15 +38,8 @@ class SiteResult:
 
 
 def check_target(out: Path) -> None:
-    if out.is_symlink():
-        raise InputError("is a symbolic link; riskgraph will not replace it", file=out,
-                         hint="give the real folder, or a new one")
-    if out.exists():
-        if not out.is_dir():
-            raise InputError("exists and is not a folder", file=out)
-        if not (out / MARKER).is_file() and any(out.iterdir()):
-            raise InputError("exists and is not a riskgraph site; riskgraph will not "
-                             "overwrite it", file=out, hint="choose a new folder")
+    """Refuse a target that is not absent, empty or a riskgraph site."""
+    check_folder(out, MARKER)
 
 
 class _Writer:
@@ -82,9 +74,9 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
 
     started = time.monotonic()
     out = Path(out)
+    refuse_overwriting_inputs(data or [], folders=[out])
     check_target(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    tmp = fresh_folder(out)  # a workspace beside the target; the site is its "site"
     backend = None
     try:
         files = graph_files(data, tmp)
@@ -157,13 +149,7 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
         writer.write(MARKER, json.dumps({"riskgraph": __version__, "entities": written}) + "\n")
         backend.close()
         backend = None
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.replace(out, old)
-        os.replace(site, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        install_folder(site, out, MARKER)
         return SiteResult(out, len(writer.pages), written, writer.count,
                           time.monotonic() - started)
     finally:

@@ -4,7 +4,6 @@ with a marker file that says what it holds; ``--store DIR`` opens it read-only."
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,38 +52,19 @@ def write_store(source: Path | bytes, directory: Path | str,
                 extra: list[Path] | None = None) -> StoreInfo:
     """Write the N-Triples ``source`` as an on-disk store at ``directory``.
 
-    The store is built beside ``directory`` and renamed into place, so a failed
-    run leaves nothing half-written. An existing riskgraph store there is
+    Written whole beside ``directory`` and renamed into place (``io.atomic.new_folder``),
+    so a failed run leaves nothing half-written. An existing riskgraph store there is
     replaced; any other existing, non-empty directory is refused.
     """
-    import shutil
-    import tempfile
-
     from riskgraph import __version__
     from riskgraph.build.cache import fingerprint
+    from riskgraph.io.atomic import new_folder
 
     directory = Path(directory)
-    foreign = directory.exists() and not (directory / MARKER).is_file()
-    if foreign and (not directory.is_dir() or any(directory.iterdir())):
-        raise InputError("exists and is not a riskgraph store; riskgraph will not "
-                         "overwrite it", file=directory, hint="choose a new directory")
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp",
-                                dir=directory.parent))
-    try:
+    with new_folder(directory, MARKER) as tmp:
         triples = rocks.write(tmp, source, PROJECT_GRAPH)
         meta = {"riskgraph": __version__, "triples": triples, "graph": PROJECT_GRAPH,
                 "fingerprint": fingerprint(extra), "extra": [str(p) for p in extra or []],
                 "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (tmp / MARKER).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        old = None
-        if directory.exists():
-            old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
-            os.replace(directory, old)
-        os.replace(tmp, directory)
-        if old is not None:  # the previous riskgraph store, which riskgraph wrote
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return StoreInfo(directory, triples)
