@@ -36,6 +36,7 @@ from typing import IO
 from riskgraph.errors import InputError
 
 Writer = Callable[[IO[bytes]], object]  # any return value (e.g. write()'s count) is ignored
+FIFO_GRACE = 2.0  # seconds a FIFO may wait for its reader to open it
 _HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
@@ -126,13 +127,21 @@ def _temporary(target: Target, write: Writer) -> Path:
 
 def _open_stream(target: Target) -> int:
     """Open a device or FIFO for writing without blocking: a FIFO nobody reads
-    (ENXIO) is refused rather than waited on."""
-    try:
-        fd = os.open(target.path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        if exc.errno == errno.ENXIO:
-            raise _refuse(target.path, "a named pipe (FIFO) that nobody reads") from None
-        raise _os_error(target.path, exc) from None
+    (ENXIO) is refused after a short grace (a reader started beside the command
+    may not have opened it yet) rather than waited on forever."""
+    import time
+
+    deadline = time.monotonic() + FIFO_GRACE
+    while True:
+        try:
+            fd = os.open(target.path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise _os_error(target.path, exc) from None
+            if time.monotonic() >= deadline:
+                raise _refuse(target.path, "a named pipe (FIFO) that nobody reads") from None
+            time.sleep(0.02)
     os.set_blocking(fd, True)  # a reader is there: write at its pace
     return fd
 
