@@ -69,7 +69,7 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
     if store_dir is not None:  # the output files are checked by build()
         refuse_overwriting_inputs(extra, folders=[store_dir])
     if store_dir is not None:
-        check_folder(store_dir, MARKER)  # before anything is written or computed
+        check_folder(store_dir, MARKER, "store")  # before anything is written or computed
 
     def write_the_store(graph) -> None:
         from riskgraph.store.embedded import write_store

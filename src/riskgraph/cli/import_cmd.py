@@ -61,7 +61,7 @@ def nexus_command(source: Path | None, out_dir: Path | None) -> None:
     path = source or default_wheel()
     target = out_dir or resources.nexus_dir()
     refuse_overwriting_inputs([path], folders=[target])
-    check_folder(target, REPORT)  # refused before the wheel is read
+    check_folder(target, REPORT, "import")  # refused before the wheel is read
     try:
         result = import_nexus(path)
     except (zipfile.BadZipFile, KeyError, FileNotFoundError, IsADirectoryError) as exc:

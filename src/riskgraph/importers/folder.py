@@ -12,7 +12,7 @@ def replace_folder(target: Path, files: dict[str, str], marker: str) -> list[Pat
     a folder there is replaced only if it is empty or holds ``marker`` (one of
     ``files``, so an earlier import is recognised); anything else is refused."""
     target = Path(target)
-    with new_folder(target, marker, mode=0o755) as fresh:
+    with new_folder(target, marker, mode=0o755, what="import") as fresh:
         for name, text in sorted(files.items()):
             write_text_atomic(fresh / name, text)
     return [target / name for name in sorted(files)]

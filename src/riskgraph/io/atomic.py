@@ -290,7 +290,7 @@ def refuse_overwriting_inputs(inputs: list[Path] | tuple[Path, ...], *,
 # ---- folders: written whole beside their place, renamed in --------------------------
 
 
-def check_folder(target: Path | str, marker: str) -> Path:
+def check_folder(target: Path | str, marker: str, what: str = "folder") -> Path:
     """Refuse (``InputError``) to replace ``target`` unless it is absent, an empty folder
     or a folder riskgraph made (it holds ``marker``). A symbolic link is refused."""
     target = Path(target)
@@ -309,8 +309,8 @@ def check_folder(target: Path | str, marker: str) -> Path:
     except OSError as exc:
         raise _os_error(target, exc) from None
     if not (marked or empty):
-        raise InputError(f"exists and riskgraph did not make it (it holds no {marker}); "
-                         "riskgraph will not replace it", file=target,
+        raise InputError(f"exists and is not a riskgraph {what} (it holds no {marker}); "
+                         "riskgraph will not overwrite it", file=target,
                          hint="choose a new or empty folder")
     return target
 
@@ -335,7 +335,8 @@ def _umask_bits() -> int:
     return mask
 
 
-def install_folder(fresh: Path, target: Path | str, marker: str | None) -> Path:
+def install_folder(fresh: Path, target: Path | str, marker: str | None,
+                   what: str = "folder") -> Path:
     """Rename the finished folder ``fresh`` to ``target``, replacing what is there only
     if ``check_folder`` allows (checked again here: something may have appeared since).
     ``marker`` None: ``target``'s parent is riskgraph's own (the private cache), so what
@@ -345,7 +346,7 @@ def install_folder(fresh: Path, target: Path | str, marker: str | None) -> Path:
     if marker is not None:
         if not (fresh / marker).is_file():
             raise InputError(f"internal: the new folder lacks its marker {marker}", file=fresh)
-        check_folder(target, marker)
+        check_folder(target, marker, what)
     aside = None
     try:
         with signals_held():
@@ -392,17 +393,18 @@ def _remove_aside(aside: Path | None) -> None:
 
 
 @contextlib.contextmanager
-def new_folder(target: Path | str, marker: str, mode: int | None = None) -> Iterator[Path]:
+def new_folder(target: Path | str, marker: str, mode: int | None = None,
+               what: str = "folder") -> Iterator[Path]:
     """Write a folder whole: yields an empty folder beside ``target``; when the block
     ends without error (the caller must have written ``marker`` in it) it replaces
     ``target`` (``install_folder``). On any failure nothing is left behind and
     ``target`` is as it was."""
     import shutil
 
-    check_folder(target, marker)  # before the caller's long work
+    check_folder(target, marker, what)  # before the caller's long work
     fresh = fresh_folder(target, mode)
     try:
         yield fresh
-        install_folder(fresh, target, marker)
+        install_folder(fresh, target, marker, what)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)  # gone already if it was renamed in

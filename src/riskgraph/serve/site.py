@@ -17,8 +17,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from riskgraph import __version__
-from riskgraph.io.atomic import check_folder, fresh_folder, install_folder, \
-    refuse_overwriting_inputs
+from riskgraph.io.atomic import (
+    check_folder,
+    fresh_folder,
+    install_folder,
+    refuse_overwriting_inputs,
+)
 from riskgraph.serve import pages
 from riskgraph.serve.html import SITE_CSP, STATIC
 from riskgraph.serve.links import Linker, entity_path
@@ -39,7 +43,7 @@ class SiteResult:
 
 def check_target(out: Path) -> None:
     """Refuse a target that is not absent, empty or a riskgraph site."""
-    check_folder(out, MARKER)
+    check_folder(out, MARKER, "site")
 
 
 class _Writer:
@@ -149,7 +153,7 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
         writer.write(MARKER, json.dumps({"riskgraph": __version__, "entities": written}) + "\n")
         backend.close()
         backend = None
-        install_folder(site, out, MARKER)
+        install_folder(site, out, MARKER, "site")
         return SiteResult(out, len(writer.pages), written, writer.count,
                           time.monotonic() - started)
     finally:

@@ -61,7 +61,7 @@ def write_store(source: Path | bytes, directory: Path | str,
     from riskgraph.io.atomic import new_folder
 
     directory = Path(directory)
-    with new_folder(directory, MARKER) as tmp:
+    with new_folder(directory, MARKER, what="store") as tmp:
         triples = rocks.write(tmp, source, PROJECT_GRAPH)
         meta = {"riskgraph": __version__, "triples": triples, "graph": PROJECT_GRAPH,
                 "fingerprint": fingerprint(extra), "extra": [str(p) for p in extra or []],
