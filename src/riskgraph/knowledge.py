@@ -183,14 +183,14 @@ class KnowledgeGraph:
         return graph
 
 
-def load(extra: Iterable[PathArg] = (), *, store: PathArg | None = None,
+def load(extra: Iterable[PathArg] | PathArg = (), *, store: PathArg | None = None,
          endpoint: str | None = None, graphs: Sequence[str] | None = None,
          user: str | None = None, password: str | None = None) -> KnowledgeGraph:
     """Open a riskgraph graph to query.
 
     - ``load()``: the bundled ontology, data and inferences (built once into
       the cache, then reused until a bundled file changes).
-    - ``load(extra=["mine.ttl"])``: the same plus your files, checked and
+    - ``load(extra=["mine.ttl"])`` (or ``extra="mine.ttl"``): the same plus your files, checked and
       reasoned over together (raises :class:`riskgraph.InconsistentGraph` if
       they make the graph inconsistent).
     - ``load(store="dir")``: an on-disk store written by ``riskgraph build --store``.
@@ -198,6 +198,8 @@ def load(extra: Iterable[PathArg] = (), *, store: PathArg | None = None,
       push`` wrote (``graphs`` names other graphs; ``user``/``password`` log in,
       else ``RISKGRAPH_USER``/``RISKGRAPH_PASSWORD`` are used).
     """
+    if isinstance(extra, str | PathLike):  # one file, not the characters of its name
+        extra = [extra]
     files = tuple(Path(p) for p in extra)
     chosen = [name for name, given in (("extra", files), ("store", store),
                                        ("endpoint", endpoint)) if given]

@@ -236,6 +236,55 @@ def _check_iris(graph: Iterable[Triple], text: str, path: Path) -> None:
                                  hint="percent-encode it (a space is %20) or remove it")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# How a lone surrogate is written in Turtle, N-Triples or JSON (a raw one is not UTF-8).
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _literal_line(text: str, lexical: str) -> int | None:
+    for needle in (json.dumps(lexical, ensure_ascii=False), f"'{lexical}'", lexical):
+        line = _line_of(text, needle)
+        if line is not None:
+            return line
+    return None
+
+
+def _check_terms(graph: Iterable[Triple], text: str, path: Path) -> None:
+    """Refuse what rdflib parses but nothing can write or reason over: a lone surrogate
+    (an escape such as \\uD800 that names half a character; no UTF-8 output can hold
+    it) and an ill-typed literal (``"abc"^^xsd:integer``, an int out of range, a
+    malformed date or XML literal), each with its line."""
+    for triple in graph:
+        for term in triple:
+            if _SURROGATE.search(str(term)) or (
+                    isinstance(term, Literal) and _SURROGATE.search(term.language or "")):
+                found = _SURROGATE_ESCAPE.search(text)
+                line = text.count("\n", 0, found.start()) + 1 if found else None
+                raise InputError("a string holds a lone surrogate escape (such as \\uD800), "
+                                 "half of a character that UTF-8 cannot encode", file=path,
+                                 line=line, hint="write the whole character, or remove the "
+                                                 "escape")
+            if isinstance(term, Literal) and term.ill_typed:
+                lexical = str(term)
+                raise InputError(f"the literal \"{_shown(lexical[:80])}\" is not a valid "
+                                 f"<{_shown(term.datatype)}>", file=path,
+                                 line=_literal_line(text, lexical),
+                                 hint="correct the value, or give it the datatype it has")
+
+
+def _parse_jsonld(graph: Graph, text: str, path: Path) -> None:
+    """JSON-LD into ``graph``, named graphs included: a document whose nodes sit in a
+    named ``@graph`` (``{"@id": ..., "@graph": [...]}``) is read, not found empty;
+    riskgraph holds one graph, so every graph's triples go into it."""
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    dataset.parse(data=text, format="json-ld", publicID=path.resolve().as_uri())
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    graph.addN((s, p, o, graph) for s, p, o, _ in dataset.quads())
+
+
 def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> Graph:
     if fmt == "json-ld":
         document = _load_json(text, path)
@@ -259,7 +308,10 @@ def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> G
     term_logger = logging.getLogger("rdflib.term")
     term_logger.addFilter(catcher)
     try:
-        fresh.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        if fmt == "json-ld":
+            _parse_jsonld(fresh, text, path)
+        else:
+            fresh.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except BadSyntax as exc:
         raise _bad_syntax(path, text, exc) from None
     except ParserError as exc:
@@ -279,8 +331,10 @@ def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> G
     finally:
         term_logger.removeFilter(catcher)
     _check_iris(fresh, text, path)
-    if catcher.messages:  # an invalid IRI that the character check did not name
-        raise InputError(f"invalid IRI: {_shown(catcher.messages[0].split(' does not')[0])}",
+    _check_terms(fresh, text, path)
+    iri_messages = [m for m in catcher.messages if "does not look like a valid URI" in m]
+    if iri_messages:  # an invalid IRI that the character check did not name
+        raise InputError(f"invalid IRI: {_shown(iri_messages[0].split(' does not')[0])}",
                          file=path, hint="percent-encode characters IRIs may not hold")
     if fresh is not graph:
         for prefix, namespace in fresh.namespaces():
