@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from riskgraph.text import visible
+
 
 @dataclass
 class RiskgraphError(Exception):
@@ -43,7 +45,7 @@ class RiskgraphError(Exception):
         text = where + self.message
         if self.hint:
             text += f"\n  hint: {self.hint}"
-        return text
+        return visible(text, newlines=True)  # names and messages may quote hostile input
 
 
 class InputError(RiskgraphError):

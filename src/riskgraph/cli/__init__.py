@@ -17,6 +17,7 @@ import click
 
 from riskgraph import __version__
 from riskgraph.errors import RiskgraphError
+from riskgraph.text import visible
 
 REPORT_URL = "https://github.com/riskgraph/riskgraph/issues"
 
@@ -50,11 +51,11 @@ class RiskgraphGroup(click.Group):
             if exc.errno == errno.EPIPE:  # the reader went away (`| head`): click's to handle
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"error: {visible(where)}{visible(exc.strerror or exc)}", err=True)
             ctx.exit(2)
         except Exception as exc:  # a bug: one line, not a traceback
             name = type(exc).__name__
-            click.echo(f"error: unexpected {name}: {exc} (this is a bug in riskgraph; "
+            click.echo(f"error: unexpected {name}: {visible(exc)} (this is a bug in riskgraph; "
                        f"please report it with the command you ran: {REPORT_URL})", err=True)
             ctx.exit(2)
 

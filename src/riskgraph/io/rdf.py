@@ -33,6 +33,7 @@ from rdflib.term import Node
 from riskgraph import resources
 from riskgraph.errors import InputError
 from riskgraph.io.files import read_bytes
+from riskgraph.text import visible
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
 REFUSED = {".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "RDF/XML", ".n3": "N3", ".trig": "TriG"}
@@ -108,13 +109,10 @@ def _decode(path: Path, raw: bytes) -> str:
     return text
 
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
 def _shown(text: object) -> str:
     """``text`` for a message: control characters from the input (a terminal escape
     sequence, say) are shown as \\xNN, never sent to the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return visible(text)
 
 
 def _syntax_hint(why: str) -> str | None:

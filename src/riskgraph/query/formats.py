@@ -10,22 +10,13 @@ import json
 import re
 
 from riskgraph.namespaces import KNOWN_PREFIXES, XSD_IRI, compact
+from riskgraph.text import visible
 from riskgraph.query.results import QueryResult, Term
 
 FORMATS = ("table", "csv", "json", "md")
 _NUMERIC = {XSD_IRI + t for t in ("integer", "decimal", "double", "float", "positiveInteger",
                                   "nonNegativeInteger", "int", "long")}
-# What must not reach a terminal as it is: C0 and C1 controls and DEL (ESC starts
-# colour, cursor and OSC title/hyperlink sequences), and the bidirectional
-# overrides that make text read other than it is stored.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BEYOND_C0 = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # json escapes C0
-
-
-def visible(text: str) -> str:
-    """``text`` with every control character written as a visible escape (``\\x1b``)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", text)
 
 
 def display(term: Term | None, prefixes: dict[str, str] | None = None) -> str:

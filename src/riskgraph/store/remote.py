@@ -36,6 +36,7 @@ from riskgraph.errors import EndpointError, InputError, QueryTimeout
 from riskgraph.namespaces import PROJECT_GRAPH as DEFAULT_GRAPH  # noqa: F401 (re-exported)
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.store.remote_defaults import PASSWORD_ENV, USER_ENV
+from riskgraph.text import visible
 
 DEFAULT_TIMEOUT = 60.0
 SPARQL_JSON = "application/sparql-results+json"
@@ -177,7 +178,7 @@ def _opener(auth: Auth | None, url: str,
 def _body_excerpt(body: bytes) -> str:
     text = body.decode("utf-8", "replace")
     text = re.sub(r"<[^>]+>", " ", text) if "<html" in text[:500].lower() else text
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))  # a server's text never drives the terminal
     return text[:_ERROR_BODY_CHARS] + ("..." if len(text) > _ERROR_BODY_CHARS else "")
 
 
@@ -367,14 +368,19 @@ def _send(request: urllib.request.Request, auth: Auth | None, timeout: float,
         try:
             with deadline.alarm():
                 body = exc.read(64 * 1024) or b""
-        except (OSError, ValueError, QueryTimeout):
+        except (OSError, ValueError, QueryTimeout, http.client.HTTPException):
             body = b""
         raise _http_error(url, exc.code, exc.reason, body) from None
-    except (OSError, ValueError) as exc:  # refused, timed out, reset, bad digest challenge
+    # refused, timed out, reset, a bad digest challenge, a malformed answer
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         raise _connection_error(url, exc, timeout) from None
 
 
 def _connection_error(url: str, exc: Exception, timeout: float) -> InputError:
+    if isinstance(exc, http.client.HTTPException):  # too many headers, a bad status line...
+        return EndpointError(f"{url} sent a malformed HTTP answer ({type(exc).__name__}: "
+                             f"{visible(str(exc)[:200])})",
+                             hint="is the URL that of a SPARQL endpoint?")
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, TimeoutError):
         return QueryTimeout(f"{url} did not answer within {timeout:g} s")
@@ -400,7 +406,7 @@ def _challenge(url: str, timeout: float,
             return answer.status, []
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers.get_all("WWW-Authenticate") or []
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         raise _connection_error(url, exc, timeout) from None
 
 

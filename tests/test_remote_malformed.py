@@ -1,0 +1,54 @@
+"""A server's malformed HTTP answer is an endpoint error (exit 2), not a bug; its
+error text reaches the terminal with control characters escaped (issue 22)."""
+
+from __future__ import annotations
+
+import pytest
+from loopback_http import url
+
+from riskgraph.errors import EndpointError
+from riskgraph.store.remote import RemoteStore
+
+ANSWERS = {
+    "too-many-headers": b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(150))
+                        + b"Content-Length: 0\r\n\r\n",
+    "long-header-line": b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n",
+    "bad-status-line": b"HTTP/1.1 two hundred\r\n\r\n",
+    "bad-chunking": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                    b"Content-Type: application/sparql-results+json\r\n\r\nzz\r\nabc\r\n",
+}
+
+
+def _raw(answer: bytes):
+    def behaviour(handler, body):
+        handler.wfile.write(answer)
+        handler.wfile.flush()
+        handler.close_connection = True
+    return behaviour
+
+
+@pytest.mark.parametrize("case", sorted(ANSWERS))
+def test_a_malformed_answer_is_an_endpoint_error(loopback_servers, case):
+    server = loopback_servers(_raw(ANSWERS[case]))
+    with pytest.raises(EndpointError, match="malformed HTTP answer|cannot talk|closed"):
+        RemoteStore(url(server), timeout=10).select("SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_the_cli_says_so_and_exits_2(loopback_servers, run_cli):
+    server = loopback_servers(_raw(ANSWERS["too-many-headers"]))
+    result = run_cli("query", "--endpoint", url(server), "--sparql",
+                     "SELECT * WHERE { ?s ?p ?o }", "--timeout", "10")
+    assert result.exit_code == 2 and "malformed HTTP answer" in result.output
+    assert "unexpected" not in result.output
+
+
+def test_an_error_body_is_shown_with_its_control_characters_escaped(loopback_servers, run_cli):
+    hostile = b"bad\x1b]0;owned\x07 \x1b[31mred\rover\x9b"
+    server = loopback_servers(lambda h, body: h.reply(400, {"Content-Type": "text/plain"},
+                                                      hostile))
+    result = run_cli("query", "--endpoint", url(server), "--sparql",
+                     "SELECT * WHERE { ?s ?p ?o }", "--timeout", "10")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\r" not in result.output and "\x9b" not in result.output
+    assert "\\x1b]0;owned\\x07" in result.output
