@@ -236,7 +236,7 @@ def _check_iris(graph: Iterable[Triple], text: str, path: Path) -> None:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # How a lone surrogate is written in Turtle, N-Triples or JSON (a raw one is not UTF-8).
-_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})")
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _literal_line(text: str, lexical: str) -> int | None:

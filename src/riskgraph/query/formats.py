@@ -10,8 +10,8 @@ import json
 import re
 
 from riskgraph.namespaces import KNOWN_PREFIXES, XSD_IRI, compact
-from riskgraph.text import visible
 from riskgraph.query.results import QueryResult, Term
+from riskgraph.text import visible
 
 FORMATS = ("table", "csv", "json", "md")
 _NUMERIC = {XSD_IRI + t for t in ("integer", "decimal", "double", "float", "positiveInteger",
