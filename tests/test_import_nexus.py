@@ -278,7 +278,7 @@ def test_replace_folder_is_all_or_nothing(tmp_path):
     from riskgraph.importers.folder import replace_folder
 
     out = tmp_path / "out"
-    replace_folder(out, {"a.ttl": "one", "b.ttl": "two"})
+    replace_folder(out, {"a.ttl": "one", "b.ttl": "two"}, "a.ttl")
     assert sorted(p.name for p in out.iterdir()) == ["a.ttl", "b.ttl"]
 
     class Boom(str):
@@ -286,7 +286,7 @@ def test_replace_folder_is_all_or_nothing(tmp_path):
             raise OSError("disk full")
 
     with pytest.raises(OSError):
-        replace_folder(out, {"a.ttl": "new", "c.ttl": Boom("x")})
+        replace_folder(out, {"a.ttl": "new", "c.ttl": Boom("x")}, "a.ttl")
     assert sorted(p.name for p in out.iterdir()) == ["a.ttl", "b.ttl"]
     assert (out / "a.ttl").read_text() == "one"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -295,7 +295,7 @@ def test_replace_folder_is_all_or_nothing(tmp_path):
     from riskgraph.errors import InputError
 
     with pytest.raises(InputError):
-        replace_folder(link, {"a.ttl": "x"})
+        replace_folder(link, {"a.ttl": "x"}, "a.ttl")
 
 
 def test_import_cli_writes_the_folder(run_cli, wheel, tmp_path, imported):

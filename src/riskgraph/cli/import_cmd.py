@@ -67,6 +67,12 @@ def nexus_command(source: Path | None, out_dir: Path | None) -> None:
     except (zipfile.BadZipFile, KeyError, FileNotFoundError, IsADirectoryError) as exc:
         raise InputError(f"not a readable ai-atlas-nexus wheel or folder ({exc})", file=path,
                          hint="pass the .whl file that `pip download` wrote") from exc
+    except (TypeError, AttributeError, ValueError, IndexError) as exc:
+        # a value of another type than the package's schema gives it (a number where a
+        # list belongs...): the reader does not track lines past the YAML parse
+        raise InputError("the package's data does not have the shape riskgraph reads "
+                         f"(that of ai-atlas-nexus 1.2.5): {type(exc).__name__}: {exc}",
+                         file=path, hint="is this an ai-atlas-nexus wheel?") from None
     written = replace_folder(target, result.files, REPORT)
     click.echo(result.summary())
     click.echo(f"wrote {len(written)} files to {target}")

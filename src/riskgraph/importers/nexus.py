@@ -14,18 +14,15 @@ the package's own schema (the direction of ``broader``) the entity says so.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from riskgraph.importers import nexus_sources as S
 from riskgraph.importers.sssom import parse_sssom_tsv
 from riskgraph.importers.turtle import TurtleDoc, en, literal, typed
+from riskgraph.importers.upstream import decode, load_mapping, read_members
 from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -110,30 +107,20 @@ class Package:
     files: dict[str, bytes]
 
     def yaml(self, name: str) -> dict:
-        return yaml.safe_load(self.files[S.KG + name].decode("utf-8")) or {}
+        return load_mapping(self.files[S.KG + name], self.where(S.KG + name))
 
     def text(self, path: str) -> str:
-        return self.files[path].decode("utf-8")
+        return decode(self.files[path], self.where(path))
+
+    def where(self, path: str) -> str:
+        """How messages name one of the package's files."""
+        return f"{self.origin}!{path}" if self.sha256 else f"{self.origin}/{path}"
 
 
 def read_package(path: Path) -> Package:
     """Read the YAML, TSV and metadata files of a wheel (zip) or an unpacked directory."""
     path = Path(path)
-    wanted = (".yaml", ".tsv", "METADATA", "LICENSE")
-    files: dict[str, bytes] = {}
-    sha = None
-    if path.is_dir():
-        for p in sorted(path.rglob("*")):
-            rel = p.relative_to(path).as_posix()
-            if p.is_file() and rel.endswith(wanted) and not rel.endswith(".py"):
-                files[rel] = p.read_bytes()
-    else:
-        data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        with zipfile.ZipFile(path) as wheel:
-            for info in wheel.infolist():
-                if info.filename.endswith(wanted):
-                    files[info.filename] = wheel.read(info)
+    files, sha = read_members(path, (".yaml", ".tsv", "METADATA", "LICENSE"))
     meta = next((v for k, v in files.items() if k.endswith(".dist-info/METADATA")), b"")
     m = re.search(rb"^Version: (\S+)", meta, re.M)
     version = m.group(1).decode() if m else "unknown"
@@ -666,6 +653,17 @@ class _Importer:
                 "skos:broader for the package's 'broader' key, against the schema's "
                 "slot_uri skos:narrower (noted on each concept with skos:editorialNote)")
 
+    def ragged_rows(self, name: str, ms) -> None:
+        """Rows whose cells do not fit their columns: reported, not read (their mapping
+        record number is left unused, so the other records keep theirs)."""
+        if ms.ragged:
+            self.defect("ragged rows in a mapping set",
+                        f"{name}: rows with fewer cells than the header's {ms.ragged[0].columns}, "
+                        "whose cells do not fit their columns read by position (a cell in "
+                        "the middle is missing); riskgraph does not guess which, and leaves "
+                        "the row out.",
+                        [f"{name} line {r.line} ({r.cells} cells)" for r in ms.ragged])
+
     def mappings(self) -> None:
         sets = sorted(k for k in self.pkg.files if k.startswith(S.MAPPINGS)
                       and k.endswith(".tsv"))
@@ -677,7 +675,8 @@ class _Importer:
         d_all = {}
         for path in sets:
             name = path.rsplit("/", 1)[-1]
-            ms = parse_sssom_tsv(self.pkg.text(path), name)
+            ms = parse_sssom_tsv(self.pkg.text(path), self.pkg.where(path))
+            self.ragged_rows(name, ms)
             stem = slugify(name.removesuffix(".tsv").removesuffix(".sssom"))
             ds = idi("dataset", f"nexus-mappings-{stem}")
             dd = self.datasets_doc
@@ -706,7 +705,7 @@ class _Importer:
                 prefixes[ns].add(prefix)
             d = self.doc(f"mappings-{stem}.ttl", f"Mapping set {name} (AI Atlas Nexus import)")
             d_all[name] = d
-            for n, row in enumerate(ms.rows, start=1):
+            for n, row in zip(ms.numbers, ms.rows, strict=True):
                 rec = idi("mapping", f"nexus-{stem}-{n:04d}")
                 subj, obj = row.get("subject_id", ""), row.get("object_id", "")
                 pred = row.get("predicate_id", "")

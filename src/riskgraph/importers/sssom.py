@@ -5,10 +5,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import textwrap
 from dataclasses import dataclass, field
 
-import yaml
+from riskgraph.errors import InputError
+from riskgraph.importers.upstream import load_mapping
+
+_CURIE = re.compile(r"[A-Za-z_][\w.-]*:\S*")
+_SEMAPV = re.compile(r"semapv:\w+")
+
+
+@dataclass
+class Ragged:
+    """A row with fewer (or more) cells than the header, whose cells do not fit their
+    columns when read by position: reported, never read."""
+
+    line: int
+    cells: int
+    columns: int
 
 
 @dataclass
@@ -20,6 +35,9 @@ class MappingSet:
     curie_map: dict[str, str]
     columns: list[str]
     rows: list[dict[str, str]] = field(default_factory=list)
+    # the 1-based number of each row among the non-blank data rows (ragged ones count)
+    numbers: list[int] = field(default_factory=list)
+    ragged: list[Ragged] = field(default_factory=list)
 
     def expand(self, curie: str) -> str | None:
         """The full IRI of a CURIE under this set's map, or None when its prefix is unknown."""
@@ -29,9 +47,29 @@ class MappingSet:
         return self.curie_map[prefix] + local
 
 
+def _fits(row: dict[str, str]) -> bool:
+    """Whether a short row's cells fit their columns read by position: the columns
+    whose form SSSOM fixes (a semapv justification, a confidence in [0, 1], CURIE ids)
+    hold values of that form. A row missing only its trailing cells fits."""
+    just = row.get("mapping_justification")
+    if just and not _SEMAPV.fullmatch(just):
+        return False
+    for column in ("confidence", "similarity_score"):
+        value = row.get(column)
+        if value:
+            try:
+                if not 0.0 <= float(value) <= 1.0:
+                    return False
+            except ValueError:
+                return False
+    return all(not row.get(c) or _CURIE.fullmatch(row[c]) for c in ("subject_id", "object_id"))
+
+
 def parse_sssom_tsv(text: str, name: str) -> MappingSet:
     """Parse an SSSOM TSV text. Blank rows are skipped; cells keep their text,
-    trimmed of surrounding white space (an empty cell is an empty string)."""
+    trimmed of surrounding white space (an empty cell is an empty string). A row
+    with another number of cells than the header is read only if its cells fit their
+    columns (``_fits``); otherwise it is listed in ``ragged``, with its line."""
     header_lines: list[str] = []
     body_lines: list[str] = []
     for line in text.splitlines():
@@ -39,15 +77,36 @@ def parse_sssom_tsv(text: str, name: str) -> MappingSet:
             header_lines.append(line[1:])
         else:
             body_lines.append(line)
-    meta = yaml.safe_load(textwrap.dedent("\n".join(header_lines))) or {}
-    if not isinstance(meta, dict):
-        meta = {}
-    curie_map = {str(k): str(v) for k, v in (meta.get("curie_map") or {}).items()}
-    reader = csv.DictReader(io.StringIO("\n".join(body_lines)), delimiter="\t")
-    columns = list(reader.fieldnames or [])
-    rows = []
-    for raw in reader:
-        row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        if any(row.values()):
-            rows.append(row)
-    return MappingSet(name, meta, curie_map, columns, rows)
+    meta = load_mapping(textwrap.dedent("\n".join(header_lines)), name)
+    curie_map = meta.get("curie_map") or {}
+    if not isinstance(curie_map, dict):
+        raise InputError(f"the header's curie_map is a {type(curie_map).__name__}, "
+                         "not a mapping of prefixes to IRIs", file=name,
+                         line=_header_line(header_lines, "curie_map"))
+    curie_map = {str(k): str(v) for k, v in curie_map.items()}
+    reader = csv.reader(io.StringIO("\n".join(body_lines)), delimiter="\t")
+    columns = [c.strip() for c in next(reader, [])]
+    result = MappingSet(name, meta, curie_map, columns)
+    number = 0
+    for cells in reader:
+        row = {c: v.strip() for c, v in zip(columns, cells, strict=False)}
+        if not any(row.values()) and not any(v.strip() for v in cells[len(columns):]):
+            continue
+        number += 1
+        extra = any(v.strip() for v in cells[len(columns):])  # trailing empty cells are fine
+        if extra or (len(cells) < len(columns) and not _fits(row)):
+            result.ragged.append(Ragged(len(header_lines) + reader.line_num, len(cells),
+                                        len(columns)))
+            continue
+        for column in columns[len(cells):]:
+            row[column] = ""
+        result.rows.append(row)
+        result.numbers.append(number)
+    return result
+
+
+def _header_line(header_lines: list[str], key: str) -> int | None:
+    for index, line in enumerate(header_lines, start=1):
+        if line.strip().startswith(key + ":"):
+            return index
+    return None
