@@ -8,24 +8,29 @@ other projects are theirs and are not re-exported.
 
 from __future__ import annotations
 
-import csv
 import io
+import re
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI, SKOS_IRI
 
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 SEMAPV = "https://w3id.org/semapv/vocab/"
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-           "mapping_justification", "author_id", "mapping_date", "comment")
+           "mapping_justification", "author_id", "author_label", "mapping_date", "comment")
 CURIES = {
     **{k: v for k, v in PREFIXES.items() if v.startswith(ID_IRI)},
     "rg": RG_IRI, "skos": str(SKOS), "semapv": SEMAPV,
     "airo": "https://w3id.org/airo#", "dpv": "https://w3id.org/dpv#",
-    "risk": "https://w3id.org/dpv/risk#",
+    # not "risk": that is riskgraph's own prefix of its risks (id/risk/)
+    "dpv-risk": "https://w3id.org/dpv/risk#",
 }
+CURATION = ID_IRI + "agent/riskgraph-curation"  # the agent of riskgraph's own curation
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP's CSV
+# injection advice): such a cell gets a leading apostrophe.
+_FORMULA = ("=", "+", "-", "@")
 
 
 def _curie(term) -> str:
@@ -35,8 +40,31 @@ def _curie(term) -> str:
     return f"{best}:{text[len(CURIES[best]):]}" if best else text
 
 
-def own_mappings(curated: Graph, context: Graph) -> list[dict[str, str]]:
-    """One row per SKOS mapping triple of ``curated``; labels are looked up in ``context``."""
+def _author_id(author) -> str:
+    """A CURIE, as SSSOM's author_id must be: riskgraph's curation agent for its own
+    ("riskgraph curation", or no author given), else the author's IRI."""
+    if author is None or str(author) == "riskgraph curation":
+        return _curie(URIRef(CURATION))
+    return _curie(author) if isinstance(author, URIRef) else ""
+
+
+def _dated(graph: Graph | None) -> str:
+    """The dcterms:modified of ``graph``'s ontology node (the alignments' date)."""
+    if graph is None:
+        return ""
+    for ontology in graph.subjects(RDF.type, OWL.Ontology):
+        date = graph.value(ontology, DCTERMS.modified)
+        if date is not None:
+            return str(date)
+    return ""
+
+
+def own_mappings(curated: Graph, context: Graph,
+                 alignments: Graph | None = None) -> list[dict[str, str]]:
+    """One row per SKOS mapping triple of ``curated``; labels are looked up in ``context``.
+    A triple of ``alignments`` without a mapping record of its own is dated by the
+    alignments' ``dcterms:modified``."""
+    aligned_on = _dated(alignments)
     records: dict[tuple, tuple] = {}
     for rec in curated.subjects(URIRef(RG_IRI + "mappingSubject"), None):
         key = (curated.value(rec, URIRef(RG_IRI + "mappingSubject")),
@@ -56,11 +84,25 @@ def own_mappings(curated: Graph, context: Graph) -> list[dict[str, str]]:
                 "predicate_id": f"skos:{name}", "object_id": _curie(o),
                 "object_label": str(context.value(o, RDFS.label) or ""),
                 "mapping_justification": _curie(just) if just else "semapv:ManualMappingCuration",
-                "author_id": str(author or "riskgraph curation"),
-                "mapping_date": str(date or ""),
+                "author_id": _author_id(author),
+                "author_label": "riskgraph curation" if author is None
+                else "" if isinstance(author, URIRef) else str(author),
+                "mapping_date": str(date or (aligned_on if alignments is not None
+                                             and (s, pred, o) in alignments else "")),
                 "comment": str(note or "riskgraph curation"),
             })
     return sorted(rows, key=lambda r: (r["subject_id"], r["predicate_id"], r["object_id"]))
+
+
+def cell(text: str) -> str:
+    """One TSV cell: no tab, line break or other control character can end the cell or
+    the row (each becomes a space), and a cell a spreadsheet would run as a formula is
+    neutralised with a leading apostrophe."""
+    text = " ".join(_CONTROLS.sub(" ", text).split(" ")) if text else ""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def render_sssom(rows: list[dict[str, str]]) -> str:
@@ -72,9 +114,10 @@ def render_sssom(rows: list[dict[str, str]]) -> str:
               "# mapping_set_description: riskgraph's own mappings (curated crosswalks and "
               "alignments)\n"
               "# license: https://creativecommons.org/licenses/by/4.0/\n")
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter="\t", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    # SSSOM TSV: plain tab-separated cells, no quoting (``cell`` leaves nothing to quote)
+    out.write("\t".join(COLUMNS) + "\n")
+    for row in rows:
+        out.write("\t".join(cell(row.get(column, "")) for column in COLUMNS) + "\n")
     return out.getvalue()
 
 
@@ -86,4 +129,5 @@ def export_sssom() -> str:
     curated = load_files(resources.curated_data_files() + [resources.alignments_file()],
                          bundled=True)
     context = load_files(ontology_files() + resources.data_files(), bundled=True)
-    return render_sssom(own_mappings(curated, context))
+    alignments = load_files([resources.alignments_file()], bundled=True)
+    return render_sssom(own_mappings(curated, context, alignments))
