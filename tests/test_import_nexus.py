@@ -136,7 +136,7 @@ def test_counts_per_source_match_the_package_files(package, nexus):
 
             assert records[f"nexus-mappings-{slugify(stem)}"] == len(ms.rows), name
             total += len(ms.rows)
-    assert total == 2532
+    assert total == 2531  # ibm2owasp.tsv row 55 is reported, not read
 
 
 def test_headline_counts_of_the_committed_import(nexus):
@@ -145,7 +145,8 @@ def test_headline_counts_of_the_committed_import(nexus):
     mitigations = _per_dataset(nexus, RG.CatalogueMitigation)
     assert mitigations == {"nexus-mit-ai-risk-mitigations": 831, "nexus-nist-ai-600-1": 212,
                            "nexus-credo-ucf": 42}
-    assert len(set(nexus.subjects(RDF.type, RG.MappingRecord))) == 2532
+    # 2,532 rows; ibm2owasp.tsv row 55 (a cell missing mid-row) is reported, not read
+    assert len(set(nexus.subjects(RDF.type, RG.MappingRecord))) == 2531
 
 
 # --- provenance, licences, one node per entity ----------------------------------------------
