@@ -11,9 +11,18 @@ from riskgraph.cli.params import SECONDS, parse_params
 FORMATS = ("table", "csv", "json", "md")
 
 
-def _echo_list() -> None:
+def _echo_list(fmt: str) -> None:
     from riskgraph.query.canned import list_queries
 
+    if fmt == "json":  # for programs: the same facts as the text, as JSON
+        import json
+
+        click.echo(json.dumps([{
+            "name": q.name, "summary": q.summary, "tags": list(q.tags),
+            "params": [{"name": p.name, "type": p.type_label, "required": p.required,
+                        "default": p.default, "description": p.description}
+                       for p in q.params]} for q in list_queries()], indent=2))
+        return
     for query in list_queries():
         click.echo(click.style(query.name, bold=True) + f"  {query.summary}")
         for param in query.params:
@@ -84,7 +93,7 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
     LOAD, updates and FROM on other graphs are refused before the query runs.
     """
     if list_queries:
-        _echo_list()
+        _echo_list(fmt)
         return
     started = None
     if store_dir is None and endpoint is None:

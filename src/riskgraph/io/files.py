@@ -57,6 +57,22 @@ def read_bytes(path: Path | str, max_bytes: int = MAX_BYTES, what: str = "file")
     return raw
 
 
+def check_regular(path: Path | str, what: str = "file") -> Path:
+    """``path`` if it is a regular file; else ``InputError`` saying what it is (missing,
+    a directory, a device such as /dev/zero, a FIFO...). Nothing is opened."""
+    path = Path(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise _os_error(path, exc) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a directory" if stat.S_ISDIR(info.st_mode) else "a device"
+                if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "a FIFO"
+                if stat.S_ISFIFO(info.st_mode) else "not a regular file")
+        raise InputError(f"is {kind}; riskgraph reads only regular {what}s", file=path)
+    return path
+
+
 def _os_error(path: Path, exc: OSError) -> InputError:
     if exc.errno == errno.ENOENT:
         return InputError("no such file", file=path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from riskgraph.errors import InputError
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.serve import serialize
 from riskgraph.serve.entity import TemplateQuery
@@ -143,10 +142,9 @@ def graph_files(extra: list[Path] | None = None, work_dir: Path | None = None,
     """The N-Triples files to serve: ``graph`` (default: the bundled built graph), then
     each extra data file converted to N-Triples in ``work_dir``."""
     if graph is not None:
-        if not Path(graph).is_file():
-            raise InputError("no such N-Triples file", file=graph,
-                             hint="write one with `riskgraph build --format nt`")
-        files = [Path(graph)]
+        from riskgraph.io.files import check_regular
+
+        files = [check_regular(graph, "N-Triples file")]  # says what else it is
     else:
         from riskgraph.build.cache import ensure_cached_graph
 
