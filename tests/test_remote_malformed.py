@@ -52,3 +52,14 @@ def test_an_error_body_is_shown_with_its_control_characters_escaped(loopback_ser
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\r" not in result.output and "\x9b" not in result.output
     assert "\\x1b]0;owned\\x07" in result.output
+
+
+@pytest.mark.parametrize("case", ["bad-status-line", "too-many-headers"])
+def test_push_says_so_and_exits_2(loopback_servers, run_cli, tmp_path, case):
+    data = tmp_path / "g.nt"
+    data.write_text("<http://a> <http://b> <http://c> .\n")
+    server = loopback_servers(_raw(ANSWERS[case]))
+    result = run_cli("push", "--endpoint", url(server, "/store"), "--file", str(data),
+                     "--timeout", "10")
+    assert result.exit_code == 2, result.output
+    assert "malformed HTTP answer" in result.output and "unexpected" not in result.output
