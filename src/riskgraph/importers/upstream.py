@@ -110,7 +110,7 @@ def decode(data: bytes, where: str) -> str:
 class _Loader(yaml.SafeLoader):
     """The safe loader without aliases, and with impossible dates refused at their line."""
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
@@ -118,7 +118,7 @@ class _Loader(yaml.SafeLoader):
                 event.start_mark)
         return super().compose_node(parent, index)
 
-    def construct_yaml_timestamp(self, node):  # type: ignore[no-untyped-def]
+    def construct_yaml_timestamp(self, node):
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError) as exc:

@@ -28,7 +28,7 @@ import os
 import signal
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -268,9 +268,9 @@ def _inside(path: Path | str, folder: Path | str) -> bool:
     return real == top or top in real.parents
 
 
-def refuse_overwriting_inputs(inputs: list[Path] | tuple[Path, ...], *,
-                              files: list[Path | str] | tuple[Path | str, ...] = (),
-                              folders: list[Path | str] | tuple[Path | str, ...] = ()) -> None:
+def refuse_overwriting_inputs(inputs: Sequence[Path | str], *,
+                              files: Sequence[Path | str] = (),
+                              folders: Sequence[Path | str] = ()) -> None:
     """Raise ``InputError`` if an output file is one of ``inputs`` (through any link)
     or an output folder (replaced whole) holds one: the one check every command makes
     before it writes."""
