@@ -23,3 +23,12 @@ def visible(text: object, *, newlines: bool = False) -> str:
     """``text`` with every control character written as a visible escape (``\\x1b``);
     ``newlines`` keeps line feeds (a message's own line structure)."""
     return (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).sub(_escape, str(text))
+
+
+def without_controls(text: str, by: str = " ") -> str:
+    """``text`` with every control character (line and paragraph separators included)
+    replaced by ``by``: for formats in which one would end a cell or a row (TSV)."""
+    return _LINE_BREAKING.sub(by, _CONTROL.sub(by, text))
+
+
+_LINE_BREAKING = re.compile("[\u2028\u2029\x85]")

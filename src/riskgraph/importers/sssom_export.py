@@ -9,12 +9,12 @@ other projects are theirs and are not re-exported.
 from __future__ import annotations
 
 import io
-import re
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI, SKOS_IRI
+from riskgraph.text import without_controls
 
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 SEMAPV = "https://w3id.org/semapv/vocab/"
@@ -98,11 +98,8 @@ def cell(text: str) -> str:
     """One TSV cell: no tab, line break or other control character can end the cell or
     the row (each becomes a space), and a cell a spreadsheet would run as a formula is
     neutralised with a leading apostrophe."""
-    text = " ".join(_CONTROLS.sub(" ", text).split(" ")) if text else ""
+    text = without_controls(text)
     return "'" + text if text.startswith(_FORMULA) else text
-
-
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def render_sssom(rows: list[dict[str, str]]) -> str:
