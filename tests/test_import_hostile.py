@@ -99,7 +99,11 @@ def test_a_folder_link_out_of_the_folder_is_refused(tmp_path):
 
 def test_data_of_the_wrong_shape_is_an_input_error(tmp_path, run_cli):
     wheel = tmp_path / "ai_atlas_nexus-9-py3-none-any.whl"
-    wheel.write_bytes(_wheel({KG + "risk_atlas_data.yaml": b"entries: 7\n"}))
+    wheel.write_bytes(_wheel({KG + "risk_atlas_data.yaml": b"# data\nentries: 7\n"}))
+    result = run_cli("import", "nexus", "--from", str(wheel), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "unexpected" not in result.output, result.output
+    assert "risk_atlas_data.yaml:2: YAML: 'entries' must be a list" in result.output
+    wheel.write_bytes(_wheel({KG + "risk_atlas_data.yaml": b"entries:\n  - id: [1]\n"}))
     result = run_cli("import", "nexus", "--from", str(wheel), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2 and "unexpected" not in result.output, result.output
 

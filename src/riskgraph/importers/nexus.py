@@ -97,6 +97,11 @@ def curated_concept(pkg_id: str) -> str | None:
 # ---------------------------------------------------------------------------
 # Reading the package
 # ---------------------------------------------------------------------------
+# The keys of the package's YAML files that hold lists of items (checked on reading).
+LIST_KEYS = ("documents", "taxonomies", "groups", "entries", "controls", "actions",
+             "riskincidents")
+
+
 @dataclass
 class Package:
     """The data files of one ai-atlas-nexus wheel (or unpacked tree)."""
@@ -107,7 +112,7 @@ class Package:
     files: dict[str, bytes]
 
     def yaml(self, name: str) -> dict:
-        return load_mapping(self.files[S.KG + name], self.where(S.KG + name))
+        return load_mapping(self.files[S.KG + name], self.where(S.KG + name), LIST_KEYS)
 
     def text(self, path: str) -> str:
         return decode(self.files[path], self.where(path))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -145,12 +146,25 @@ def load_yaml(data: bytes | str, where: str) -> object:
         raise InputError("YAML nested too deeply", file=where) from None
 
 
-def load_mapping(data: bytes | str, where: str) -> dict:
-    """A YAML document that must be a mapping (or empty)."""
-    loaded = load_yaml(data, where)
+def load_mapping(data: bytes | str, where: str, lists: tuple[str, ...] = ()) -> dict:
+    """A YAML document that must be a mapping (or empty), whose keys named in ``lists``
+    (where present) hold lists of mappings."""
+    text = data if isinstance(data, str) else decode(data, where)
+    loaded = load_yaml(text, where)
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
         raise InputError(f"YAML: expected a mapping at the top, found a "
                          f"{type(loaded).__name__}", file=where, line=1)
+    for key in lists:
+        value = loaded.get(key)
+        if value is None:
+            continue
+        bad = value if not isinstance(value, list) else next(
+            (item for item in value if not isinstance(item, dict)), None)
+        if bad is not None or not isinstance(value, list):
+            found = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+            raise InputError(f"YAML: '{key}' must be a list of mappings; it holds a "
+                             f"{type(bad).__name__}", file=where,
+                             line=text.count("\n", 0, found.start()) + 1 if found else None)
     return loaded
