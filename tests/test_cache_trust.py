@@ -167,3 +167,13 @@ def test_a_forged_folder_with_a_matching_record_is_not_trusted(root, tmp_path, h
     if how == "linked-folder":
         assert not again.parent.is_symlink()
         assert (tmp_path / "planted" / cache.CACHED_NAME).read_bytes() == FORGED  # untouched
+
+
+def test_a_cache_written_under_umask_002_is_trusted(root):
+    old = os.umask(0o002)  # common: a user's private group
+    try:
+        path = cache.ensure_cached_graph()
+    finally:
+        os.umask(old)
+    assert cache.integrity_problem(path) is None
+    assert not any(p.stat().st_mode & 0o022 for p in [path.parent, *path.parent.rglob("*")])

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -308,6 +309,7 @@ def write_cached_graph(path: Path, data: bytes, triples: int, *,
         record = {"bytes": len(data), "sha256": _sha256(data), "triples": triples,
                   "store": store}
         _write_new(tmp / INTEGRITY_NAME, (json.dumps(record, indent=2) + "\n").encode())
+        _not_writable_by_others(tmp)  # whatever the umask (002 is common), or it is refused
         with _locked(unit), signals_held():
             if not (keep_sound and unit.exists() and integrity_problem(path) is None):
                 install_folder(tmp, unit, None)  # in the private cache: all is riskgraph's
@@ -316,6 +318,14 @@ def write_cached_graph(path: Path, data: bytes, triples: int, *,
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # gone already if it was renamed into place
     return path
+
+
+def _not_writable_by_others(folder: Path) -> None:
+    """Take group and others' write permission from everything under ``folder``."""
+    for entry in [folder, *folder.rglob("*")]:
+        mode = entry.lstat().st_mode
+        if mode & 0o022 and not entry.is_symlink():
+            os.chmod(entry, stat.S_IMODE(mode) & ~0o022)
 
 
 def _write_new(path: Path, data: bytes) -> None:
