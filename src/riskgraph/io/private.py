@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from riskgraph.errors import InputError
@@ -95,6 +94,8 @@ def read_private(path: Path, max_bytes: int) -> bytes:
 def write_private(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` as ``path``: a new file beside it, renamed over it (whatever is at
     ``path``, a link included, is replaced, never written through). Raises OSError."""
+    import tempfile  # only when writing: the query path reads the cache and starts fast
+
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)
