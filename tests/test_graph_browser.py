@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from page_helpers import graph_page
 
 from riskgraph.page.measure import ANSWER_SHARE_MIN, OVERLAP_SHARE_MAX, label_stats
-from riskgraph.page.render import graph_page
 
 pytestmark = pytest.mark.browser
 

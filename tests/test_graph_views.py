@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from page_helpers import graph_page
 
 from riskgraph.namespaces import ID
 from riskgraph.page.layout import wrap_label
-from riskgraph.page.render import graph_page, page_data
+from riskgraph.page.render import page_data
 from riskgraph.page.views import QUERY_SHAPES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
