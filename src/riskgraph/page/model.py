@@ -236,11 +236,16 @@ def _entity_types(graph: TripleIndex) -> dict[Any, set[URIRef]]:
 
 
 def _label(graph: TripleIndex, node) -> str:
+    return _named(graph, node) or short_name(str(node))
+
+
+def _named(graph: TripleIndex, node) -> str | None:
+    """The label the graph gives ``node``, if it gives one."""
     for prop in LABEL_PROPS:
         value = _pick(graph, node, prop)
         if value:
             return value
-    return short_name(str(node))
+    return None
 
 
 def _details(graph: TripleIndex, node, entities: set) -> list[list]:
@@ -255,8 +260,12 @@ def _details(graph: TripleIndex, node, entities: set) -> list[list]:
                     _pick(graph, node, prop) != text:
                 continue
             details.append([short_name(str(prop)), text, link_for(URIRef(str(prop)), text)])
-        elif isinstance(value, URIRef):  # an address outside the graph, e.g. a licence
-            details.append([short_name(str(prop)), str(value), safe_url(str(value))])
+        elif isinstance(value, URIRef):
+            # An entity not drawn on this page (a stance, say) is named by its label; an
+            # address outside the graph (a licence) stays an address, a link if plain.
+            named = _named(graph, value)
+            details.append([short_name(str(prop)), named, None] if named else
+                           [short_name(str(prop)), str(value), safe_url(str(value))])
     return details
 
 

@@ -216,8 +216,9 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
             node["n"] = 1
         if a["answer"]:
             node["a"] = 1
-        if a.get("wrapped") and (a["wrapped"] != a["label"] or len(a["label"]) > 40):
-            node["w"] = a["wrapped"]
+        if a.get("wrapped") == "" or a.get("wrapped") and (a["wrapped"] != a["label"]
+                                                           or len(a["label"]) > 40):
+            node["w"] = a["wrapped"]  # "": drawn without a label (the panel names it)
         if a.get("font") and a["font"] != _default_font(a["size"]):
             node["fs"] = a["font"]
         if "x" in a and not physics:
@@ -253,6 +254,8 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
     if matrix is not None:
         data["matrix"] = {
             "rows": [index[m] for m in matrix.rows],
+            "stages": [[index[k] for k in matrix.stages.get(m, [])] for m in matrix.rows],
+            "actors": [[index[k] for k in matrix.actors.get(m, [])] for m in matrix.rows],
             "cols": [[g.nodes[a]["label"], index[a], (g.nodes[a]["codes"] or [""])[0]]
                      for a in matrix.cols],
             "cells": [[ri, ci, [[index[c.evidence], c.text, c.value, 1 if c.curated else 0]
