@@ -193,8 +193,13 @@ def answer_view(model: GraphModel, query: str, order: list[str],
 
     narrow = {k for band in columns if len(band) > BAND_ROWS_MAX for k in band}
     _sizes(model, subjects, answer_set, narrow)
-    for key in answer:  # each answer mitigation says where and by whom it applies
-        context = stage_and_actor(model, key) if _role(model, key) == "mitigation" else ""
+    # Each answer mitigation says where and by whom it applies, under its label: unless
+    # stages and actors have bands of their own, or the band is too long for a third line
+    # (the evidence matrix says it beside each mitigation in any case).
+    own_bands = "stage" in shape or "actor" in shape
+    for key in [] if own_bands else answer:
+        context = stage_and_actor(model, key) \
+            if _role(model, key) == "mitigation" and key not in narrow else ""
         if context:
             g.nodes[key]["wrapped"] += "\n" + context
     keep = tuple(i for i, kind in enumerate(shape) if kind != "subject"
