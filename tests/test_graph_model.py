@@ -346,3 +346,41 @@ def test_the_triple_index_read_from_n_triples_gives_the_same_model(small_graph, 
     assert sorted(a.graph.edges(keys=True)) == sorted(b.graph.edges(keys=True))
     assert a.styles == b.styles and a.facets == b.facets and a.coverage == b.coverage
     assert a.properties == b.properties
+
+
+class _NoQueries:
+    """A backend that answers nothing: the /graph route needs only the page."""
+
+    immutable = False
+    description = "no queries"
+    store = None
+
+    def __init__(self):
+        from riskgraph.serve.pool import Limits
+
+        self.limits = Limits()
+
+    def select(self, *args, **kwargs):
+        raise RuntimeError("not asked")
+
+    sparql = select_internal = select
+
+
+def test_serve_sends_the_graph_page_with_the_policy_the_page_carries(small_graph):
+    """serve scraped the policy back out of the page's HTML with a regular expression."""
+    import urllib.request
+
+    from serve_process import app_in_thread
+
+    from riskgraph.serve.app import create_app
+    from riskgraph.serve.graphpage import graph_page_of
+
+    page = graph_page_of(nt_bytes=small_graph.serialize(format="nt", encoding="utf-8"))
+    assert page.csp.startswith("default-src 'none'") and "'sha256-" in page.csp
+    from markupsafe import escape
+
+    assert f'content="{escape(page.csp)}"' in page.html  # the <meta> says the same
+    with app_in_thread(create_app(_NoQueries(), graph_page=lambda: page)) as base:
+        response = urllib.request.urlopen(base + "/graph", timeout=30)
+        body = response.read().decode("utf-8")
+    assert response.headers["content-security-policy"] == page.csp and body == page.html
