@@ -198,10 +198,10 @@ def answer_view(model: GraphModel, query: str, order: list[str],
     # (the evidence matrix says it beside each mitigation in any case).
     own_bands = "stage" in shape or "actor" in shape
     for key in [] if own_bands else answer:
-        context = stage_and_actor(model, key) \
+        where = stage_and_actor(model, key) \
             if _role(model, key) == "mitigation" and key not in narrow else ""
-        if context:
-            g.nodes[key]["wrapped"] += "\n" + context
+        if where:
+            g.nodes[key]["wrapped"] += "\n" + where
     keep = tuple(i for i, kind in enumerate(shape) if kind != "subject"
                  and any(k in answer_set for k in bands[kind]))
     # Evidence right after mitigations stands in their rows: its labels are short figures.
