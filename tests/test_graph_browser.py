@@ -501,8 +501,8 @@ def matrix_rows(opened) -> list[str]:
 def test_matrix_shows_the_survey_figures_under_every_risk_area(cbrn):
     _, opened = cbrn
     headers = opened.page.locator("#matrix thead th").all_inner_texts()
-    assert [h.strip() for h in headers] == ["Mitigation", "Stage", "Actor", "CBRN", "CI", "DB",
-                                            "DP"]
+    assert [h.strip() for h in headers] == ["Mitigation", "Stage \u00b7 actor", "CBRN", "CI",
+                                            "DB", "DP"]
     assert opened.page.locator("#matrix caption").count() == 1
     for iri in SURVEY:
         cells = opened.page.locator(f'#matrix tr[data-row="{iri}"] td[data-col]').all_inner_texts()
@@ -528,7 +528,7 @@ def test_matrix_sorts_by_a_column_and_by_name(cbrn):
     cbrn_col = opened.js("window.riskgraph.data.matrix.cols.findIndex(c => c[2] === 'CBRN')")
     opened.page.click(f'#matrix button[data-sort="{cbrn_col}"]')
     assert set(matrix_rows(opened)[:3]) == set(SURVEY)  # strongest evidence first
-    assert opened.page.get_attribute(f"#matrix thead th:nth-child({cbrn_col + 4})",
+    assert opened.page.get_attribute(f"#matrix thead th:nth-child({cbrn_col + 3})",
                                      "aria-sort") == "descending"
     opened.page.click(f'#matrix button[data-sort="{cbrn_col}"]')
     assert not set(matrix_rows(opened)[:3]) & set(SURVEY)
@@ -580,11 +580,11 @@ def test_stage_and_actor_show_on_the_answer_page_without_a_click(cbrn):
         assert line == full or line.endswith("\u2026") and full.startswith(line[:-1]), row
         # in the matrix, beside it
         cells = opened.page.locator(f'#matrix tr[data-row="{row["id"]}"]')
-        assert cells.locator("td.stage").inner_text().replace("\n", " ") == \
+        assert cells.locator("td.where .stage").inner_text().replace("\n", " ") == \
             ", ".join(row["stages"])
-        assert cells.locator("td.actor").inner_text().replace("\n", " ") == \
+        assert cells.locator("td.where .actor").inner_text().replace("\n", " ") == \
             ", ".join(row["actors"])
-        assert cells.locator("td.stage").is_visible()
+        assert cells.locator("td.where").is_visible()
     opened.assert_quiet()
 
 

@@ -841,12 +841,10 @@
       tr.appendChild(th);
     }
     header("Mitigation", -1, "sort by name");
-    ["Stage", "Actor"].forEach(function (name) {
-      var th = el("th", name);
-      th.scope = "col";
-      th.title = "lifecycle stage and responsible actor, as the graph links them";
-      tr.appendChild(th);
-    });
+    var where = el("th", "Stage \u00b7 actor");
+    where.scope = "col";
+    where.title = "lifecycle stage and responsible actor, as the graph links them";
+    tr.appendChild(where);
     MX.cols.forEach(function (c, ci) { header(c[2] || c[0], ci, c[0] + ": sort by the strongest evidence"); });
     thead.appendChild(tr);
     table.appendChild(thead);
@@ -860,16 +858,18 @@
         th.scope = "row";
         th.appendChild(nodeButton(m));
         row.appendChild(th);
+        var td = el("td", null, "where");
         [MX.stages, MX.actors].forEach(function (lists, which) {
-          var td = el("td", null, which ? "actor" : "stage");
+          var line = el("div", null, which ? "actor" : "stage");
           var list = lists ? lists[ri] : [];
           list.forEach(function (k, j) {
-            if (j) td.appendChild(document.createTextNode(", "));
-            td.appendChild(nodeButton(k));
+            if (j) line.appendChild(document.createTextNode(", "));
+            line.appendChild(nodeButton(k));
           });
-          if (!list.length) { td.appendChild(el("span", "\u2014", "none")); td.title = "none linked"; }
-          row.appendChild(td);
+          if (!list.length) { line.appendChild(el("span", "\u2014", "none")); line.title = "none linked"; }
+          td.appendChild(line);
         });
+        row.appendChild(td);
         MX.cols.forEach(function (c, ci) {
           var list = cells[ri + ":" + ci], td = el("td");
           td.setAttribute("data-col", c[0]);
