@@ -104,7 +104,7 @@
       color: { background: c.colour, border: n.a ? "#9C6B00" : (n.n ? "#000000" : c.colour),
         highlight: { background: c.colour, border: "#000000" } },
       borderWidth: n.a ? 4 : (n.n ? 3 : 1),
-      font: { size: n.fs || fontSize(n.z), color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" } };
+      font: { size: n.fs || fontSize(n.z), color: "#1d2430" } };  // stroke: options.nodes.font
     if (dimKeep && !dimKeep[i]) { node.color = DIM; node.font = { size: node.font.size, color: "#8a93a3" }; }
     if (!BIG) node.title = n.l + " \u2014 " + c.label;
     node.shapeProperties = { borderDashes: n.n ? [5, 3] : false };
@@ -189,7 +189,8 @@
     layout: { improvedLayout: DATA.physics && DATA.nodes.length <= 150, randomSeed: 1 },
     interaction: { hover: !BIG, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG, multiselect: true,
       tooltipDelay: 200, keyboard: { enabled: true, bindToWindow: false }, navigationButtons: false },
-    nodes: { scaling: { label: { enabled: true, drawThreshold: DRAW_THRESHOLD } } },
+    nodes: { scaling: { label: { enabled: true, drawThreshold: DRAW_THRESHOLD } },
+      font: { strokeWidth: 3, strokeColor: "#ffffff" } },
     edges: { smooth: BIG ? false : { type: "continuous" }, arrows: BIG ? ARROW_OFF : ARROW_ON, width: 0.7,
       font: { size: 11, align: "middle", color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" },
       color: { color: "#b9c0cc", highlight: "#1d2430", hover: "#1d2430" } }
