@@ -235,3 +235,28 @@ def test_example_script_runs(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "CBRN:" in out.stdout and (tmp_path / "cbrn.html").is_file()
     assert (tmp_path / "effective-cbrn.csv").read_text().startswith("label,")
+
+
+def test_graph_page_draws_the_answer_of_the_graph_it_was_given(tmp_path):
+    """The page ran the query on the bundled store whatever graph was loaded: on a store
+    without assessments, kg.query gave 0 rows while kg.graph_page drew 102 entities."""
+    import pyoxigraph as ox
+
+    from riskgraph.build.cache import ensure_cached_graph
+    from riskgraph.page.render import page_data
+    from riskgraph.store.embedded import write_store
+
+    assessment = ox.NamedNode("https://w3id.org/riskgraph/ns#Assessment")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = list(ox.parse(path=str(ensure_cached_graph()), format=ox.RdfFormat.N_TRIPLES))
+    gone = {t.subject for t in triples if t.predicate == rdf_type and t.object == assessment}
+    kept = [t for t in triples if t.subject not in gone and t.object not in gone]
+    write_store(ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES), tmp_path / "store")
+    with riskgraph.load(store=tmp_path / "store") as kg:
+        assert kg.query("effective_mitigations", area="CBRN").rows == []
+        page = kg.graph_page(query="effective_mitigations", area="CBRN")
+    data = page_data(page)
+    assert [n for n in data["nodes"] if n["a"]] == []
+    assert "the answer is empty" in page.heading
+    assert not any("/assessment/" in n["id"] for n in data["nodes"])
+    assert page.node_count <= 5  # the risk area the question names, and its own links

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from page_helpers import graph_page
 from rdflib import Graph
 
 from riskgraph.errors import InputError
@@ -17,7 +18,7 @@ from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, RG
 from riskgraph.page.layout import force_layout
 from riskgraph.page.model import build_model
-from riskgraph.page.render import RenderedPage, csp_hash, graph_page, page_data, script_json
+from riskgraph.page.render import RenderedPage, csp_hash, page_data, script_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 CONCEPT = f"{ID}concept/"
@@ -102,9 +103,44 @@ def test_edges_carry_property_short_names_and_inverse_pairs_are_drawn_once(small
 def test_class_styles_come_from_the_ontology(small):
     style = small.styles[str(RG.Mitigation)]
     assert style.label == "mitigation" and style.count == 2
-    assert len({s.colour for s in small.styles.values()}) == len(small.styles)
+    assert len({(s.shape, s.colour) for s in small.styles.values()}) == len(small.styles)
     assert str(RG.Assessment) in small.evidence_classes
     assert str(RG.Paper) in small.source_classes
+
+
+def test_a_class_looks_the_same_on_every_page_from_one_table(small, bundled_page):
+    """Shapes and colours were handed out by frequency per page: a mitigation was an
+    orange diamond on the CBRN answer, a green hexagon on a focus page and a
+    down-triangle on the whole graph."""
+    from riskgraph.page.model import class_table
+
+    table = class_table()
+    whole = {c["iri"]: (c["shape"], c["colour"]) for c in page_data(bundled_page[1])["classes"]}
+    # every class the bundled graph draws has its own entry, and no two share a look
+    assert all(table.entries.get(iri, (None, None))[1] for iri in whole), \
+        [iri for iri in whole if not table.entries.get(iri, (None, None))[1]]
+    assert len(set(whole.values())) == len(whole)
+    small_looks = {iri: (s.shape, s.colour) for iri, s in small.styles.items()}
+    assert all(whole[iri] == look for iri, look in small_looks.items() if iri in whole)
+    assert whole[str(RG.Mitigation)] == table.entries[str(RG.Mitigation)]
+
+
+def test_a_class_not_in_the_table_takes_its_family_shape_and_a_fixed_colour(small_graph):
+    extra = """
+    @prefix rg: <https://w3id.org/riskgraph/ns#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    <https://example.org/Drill> a owl:Class ; rdfs:subClassOf rg:Mitigation .
+    <https://example.org/d1> a <https://example.org/Drill> ; rdfs:label "Drill one" .
+    """
+    looks = []
+    for more in ("", '<https://example.org/d2> a <https://example.org/Drill> .'):
+        graph = Graph()
+        graph += small_graph
+        graph.parse(data=extra.replace("\n    ", "\n") + more, format="turtle")
+        looks.append(build_model(graph).styles["https://example.org/Drill"])
+    assert looks[0].shape == "diamond"  # rg:Mitigation's family
+    assert (looks[0].shape, looks[0].colour) == (looks[1].shape, looks[1].colour)
 
 
 def test_facets_are_read_from_the_data(small):
@@ -310,3 +346,41 @@ def test_the_triple_index_read_from_n_triples_gives_the_same_model(small_graph, 
     assert sorted(a.graph.edges(keys=True)) == sorted(b.graph.edges(keys=True))
     assert a.styles == b.styles and a.facets == b.facets and a.coverage == b.coverage
     assert a.properties == b.properties
+
+
+class _NoQueries:
+    """A backend that answers nothing: the /graph route needs only the page."""
+
+    immutable = False
+    description = "no queries"
+    store = None
+
+    def __init__(self):
+        from riskgraph.serve.pool import Limits
+
+        self.limits = Limits()
+
+    def select(self, *args, **kwargs):
+        raise RuntimeError("not asked")
+
+    sparql = select_internal = select
+
+
+def test_serve_sends_the_graph_page_with_the_policy_the_page_carries(small_graph):
+    """serve scraped the policy back out of the page's HTML with a regular expression."""
+    import urllib.request
+
+    from serve_process import app_in_thread
+
+    from riskgraph.serve.app import create_app
+    from riskgraph.serve.graphpage import graph_page_of
+
+    page = graph_page_of(nt_bytes=small_graph.serialize(format="nt", encoding="utf-8"))
+    assert page.csp.startswith("default-src 'none'") and "'sha256-" in page.csp
+    from markupsafe import escape
+
+    assert f'content="{escape(page.csp)}"' in page.html  # the <meta> says the same
+    with app_in_thread(create_app(_NoQueries(), graph_page=lambda: page)) as base:
+        response = urllib.request.urlopen(base + "/graph", timeout=30)
+        body = response.read().decode("utf-8")
+    assert response.headers["content-security-policy"] == page.csp and body == page.html

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from page_helpers import graph_page
 
 from riskgraph.namespaces import ID
 from riskgraph.page.layout import wrap_label
-from riskgraph.page.render import graph_page, page_data
+from riskgraph.page.render import page_data
 from riskgraph.page.views import QUERY_SHAPES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
@@ -90,12 +91,19 @@ def test_who_does_what_reads_actor_stage_mitigation():
     assert max(xs["lifecycle stage"]) < min(xs["mitigation"])
 
 
-def test_whole_graph_starts_as_a_few_dozen_groups():
+def test_whole_graph_starts_on_the_curated_layer_and_a_few_groups():
+    """It started as 57 groups, over 20 of them "mapping record · ..." ones."""
     page = graph_page()
     data = page_data(page.html)
     folded = [g for g in data["groups"] if len(g["m"]) >= 2]
-    assert page.layout == "groups" and 10 <= len(folded) <= 60
-    assert sum(len(g["m"]) for g in data["groups"]) == page.node_count
+    assert page.layout == "groups" and 5 <= len(folded) <= 15
+    grouped = {i for g in data["groups"] for i in g["m"]}
+    outside = {data["classes"][n["c"]]["iri"].split("#")[1]
+               for i, n in enumerate(data["nodes"]) if i not in grouped}
+    assert outside == {"RiskArea", "Assessment", "Mitigation", "Risk"}
+    assert len(grouped) == sum(len(g["m"]) for g in data["groups"])  # each in one group
+    assert len(data["nodes"]) - len(grouped) < 200  # the first view stays small
+    assert sum("mapping record" in g["l"] for g in folded) == 1
 
 
 def test_source_dataset_facet_comes_from_void_in_dataset():

@@ -74,9 +74,10 @@ def _query_step(report: DemoReport) -> StepResult:
 
 def _graph_step(out_dir: Path, report: DemoReport) -> StepResult:
     from riskgraph.io.atomic import write_text_atomic
-    from riskgraph.page.render import graph_page
+    from riskgraph.knowledge import load
 
-    page = graph_page()
+    with load() as kg:
+        page = kg.render_page()
     path = write_text_atomic(out_dir / "riskgraph.html", page.html)
     report.outputs.append(path)
     return StepResult("graph", True, f"{page.node_count} nodes, {page.edge_count} edges, "

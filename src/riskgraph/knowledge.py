@@ -24,6 +24,7 @@ from riskgraph.errors import InconsistentGraph, InputError
 from riskgraph.query.results import QueryResult, Term
 
 if TYPE_CHECKING:
+    from riskgraph.page.render import RenderedPage
     from riskgraph.query.canned import CannedQuery
     from riskgraph.validation.results import ValidationResult as ValidationReport
 
@@ -121,24 +122,35 @@ class KnowledgeGraph:
                    **params: object) -> GraphPage:
         """The interactive graph page (one offline HTML document) as a string.
 
-        ``query`` draws a canned query's answer (its parameters as keywords),
-        ``focus`` the neighbourhood of one entity ``depth`` links deep; with
-        neither, the whole graph. Files given to :func:`load` are drawn and
+        ``query`` draws a canned query's answer on this graph (its parameters as
+        keywords), ``focus`` the neighbourhood of one entity ``depth`` links deep;
+        with neither, the whole graph. Files given to :func:`load` are drawn and
         their new entities marked.
         """
         if params and not query:
             raise InputError("query parameters need query=NAME",
                              hint="for example graph_page(query='effective_mitigations', "
                                   "area='CBRN')")
-        from riskgraph.page.render import graph_page
-
-        graph = None if self._is_bundled else self._whole_graph()
-        page = graph_page(graph=graph, query=query,
-                         params={k: _param_text(k, v) for k, v in params.items()},
-                         focus=focus, depth=depth, data=list(self.extra),
-                         layout_mode=layout, title=title)
+        page = self.render_page(query=query,
+                                params={k: _param_text(k, v) for k, v in params.items()},
+                                focus=focus, depth=depth, layout=layout, title=title)
         return GraphPage(page.html, node_count=page.node_count, edge_count=page.edge_count,
                          heading=page.title)
+
+    def render_page(self, *, query: str | None = None, params: dict[str, str] | None = None,
+                    focus: str | None = None, depth: int = 1,
+                    data: Iterable[PathArg] = (), layout: str = "auto",
+                    title: str | None = None) -> RenderedPage:
+        """The graph page of this graph with what it drew (``riskgraph graph`` prints
+        those counts): the query runs on this graph's store, and the page draws this
+        graph. ``data`` adds contribution files, drawn as they are (not reasoned over)
+        and their new entities marked."""
+        from riskgraph.page.render import graph_page
+
+        graph, built = self._page_graph()
+        return graph_page(graph, self.store, query, params, focus=focus, depth=depth,
+                          data=[*self.extra, *(Path(p) for p in data)], layout_mode=layout,
+                          title=title, what=self.source.split(" with ")[0], built=built)
 
     def __len__(self) -> int:
         result = self.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -163,9 +175,23 @@ class KnowledgeGraph:
     def _is_bundled(self) -> bool:
         return self.source.startswith("bundled")
 
-    def _whole_graph(self) -> Any:
-        """Every triple of a store or server, as an rdflib graph, for the page."""
-        from rdflib import Graph, Literal, URIRef
+    def _page_graph(self) -> tuple[Any, str | None]:
+        """What the page draws (the graph this store holds) and when it was built.
+
+        The bundled graph (with files given to load: those are drawn as a
+        contribution on top) is read from the build cache the store was loaded from;
+        any other store or server gives every triple it holds."""
+        from riskgraph.page.triples import TripleIndex
+
+        if self._is_bundled:
+            from datetime import UTC, datetime
+
+            from riskgraph.build.cache import ensure_cached_graph
+
+            path = ensure_cached_graph()
+            built = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            return TripleIndex.from_ntriples(path), built.strftime("%Y-%m-%d %H:%M UTC")
+        from rdflib import Literal, URIRef
         from rdflib.term import BNode
 
         def node(term: Term) -> Any:
@@ -176,11 +202,8 @@ class KnowledgeGraph:
             return Literal(term.value, lang=term.lang,
                            datatype=URIRef(term.datatype) if term.datatype else None)
 
-        graph = Graph()
         rows = self.store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").rows
-        for row in rows:
-            graph.add((node(row["s"]), node(row["p"]), node(row["o"])))
-        return graph
+        return TripleIndex((node(r["s"]), node(r["p"]), node(r["o"])) for r in rows), None
 
 
 def load(extra: Iterable[PathArg] | PathArg = (), *, store: PathArg | None = None,

@@ -50,15 +50,16 @@ def graph_command(output: Path, query: str | None, params: tuple[str, ...], focu
     from riskgraph.cli.params import parse_params
     from riskgraph.errors import InputError
     from riskgraph.io.atomic import refuse_overwriting_inputs, write_text_atomic
-    from riskgraph.page.render import graph_page
+    from riskgraph.knowledge import load
 
     refuse_overwriting_inputs(data, files=[output])
 
     if params and not query:
         raise InputError("--param needs --query", hint="for example --query "
                          "effective_mitigations -p area=CBRN")
-    result = graph_page(query, parse_params(params), focus=focus, depth=depth, data=list(data),
-                        layout_mode=layout_mode, title=title)
+    with load() as kg:
+        result = kg.render_page(query=query, params=parse_params(params), focus=focus,
+                                depth=depth, data=data, layout=layout_mode, title=title)
     path = write_text_atomic(output, result.html)
     click.echo(f"wrote {path}: {result.node_count:,} entities, {result.edge_count:,} "
                f"links, {result.bytes:,} bytes ({result.layout} layout)")

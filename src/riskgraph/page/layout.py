@@ -7,7 +7,8 @@ Four layouts, one per kind of page:
   e.g. risk area -> mitigations (in the answer's order) -> evidence -> sources.
 - ``focus_layout``: one entity in the middle, its neighbours in blocks by the property
   that links them (incoming on the left, outgoing on the right).
-- ``group_layout``: the whole graph as a grid of groups, one per class.
+- the whole graph: its curated evidence layer in bands (``band_layout``), the rest in
+  groups whose members open on a grid of their own (``group_regions``).
 
 Every layout except the force layout also returns ``Group``s: sets of nodes the page
 folds into one labelled node that opens on double-click (graph.js creates the members
@@ -40,8 +41,7 @@ FONT_BASE, FONT_SIZE_MIN = 10, 8
 # and the label font sizes that go with them (readable at the first view's scale).
 SIZE_SUBJECT, SIZE_ANSWER, SIZE_OTHER, SIZE_GROUP = 14, 10, 8, 12
 FONT_SUBJECT, FONT_ANSWER, FONT_OTHER, FONT_GROUP = 16, 15, 13, 15
-FONT_WHOLE_GROUP = 22  # the whole graph's first view is groups only: bigger labels
-GROUP_LINE_CHARS = 16
+GROUP_LINE_CHARS = 18
 COLUMN_GAP = 40  # pixels between the widest labels of two bands
 ROW_GAP = 10  # pixels between one node's label and the next node
 BAND_ROWS_MAX = 16  # a longer band wraps into several columns
@@ -153,7 +153,7 @@ def _barycentre_order(keys: list[str], previous: list[str], adj: dict[str, set[s
 
 def band_layout(g: nx.MultiDiGraph, bands: list[list[str]], groups: list[Group],
                 adj: dict[str, set[str]], keep_order: tuple[int, ...] = (),
-                inline: tuple[int, ...] = ()) -> None:
+                inline: tuple[int, ...] = (), rows_max: int = BAND_ROWS_MAX) -> None:
     """Bands left to right; each band a column (or several, past BAND_ROWS_MAX rows).
 
     A band listed in ``keep_order`` keeps its order (the answer's); the others are
@@ -185,8 +185,8 @@ def band_layout(g: nx.MultiDiGraph, bands: list[list[str]], groups: list[Group],
                                                                                    adj)
         previous = keys
         per = len(keys)
-        if per > BAND_ROWS_MAX:  # balance the columns of a wrapped band
-            per = math.ceil(per / math.ceil(per / BAND_ROWS_MAX))
+        if per > rows_max:  # balance the columns of a wrapped band
+            per = math.ceil(per / math.ceil(per / rows_max))
         for j in range(0, len(keys), per):
             column = keys[j:j + per]
             half = max(_box(g, k)[0] for k in column) / 2
@@ -204,10 +204,10 @@ def _group_rows(groups: list[Group], g: nx.MultiDiGraph, left: float, right: flo
     """Groups in rows under the bands, left to right, as many per row as fit."""
     if not groups:
         return
-    pitch = max(_pitch(SIZE_GROUP, FONT_GROUP, _group_box(gr)[1]) for gr in groups)
+    pitch = max(_pitch(SIZE_GROUP, gr.font, _group_box(gr, gr.font)[1]) for gr in groups)
     x, y = left, top + SIZE_GROUP
     for group in groups:
-        half = _group_box(group)[0] / 2
+        half = _group_box(group, group.font)[0] / 2
         if x > left and x + 2 * half > right:
             x, y = left, y + pitch
         group.x, group.y = x + half, y
@@ -260,21 +260,29 @@ def focus_layout(g: nx.MultiDiGraph, centre: str, blocks: list[tuple[str, bool, 
             _spread_members(g, group)
 
 
-def group_layout(groups: list[Group], g: nx.MultiDiGraph) -> None:
-    """Groups on a grid, biggest first, each cell wide enough for its label."""
-    if not groups:
-        return
-    cols = max(1, round(math.sqrt(len(groups) * 1.4)))
-    cell_w = max(_group_box(gr, FONT_WHOLE_GROUP)[0] for gr in groups) + COLUMN_GAP / 2
-    cell_h = max(_pitch(SIZE_GROUP * 2, FONT_WHOLE_GROUP, _group_box(gr, FONT_WHOLE_GROUP)[1])
-                 for gr in groups)
-    rows = math.ceil(len(groups) / cols)
-    for k, group in enumerate(groups):
-        r, c = divmod(k, cols)
-        group.x = (c - (cols - 1) / 2) * cell_w
-        group.y = (r - (rows - 1) / 2) * cell_h
-        group.size, group.font = SIZE_GROUP * 2, FONT_WHOLE_GROUP
-        _spread_members(g, group)
+def group_regions(g: nx.MultiDiGraph, groups: list[Group]) -> None:
+    """Each group's members on a grid of their own, below everything drawn first.
+
+    A group that opens shows its members where nothing else is (the page moves the view
+    there), in cells as wide as their labels: members spread around their group node
+    covered the groups beside it.
+    """
+    drawn = [a for _, a in g.nodes(data=True) if "y" in a]
+    top = max([a["y"] + a["size"] for a in drawn] + [gr.y + gr.size for gr in groups] + [0.0])
+    left = min([a["x"] for a in drawn] + [gr.x for gr in groups] + [0.0])
+    top += 8 * ROW_GAP
+    for group in groups:
+        members = group.members
+        if len(members) < 2:  # a group of one is drawn as its entity, where the group stands
+            continue
+        cell_w = max(_box(g, k)[0] for k in members) + COLUMN_GAP / 2
+        cell_h = max(_pitch(g.nodes[k]["size"], g.nodes[k].get("font") or
+                            font_size(g.nodes[k]["size"]), _box(g, k)[1]) for k in members)
+        cols = max(1, round(math.sqrt(len(members) * cell_h / cell_w * 1.6)))
+        for k, key in enumerate(members):
+            r, c = divmod(k, cols)
+            _place(g, key, left + c * cell_w + cell_w / 2, top + r * cell_h)
+        top += math.ceil(len(members) / cols) * cell_h + 8 * ROW_GAP
 
 
 def force_layout(g: nx.MultiDiGraph, seed: int = 1) -> None:

@@ -16,6 +16,9 @@ from riskgraph.page.model import GraphModel
 
 ASSESSES = str(RG.assessedMitigation)
 ASSESSED_FOR = str(RG.assessedFor)
+# Where and by whom a mitigation applies: shown beside it in the matrix, so an answer
+# page says each mitigation's lifecycle stage and actor without a click.
+STAGE, ACTOR = str(RG.lifecycleStage), str(RG.responsibleActor)
 
 
 @dataclass
@@ -39,6 +42,8 @@ class Matrix:
     rows: list[str]  # mitigation keys, answer order first
     cols: list[str]  # risk area keys
     cells: dict[tuple[str, str], list[MatrixCell]] = field(default_factory=dict)
+    stages: dict[str, list[str]] = field(default_factory=dict)  # mitigation -> stage keys
+    actors: dict[str, list[str]] = field(default_factory=dict)  # mitigation -> actor keys
 
 
 def evidence_matrix(model: GraphModel, order: Sequence[str] = ()) -> Matrix | None:
@@ -71,4 +76,9 @@ def evidence_matrix(model: GraphModel, order: Sequence[str] = ()) -> Matrix | No
         values = [c.value or 0 for a in areas for c in cells.get((m, a), [])]
         return (-max(values, default=0), g.nodes[m]["label"].casefold(), m)
     rows = lead or sorted(mitigations, key=best)  # an answer's matrix is about the answer
-    return Matrix(rows, areas, cells)
+    matrix = Matrix(rows, areas, cells)
+    for m in rows:
+        for prop, into in ((STAGE, matrix.stages), (ACTOR, matrix.actors)):
+            into[m] = sorted({v for _, v, p in g.out_edges(m, data="prop") if p == prop},
+                             key=lambda k: g.nodes[k]["label"].casefold())
+    return matrix

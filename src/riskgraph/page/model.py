@@ -10,19 +10,22 @@ riskgraph.page.layout's and riskgraph.page.views' business, not this module's.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
+import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from riskgraph.namespaces import PREFIXES, RG, compact
+from riskgraph.namespaces import PREFIXES, RG, compact, expand
 from riskgraph.page.triples import TripleIndex, as_index
 
 BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
@@ -65,13 +68,9 @@ ROLES = (("evidence", RG.Evidence), ("source", RG.Source), ("mitigation", RG.Mit
 # web pages (a navigator page per measure), which say where rather than what.
 CONTEXT_ROLES = ("concept", "stage", "actor")
 CONTEXT_CLASSES = (RG.WebPage,)
-# Okabe & Ito's palette, chosen to stay distinguishable under the common colour-vision
-# deficiencies, then darker and lighter variants; shapes carry the class family too.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-           "#F0E442", "#004D7A", "#8F3E00", "#006B4E", "#8A4F75", "#9C6B00", "#3A7CA5",
-           "#595959", "#A39B2C", "#5EA3D6", "#E88A4F", "#4FC2A0", "#E3A6C9", "#F2C266",
-           "#9AD1F0", "#8C8C8C", "#C9C070"]
-SHAPES = ["dot", "square", "diamond", "triangle", "star", "hexagon", "triangleDown"]
+# How each class is drawn: one table for every page (classes.toml, documented there).
+CLASS_TABLE = Path(__file__).resolve().parent / "classes.toml"
+SHAPES = ("dot", "square", "diamond", "triangle", "star", "hexagon", "triangleDown")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 _ARXIV = re.compile(r"^[a-z\-.]*/?\d{4}\.\d{4,5}$|^[a-z\-.]+/\d{7}$", re.IGNORECASE)
 
@@ -222,11 +221,6 @@ class _Ontology:
         candidates = [t for t in types if not any(t in self.ancestors(u) for u in types if u != t)]
         return sorted(candidates, key=lambda t: (-len(self.ancestors(t)), str(t)))[0]
 
-    def root(self, cls: URIRef) -> URIRef:
-        """The most general declared ancestor, which picks the shape family."""
-        roots = [a for a in self.ancestors(cls) if not self._parents.get(a)] or [cls]
-        return sorted(roots, key=str)[0]
-
 
 def _entity_types(graph: TripleIndex) -> dict[Any, set[URIRef]]:
     """Every subject typed with a non-OWL/RDF class: the entities to draw."""
@@ -242,11 +236,16 @@ def _entity_types(graph: TripleIndex) -> dict[Any, set[URIRef]]:
 
 
 def _label(graph: TripleIndex, node) -> str:
+    return _named(graph, node) or short_name(str(node))
+
+
+def _named(graph: TripleIndex, node) -> str | None:
+    """The label the graph gives ``node``, if it gives one."""
     for prop in LABEL_PROPS:
         value = _pick(graph, node, prop)
         if value:
             return value
-    return short_name(str(node))
+    return None
 
 
 def _details(graph: TripleIndex, node, entities: set) -> list[list]:
@@ -261,8 +260,12 @@ def _details(graph: TripleIndex, node, entities: set) -> list[list]:
                     _pick(graph, node, prop) != text:
                 continue
             details.append([short_name(str(prop)), text, link_for(URIRef(str(prop)), text)])
-        elif isinstance(value, URIRef):  # an address outside the graph, e.g. a licence
-            details.append([short_name(str(prop)), str(value), safe_url(str(value))])
+        elif isinstance(value, URIRef):
+            # An entity not drawn on this page (a stance, say) is named by its label; an
+            # address outside the graph (a licence) stays an address, a link if plain.
+            named = _named(graph, value)
+            details.append([short_name(str(prop)), named, None] if named else
+                           [short_name(str(prop)), str(value), safe_url(str(value))])
     return details
 
 
@@ -342,16 +345,51 @@ def build_model(graph: Graph | TripleIndex, *, new: Iterable[str] = (),
     )
 
 
+@dataclass(frozen=True)
+class ClassTable:
+    """classes.toml read: class IRI -> (shape, colour or None for a family entry)."""
+
+    entries: dict[str, tuple[str, str | None]]
+    palette: tuple[str, ...]
+    fallback_shape: str
+
+
+@functools.lru_cache(maxsize=1)
+def class_table() -> ClassTable:
+    with CLASS_TABLE.open("rb") as f:
+        raw = tomllib.load(f)
+    entries = {}
+    for name, style in raw["classes"].items():
+        iri = expand(name, PREFIXES)
+        if iri is None or style.get("shape") not in SHAPES:
+            raise ValueError(f"{CLASS_TABLE.name}: bad entry {name!r}")
+        entries[iri] = (style["shape"], style.get("colour"))
+    return ClassTable(entries, tuple(raw["palette"]), raw["fallback_shape"])
+
+
+def class_style(onto: _Ontology, cls: URIRef) -> tuple[str, str]:
+    """(shape, colour) of a class from the one table: its own entry; else the shape of
+    its nearest listed ancestor and a palette colour fixed by its IRI."""
+    table = class_table()
+    shape, colour = table.entries.get(str(cls), (None, None))
+    if shape is not None and colour is not None:
+        return shape, colour
+    if shape is None:
+        listed = [a for a in onto.ancestors(cls) if str(a) in table.entries]
+        # nearest: the listed ancestor with the most ancestors of its own
+        listed.sort(key=lambda a: (-len(onto.ancestors(a)), str(a)))
+        shape = table.entries[str(listed[0])][0] if listed else table.fallback_shape
+    digest = hashlib.sha256(str(cls).encode("utf-8")).digest()
+    return shape, table.palette[int.from_bytes(digest[:4], "big") % len(table.palette)]
+
+
 def _styles(onto: _Ontology, primary: dict[str, URIRef]) -> dict[str, ClassStyle]:
-    """One colour per class and one shape per family (classes sharing a root)."""
+    """Each drawn class with its fixed shape and colour (class_table), commonest first."""
     counts = Counter(primary.values())
-    roots = sorted({onto.root(c) for c in counts}, key=lambda r: (-sum(
-        n for c, n in counts.items() if onto.root(c) == r), str(r)))
-    shape_of = {r: SHAPES[i % len(SHAPES)] for i, r in enumerate(roots)}
     styles = {}
-    for i, (cls, count) in enumerate(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))):
-        styles[str(cls)] = ClassStyle(str(cls), onto.label(cls), PALETTE[i % len(PALETTE)],
-                                      shape_of[onto.root(cls)], count)
+    for cls, count in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        shape, colour = class_style(onto, cls)
+        styles[str(cls)] = ClassStyle(str(cls), onto.label(cls), colour, shape, count)
     return styles
 
 

@@ -7,14 +7,13 @@ Graph data goes in as escaped JSON that the page's script reads with JSON.parse.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -22,6 +21,7 @@ from rdflib.namespace import RDF
 from riskgraph import __version__
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PREFIXES, expand
+from riskgraph.page.embed import csp_hash, script_json
 from riskgraph.page.layout import Group, force_layout, group_text
 from riskgraph.page.matrix import Matrix, evidence_matrix
 from riskgraph.page.model import GraphModel, build_model, neighbourhood
@@ -31,8 +31,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # auto: the page kind's own layout (answer bands, focus blocks, whole-graph groups);
 # python: a spring layout computed here; physics: the browser settles the drawing.
 LAYOUTS = ("auto", "python", "physics")
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 @dataclass
@@ -41,6 +39,7 @@ class RenderedPage:
 
     html: str
     title: str
+    csp: str  # the Content-Security-Policy its <meta> element declares, to send as a header
     node_count: int
     edge_count: int
     layout: str  # "bands", "focus", "groups", "python" (spring) or "physics"
@@ -52,17 +51,6 @@ class RenderedPage:
     @property
     def bytes(self) -> int:
         return len(self.html.encode("utf-8"))
-
-
-def script_json(data: object) -> str:
-    """JSON that cannot end its <script> element or open a comment inside it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
-
-
-def csp_hash(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
 def _vis_files() -> tuple[Path, Path, str]:
@@ -91,18 +79,7 @@ def _inline(text: str, tag: str) -> str:
     return text
 
 
-def _bundled_graph() -> tuple[TripleIndex, str]:
-    """The built graph from the cache, read straight into the page's triple index
-    (pyoxigraph's parser: several times faster than an rdflib Graph)."""
-    from riskgraph.build.cache import ensure_cached_graph
-
-    path = ensure_cached_graph()
-    graph = TripleIndex.from_ntriples(path)
-    built = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return graph, built
-
-
-def _resolve_focus(model: GraphModel, focus: str, use_store: bool) -> str:
+def _resolve_focus(model: GraphModel, focus: str, store: Any) -> str:
     """Any identifier a query parameter accepts, to a node key.
 
     An IRI, a prefixed name (concept:mit-4.2) or a code (4.2) is looked up in the drawn
@@ -125,13 +102,12 @@ def _resolve_focus(model: GraphModel, focus: str, use_store: bool) -> str:
         names = ", ".join(g.nodes[n]["short"] for n in by_code[:6])
         raise InputError(f"the code {text!r} names several entities: {names}",
                          hint="give the prefixed name or the IRI of the one you mean")
-    if use_store:
+    if store is not None:
         from riskgraph.query.canned import Param, resolve_iri
-        from riskgraph.store.embedded import open_store
 
         param = Param("focus", "_focus", True, "iri", classes=tuple(model.styles))
         try:
-            key = resolve_iri(param, text, open_store()).value
+            key = resolve_iri(param, text, store).value
         except InputError as exc:
             exc.message = exc.message.replace("parameter focus", "focus")
             exc.argument = "focus"  # the command line names --focus
@@ -151,19 +127,16 @@ class _Answer:
     include: set[str]  # what to draw: the answer and its direct links
 
 
-def _query_answer(model: GraphModel, name: str, params: dict[str, str]) -> _Answer:
-    """The IRIs a canned query returns, and what to draw: them and their direct links."""
+def _query_answer(model: GraphModel, name: str, params: dict[str, str],
+                  store: Any) -> _Answer:
+    """The IRIs a canned query returns on ``store``, and what to draw: them and their
+    direct links. An empty answer draws what the parameters name, if anything."""
     from riskgraph.query.canned import prepare, run_prepared
-    from riskgraph.store.embedded import open_store
 
-    store = open_store()
     prepared = prepare(name, params, store)
     result = run_prepared(prepared, store)
     order = list(dict.fromkeys(term.value for row in result.rows for term in row.values()
                                if term.kind == "uri" and term.value in model.graph))
-    if not order:
-        raise InputError(f"the query {name!r} returned no entities to draw",
-                         hint="check its parameters with `riskgraph query " + name + " --help`")
     subjects = {t.value for t in prepared.bindings.values()
                 if t.kind == "uri" and t.value in model.graph}
     include = set(order) | subjects
@@ -243,8 +216,9 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
             node["n"] = 1
         if a["answer"]:
             node["a"] = 1
-        if a.get("wrapped") and (a["wrapped"] != a["label"] or len(a["label"]) > 40):
-            node["w"] = a["wrapped"]
+        if a.get("wrapped") == "" or a.get("wrapped") and (a["wrapped"] != a["label"]
+                                                           or len(a["label"]) > 40):
+            node["w"] = a["wrapped"]  # "": drawn without a label (the panel names it)
         if a.get("font") and a["font"] != _default_font(a["size"]):
             node["fs"] = a["font"]
         if "x" in a and not physics:
@@ -280,6 +254,8 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
     if matrix is not None:
         data["matrix"] = {
             "rows": [index[m] for m in matrix.rows],
+            "stages": [[index[k] for k in matrix.stages.get(m, [])] for m in matrix.rows],
+            "actors": [[index[k] for k in matrix.actors.get(m, [])] for m in matrix.rows],
             "cols": [[g.nodes[a]["label"], index[a], (g.nodes[a]["codes"] or [""])[0]]
                      for a in matrix.cols],
             "cells": [[ri, ci, [[index[c.evidence], c.text, c.value, 1 if c.curated else 0]
@@ -352,37 +328,37 @@ def render_model(model: GraphModel, *, title: str, subtitle: str, layout_mode: s
         data_json=Markup(script_json(_page_data(model, physics, view, groups, matrix))),
     )
     g = model.graph
-    return RenderedPage(html=html, title=title, node_count=model.node_count,
+    return RenderedPage(html=html, title=title, csp=csp, node_count=model.node_count,
                      edge_count=model.edge_count, layout=used,
                      answer_count=sum(1 for _, a in g.nodes(data="answer") if a),
                      new_count=sum(1 for _, a in g.nodes(data="new") if a),
                      group_count=len(groups), matrix_rows=len(matrix.rows) if matrix else 0)
 
 
-def graph_page(query: str | None = None, params: dict[str, str] | None = None, *,
+def graph_page(graph: Graph | TripleIndex, store: Any = None,
+               query: str | None = None, params: dict[str, str] | None = None, *,
                focus: str | None = None, depth: int = 1,
-               data: list[Path] | tuple[Path, ...] = (), graph: Graph | None = None,
-               layout_mode: str = "auto", title: str | None = None) -> RenderedPage:
-    """The graph page of ``graph`` (None: the bundled built graph), as a string and counts.
+               data: list[Path] | tuple[Path, ...] = (), layout_mode: str = "auto",
+               title: str | None = None, what: str = "a graph",
+               built: str | None = None) -> RenderedPage:
+    """The graph page of ``graph``, as a string and counts; nothing is written.
 
-    ``query`` (a canned query's name, with ``params``) draws its answer; ``focus`` (any
-    identifier a query parameter accepts) the neighbourhood of one entity, ``depth``
-    links deep; neither: the whole graph. ``data`` adds contribution files, whose new
-    entities are marked. Bad input raises InputError; nothing is written.
+    The caller chooses the data: ``graph`` is what is drawn and ``store`` answers
+    ``query`` (a canned query's name, with ``params``) and resolves ``focus`` names;
+    give the store that holds ``graph`` (riskgraph.load() does). With ``query``, the
+    page draws the answer; with ``focus`` (any identifier a query parameter accepts) the
+    neighbourhood of one entity, ``depth`` links deep; with neither, the whole graph.
+    ``data`` adds contribution files, whose new entities are marked. ``what`` names the
+    graph in the title; ``built`` (when the graph was built) goes in the subtitle. Bad
+    input raises InputError.
     """
     from riskgraph.io.rdf import read_rdf_file
 
     if depth < 0:
         raise InputError("depth must be 0 or more", argument="depth")
-    built = None
-    bundled = graph is None
-    index: TripleIndex
-    if graph is None:
-        index, built = _bundled_graph()
-        what = "bundled graph"
-    else:
-        index = as_index(graph)
-        what = "a graph"
+    if query and store is None:
+        raise ValueError("graph_page needs the store to run the query on")
+    index = as_index(graph)
     new: set[str] = set()
     contributions = []
     if data:
@@ -403,13 +379,15 @@ def graph_page(query: str | None = None, params: dict[str, str] | None = None, *
     answer: _Answer | None = None
     include: set[str] | None = None
     start = None
-    if query:
-        answer = _query_answer(model, query, params or {})
+    if query and store is not None:
+        answer = _query_answer(model, query, params or {}, store)
         include = answer.include
         shown = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
         what = f"answer to query {query}" + (f" ({shown})" if shown else "") + f" on {what}"
+        if not answer.order:
+            what += ": the answer is empty"
     if focus:
-        start = _resolve_focus(model, focus, use_store=bundled)
+        start = _resolve_focus(model, focus, store)
         within = neighbourhood(model.graph, start, depth)
         include = within if include is None else (include & within) | {start}
         label = model.graph.nodes[start]["label"]

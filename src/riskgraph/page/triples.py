@@ -37,7 +37,8 @@ class TripleIndex:
         return cls(graph.triples((None, None, None)))
 
     @classmethod
-    def from_ntriples(cls, path: Path) -> TripleIndex:
+    def from_ntriples(cls, *sources: Path | bytes) -> TripleIndex:
+        """The triples of N-Triples files (paths) or texts (bytes), read by pyoxigraph."""
         import pyoxigraph
 
         terms: dict[Any, Any] = {}  # one rdflib term per distinct term: less memory, faster
@@ -58,9 +59,14 @@ class TripleIndex:
                 terms[t] = found
             return found
 
-        with open(path, "rb") as f:
-            return cls((term(q.subject), term(q.predicate), term(q.object))
-                       for q in pyoxigraph.parse(f, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        index = cls()
+        for source in sources:
+            quads = pyoxigraph.parse(source if isinstance(source, bytes) else None,
+                                     path=None if isinstance(source, bytes) else str(source),
+                                     format=pyoxigraph.RdfFormat.N_TRIPLES)
+            for q in quads:
+                index.add(term(q.subject), term(q.predicate), term(q.object))
+        return index
 
     def add(self, s, p, o) -> None:
         objs = self._spo.setdefault(s, {}).setdefault(p, {})

@@ -23,7 +23,7 @@ from riskgraph.page.layout import (
     Group,
     band_layout,
     focus_layout,
-    group_layout,
+    group_regions,
     wrap_label,
 )
 from riskgraph.page.model import GraphModel, undirected_adjacency
@@ -112,6 +112,23 @@ def caption(model: GraphModel, key: str) -> str | None:
         or None
 
 
+STAGE_ACTOR = ("lifecycleStage", "responsibleActor")  # short names of the linking properties
+CONTEXT_LINE_CHARS = 60
+
+
+def stage_and_actor(model: GraphModel, key: str) -> str:
+    """A mitigation's lifecycle stage(s) and actor(s), by label, from its links:
+    "Verify and Validate \u00b7 Developer, Governance Actor" (shortened past a line)."""
+    g = model.graph
+    parts = []
+    for name in STAGE_ACTOR:
+        labels = sorted({g.nodes[v]["label"] for _, v, p in g.out_edges(key, data="prop")
+                         if model.properties.get(p) == name})
+        if labels:
+            parts.append(", ".join(labels))
+    return wrap_label(" \u00b7 ".join(parts), CONTEXT_LINE_CHARS, 1) if parts else ""
+
+
 def _sizes(model: GraphModel, subjects: set[str], answer: set[str],
            narrow: AbstractSet[str] = frozenset()) -> None:
     for key, a in model.graph.nodes(data=True):
@@ -176,6 +193,15 @@ def answer_view(model: GraphModel, query: str, order: list[str],
 
     narrow = {k for band in columns if len(band) > BAND_ROWS_MAX for k in band}
     _sizes(model, subjects, answer_set, narrow)
+    # Each answer mitigation says where and by whom it applies, under its label: unless
+    # stages and actors have bands of their own, or the band is too long for a third line
+    # (the evidence matrix says it beside each mitigation in any case).
+    own_bands = "stage" in shape or "actor" in shape
+    for key in [] if own_bands else answer:
+        where = stage_and_actor(model, key) \
+            if _role(model, key) == "mitigation" and key not in narrow else ""
+        if where:
+            g.nodes[key]["wrapped"] += "\n" + where
     keep = tuple(i for i, kind in enumerate(shape) if kind != "subject"
                  and any(k in answer_set for k in bands[kind]))
     # Evidence right after mitigations stands in their rows: its labels are short figures.
@@ -215,27 +241,69 @@ def focus_view(model: GraphModel, centre: str) -> list[Group]:
     return groups + far
 
 
-def whole_view(model: GraphModel) -> list[Group]:
-    """One group per class (a big class split by source dataset, when the data names one)."""
-    g = model.graph
-    from riskgraph.page.model import VOID_IN_DATASET
+# The whole graph's first view: riskgraph's curated evidence layer, drawn and labelled
+# (risk areas, the assessments of mitigations for them, the mitigations, the risks they
+# address), left to right; a class of more than FIRST_VIEW_CLASS_MAX entities (a big
+# contribution, a synthetic graph) is folded instead. Everything else (catalogues,
+# mapping records, sources, taxonomy) sits in one group per role, listed in the panel.
+FIRST_VIEW = (("area", "RiskArea"), ("evidence", "Assessment"), ("mitigation", "Mitigation"),
+              ("risk", "Risk"))
+FIRST_VIEW_CLASS_MAX = 150
+WHOLE_FONTS = (24, 20, 22, 22)  # per band: big enough to read at the first view's scale
+WHOLE_ROWS_MAX = 20
 
-    dataset_names = {iri: label for f in model.facets if f.iri == str(VOID_IN_DATASET)
-                     for iri, label in f.values}
-    by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+def _whole_groups(model: GraphModel, keys) -> list[Group]:
+    """One group per role; the "other" role one per class (mapping records, people, ...)."""
+    from riskgraph.namespaces import RG_IRI
+
+    g = model.graph
+    own = {RG_IRI + name for _, name in FIRST_VIEW}  # too big for the first view: by class
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        cls = g.nodes[key]["cls"]
+        role = _role(model, key)
+        name = model.styles[cls].label if cls in own else \
+            ROLE_GROUPS.get(role) or model.styles[cls].label
+        by_name[name].append(key)
+    groups = []
+    for name, members in sorted(by_name.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        counts: dict[str, int] = defaultdict(int)
+        for m in members:
+            counts[g.nodes[m]["cls"]] += 1
+        cls = max(counts, key=lambda c: (counts[c], c))
+        groups.append(Group(f"{name} ({len(members)})", cls, sorted(members)))
+    return groups
+
+
+def whole_view(model: GraphModel) -> list[Group]:
+    """The curated evidence layer in bands; the rest in a few groups (see FIRST_VIEW)."""
+    from riskgraph.namespaces import RG_IRI
+
+    g = model.graph
     counts: dict[str, int] = defaultdict(int)
     for _, cls in g.nodes(data="cls"):
         counts[cls] += 1
-    for key, a in g.nodes(data=True):
-        split = ""
-        if counts[a["cls"]] > GROUP_SPLIT_ABOVE and dataset_names:
-            found = a.get("facets", {}).get(str(VOID_IN_DATASET))
-            split = dataset_names.get(found[0], "") if found else "riskgraph"
-        by_key[(a["cls"], split)].append(key)
-    groups = []
-    for (cls, split), members in sorted(by_key.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        name = model.styles[cls].label + (f" \u00b7 {split}" if split else "")
-        groups.append(Group(f"{name} ({len(members)})", cls, sorted(members)))
+    bands: list[list[str]] = []
+    placed: set[str] = set()
+    for _, name in FIRST_VIEW:
+        cls = RG_IRI + name
+        band = [] if counts[cls] > FIRST_VIEW_CLASS_MAX else \
+            sorted((k for k, c in g.nodes(data="cls") if c == cls),
+                   key=lambda k: (g.nodes[k]["label"].casefold(), k))
+        bands.append(band)
+        placed.update(band)
+    groups = _whole_groups(model, [k for k in g.nodes if k not in placed])
     _sizes(model, set(), set())
-    group_layout(groups, g)
+    for band, font in zip(bands, WHOLE_FONTS, strict=True):
+        for key in band:
+            g.nodes[key]["font"] = font
+            g.nodes[key]["size"] = SIZE_ANSWER
+    for key in bands[1]:  # an assessment's figure means little away from its mitigation:
+        g.nodes[key]["wrapped"] = ""  # on hover and in the panel (and on answer pages)
+    for group in groups:
+        group.font = WHOLE_FONTS[0]
+    adj = undirected_adjacency(g)
+    band_layout(g, bands, groups, adj, keep_order=(0,), rows_max=WHOLE_ROWS_MAX)
+    group_regions(g, groups)
     return groups

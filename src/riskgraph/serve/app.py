@@ -134,8 +134,8 @@ class Server:
         self.backend = backend
         self.options = options or ServeOptions()
         self.cache = ResponseCache(self.options.cache_entries if backend.immutable else 0)
-        self._graph_page = graph_page  # () -> str, called once on first request
-        self._graph_html: str | None = None
+        self._graph_page = graph_page  # () -> RenderedPage, called once on first request
+        self._graph_rendered = None
         self._graph_lock = threading.Lock()
         self._queries: list[CannedQuery] | None = None
 
@@ -338,19 +338,17 @@ class Server:
         return response
 
     async def graph(self, request: Request) -> Response:
-        def build() -> str:
+        def build():
             with self._graph_lock:
-                if self._graph_html is None:
-                    self._graph_html = self._graph_page()
-                return self._graph_html
+                if self._graph_rendered is None:
+                    self._graph_rendered = self._graph_page()
+                return self._graph_rendered
         try:
             page = await run_in_threadpool(build)
         except InputError as exc:
             return _html_error(_status(exc), str(exc))
-        from riskgraph.serve.graphpage import meta_csp
-
-        headers = {"content-security-policy": meta_csp(page) or CSP}
-        return HTMLResponse(page, headers=headers)
+        # The page's own policy (hashes of its inline script), as a header too.
+        return HTMLResponse(page.html, headers={"content-security-policy": page.csp})
 
     async def editor(self, request: Request) -> Response:
         page = pages.editor_page(self.queries(), LINK, "/sparql", self.backend.limits.timeout)

@@ -1,32 +1,29 @@
-"""The interactive graph page (``riskgraph.page.render``), as a string to serve or write.
+"""The interactive graph page (``riskgraph.page.render``) of what serve and site serve.
 
-The one call into the graph page's code lives here, so a change of its
-signature touches one function.
+The one call into the graph page's code from serve and site lives here, so a change
+of its signature touches one function. The caller hands over the graph it serves (its
+N-Triples files, or the triples its backend answers); the page draws that graph.
 """
 
 from __future__ import annotations
 
-import re
+from datetime import UTC, datetime
 from pathlib import Path
 
+from riskgraph.page.render import RenderedPage
 
-def graph_page_html(nt_files: list[Path] | None = None, nt_bytes: bytes | None = None) -> str:
-    """The graph page of the N-Triples files (or bytes); None and None: the bundled graph."""
+
+def graph_page_of(nt_files: list[Path] | None = None,
+                  nt_bytes: bytes | None = None) -> RenderedPage:
+    """The whole-graph page of N-Triples files and/or bytes (the page's HTML, and its
+    Content-Security-Policy as ``.csp``, to send as a header too)."""
     from riskgraph.page.render import graph_page
+    from riskgraph.page.triples import TripleIndex
 
-    graph = None
-    if nt_bytes is not None or (nt_files and len(nt_files) > 1):
-        from rdflib import Graph
-
-        graph = Graph()
-        if nt_bytes is not None:
-            graph.parse(data=nt_bytes, format="nt")
-        for path in nt_files or []:
-            graph.parse(path, format="nt")
-    return graph_page(graph=graph, title="riskgraph: graph view").html
-
-
-def meta_csp(page: str) -> str | None:
-    """The policy the page declares in its <meta> element, to send as a header too."""
-    match = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', page)
-    return match.group(1).replace("&#39;", "'").replace("&amp;", "&") if match else None
+    files = list(nt_files or [])
+    index = TripleIndex.from_ntriples(*files, *([nt_bytes] if nt_bytes is not None else []))
+    built = None
+    if len(files) == 1 and nt_bytes is None:
+        built = datetime.fromtimestamp(files[0].stat().st_mtime, UTC).strftime(
+            "%Y-%m-%d %H:%M UTC")
+    return graph_page(index, title="riskgraph: graph view", built=built)

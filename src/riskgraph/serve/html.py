@@ -53,16 +53,11 @@ def render(template: str, linker, meta_csp: str | None = None, **context) -> str
     return env().get_template(template).render(link=linker, meta_csp=meta_csp, **context)
 
 
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
 def script_json(data: object):
-    """JSON for a ``<script type="application/json">`` element, which cannot end it early."""
-    import json
-    import re
-
+    """JSON for a ``<script type="application/json">`` element, which cannot end it early
+    (riskgraph.page.embed's, marked safe for the templates)."""
     from markupsafe import Markup
 
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text))
+    from riskgraph.page.embed import script_json as escaped_json
+
+    return Markup(escaped_json(data))

@@ -69,23 +69,19 @@ def make_backend(config: ServeConfig, work_dir: Path):
 
 
 def graph_page_maker(backend, files: list[Path] | None):
-    from riskgraph.serve.graphpage import graph_page_html
+    """The graph page of what is served: its N-Triples files, or (an on-disk store) the
+    triples the backend answers."""
+    from riskgraph.serve.graphpage import graph_page_of
 
-    def make() -> str:
+    def make():
         if files is not None:
-            return graph_page_html(files if len(files) > 1 or not _bundled(files[0]) else None)
+            return graph_page_of(files)
         from riskgraph.serve.serialize import serialize_triples, triples_from_rows
 
         result = backend.select("SELECT ?subject ?predicate ?object "
                                 "WHERE { ?subject ?predicate ?object }")
-        return graph_page_html(nt_bytes=serialize_triples(triples_from_rows(result), "nt"))
+        return graph_page_of(nt_bytes=serialize_triples(triples_from_rows(result), "nt"))
     return make
-
-
-def _bundled(path: Path) -> bool:
-    from riskgraph.build.cache import cached_graph_path
-
-    return path == cached_graph_path()
 
 
 def serve(config: ServeConfig, ready=None) -> None:

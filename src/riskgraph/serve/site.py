@@ -73,7 +73,7 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
                base_url: str = DEFAULT_BASE_URL) -> SiteResult:
     from riskgraph.query.canned import list_queries
     from riskgraph.serve.backend import LocalBackend, graph_files
-    from riskgraph.serve.graphpage import graph_page_html
+    from riskgraph.serve.graphpage import graph_page_of
     from riskgraph.serve.pool import Limits
 
     started = time.monotonic()
@@ -139,7 +139,7 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
                 for fmt, body in rdf.items():
                     writer.write(f"{rel}.{fmt}", body)
                 written += 1
-        writer.write("graph.html", graph_page_html(files if data else None))
+        writer.write("graph.html", graph_page_of(files).html)
         for asset in STATIC.iterdir():
             if asset.is_file():
                 writer.write("static/" + asset.name, asset.read_bytes())

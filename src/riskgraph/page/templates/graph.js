@@ -64,7 +64,7 @@
   }
   // The label drawn on the graph: wrapped and shortened by the layout (full text on hover
   // and in the panel). declutter() may blank it while it would cover another label.
-  function shownLabel(i) { var n = DATA.nodes[i]; return n.w || truncate(n.l, 40); }
+  function shownLabel(i) { var n = DATA.nodes[i]; return n.w !== undefined ? n.w : truncate(n.l, 40); }
   function fontSize(z) { return Math.round(10 + (z - 8) / 2); }
   function textColour(hex) {
     // Dark text on light class colours, white on dark ones: 4.5:1 either way.
@@ -88,6 +88,8 @@
     gr.m.forEach(function (i) { groupOf[i] = k; });
   });
   for (var p0 = 0; p0 < N; p0++) present[p0] = groupOf[p0] === undefined ? 1 : 0;
+  // What the first view draws outside groups is what the page is about: labelled too.
+  if (BIG) for (var p1 = 0; p1 < N; p1++) if (present[p1]) labelled[p1] = true;
   function groupId(k) { return "group:" + k; }
   function foldable(k) { return DATA.groups[k].m.length >= 2; }
   var visible = DATA.nodes.map(function () { return true; });
@@ -102,7 +104,7 @@
       color: { background: c.colour, border: n.a ? "#9C6B00" : (n.n ? "#000000" : c.colour),
         highlight: { background: c.colour, border: "#000000" } },
       borderWidth: n.a ? 4 : (n.n ? 3 : 1),
-      font: { size: n.fs || fontSize(n.z), color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" } };
+      font: { size: n.fs || fontSize(n.z), color: "#1d2430" } };  // stroke: options.nodes.font
     if (dimKeep && !dimKeep[i]) { node.color = DIM; node.font = { size: node.font.size, color: "#8a93a3" }; }
     if (!BIG) node.title = n.l + " \u2014 " + c.label;
     node.shapeProperties = { borderDashes: n.n ? [5, 3] : false };
@@ -187,7 +189,8 @@
     layout: { improvedLayout: DATA.physics && DATA.nodes.length <= 150, randomSeed: 1 },
     interaction: { hover: !BIG, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG, multiselect: true,
       tooltipDelay: 200, keyboard: { enabled: true, bindToWindow: false }, navigationButtons: false },
-    nodes: { scaling: { label: { enabled: true, drawThreshold: DRAW_THRESHOLD } } },
+    nodes: { scaling: { label: { enabled: true, drawThreshold: DRAW_THRESHOLD } },
+      font: { strokeWidth: 3, strokeColor: "#ffffff" } },
     edges: { smooth: BIG ? false : { type: "continuous" }, arrows: BIG ? ARROW_OFF : ARROW_ON, width: 0.7,
       font: { size: 11, align: "middle", color: "#1d2430", strokeWidth: 3, strokeColor: "#ffffff" },
       color: { color: "#b9c0cc", highlight: "#1d2430", hover: "#1d2430" } }
@@ -234,7 +237,14 @@
     updateGroupList();
     return true;
   }
-  function openGroup(k) { setGroups([k], true); }
+  // Opened by the reader: the view moves to the members (on the whole graph they stand
+  // on a grid of their own, away from the rest).
+  function openGroup(k) {
+    if (!DATA.groups[k] || !setGroups([k], true)) return;
+    var shown = DATA.groups[k].m.filter(function (i) { return present[i]; });
+    if (shown.length) network.fit({ nodes: shown, animation: false });
+    declutterSoon();
+  }
   function foldAll() { setGroups(DATA.groups.map(function (_, k) { return k; }), false); }
   network.fit({ animation: false });
 
@@ -451,8 +461,9 @@
   if (DATA.nodes.some(function (n) { return n.a; })) {
     var m2 = el("li"); m2.appendChild(el("span", "", "mark-answer")); m2.appendChild(document.createTextNode(" in the query's answer")); marks.appendChild(m2);
   }
-  marks.appendChild(el("li", DATA.view === "whole" || DATA.physics || !DATA.groups.length && DATA.view !== "answer" ?
+  marks.appendChild(el("li", DATA.physics || !DATA.groups.length && DATA.view !== "answer" ?
     "Node size: number of links (degree centrality). Hover an edge or select a node for property names." :
+    DATA.view === "whole" ? "Drawn first: riskgraph\u2019s curated evidence (risk areas, assessments, mitigations, risks); the rest is in the folded groups. Hover an edge or select a node for property names." :
     "Large nodes: the question's subject and the answer. Hover an edge or select a node for property names.", "muted"));
 
   document.getElementById("reset").addEventListener("click", function () {
@@ -673,16 +684,26 @@
   // ---- search ---------------------------------------------------------------
   var searchBox = document.getElementById("search");
   var results = document.getElementById("search-results");
+  var resultsBox = document.getElementById("search-box");
   var index = DATA.nodes.map(function (n) { return (n.l + " " + n.s + " " + n.k.join(" ") + " " + n.id).toLowerCase(); });
   function search() {
     var q = searchBox.value.trim().toLowerCase();
     results.textContent = "";
+    resultsBox.hidden = !q;
     if (!q) { document.getElementById("search-count").textContent = ""; network.unselectAll(); return []; }
     var hits = [];
     index.forEach(function (text, i) { if (text.indexOf(q) >= 0) hits.push(i); });
-    hits.sort(function (a, b) { return (DATA.nodes[a].l.toLowerCase().indexOf(q) === 0 ? 0 : 1) - (DATA.nodes[b].l.toLowerCase().indexOf(q) === 0 ? 0 : 1); });
+    // The page's own answer first, then labels that start with the text, then the rest;
+    // within each, the order of the data (stable sort).
+    function rank(i) { var n = DATA.nodes[i]; return (n.a ? 0 : 2) + (n.l.toLowerCase().indexOf(q) === 0 ? 0 : 1); }
+    hits.sort(function (a, b) { return rank(a) - rank(b); });
     document.getElementById("search-count").textContent = hits.length + (hits.length === 1 ? " match" : " matches");
-    hits.slice(0, 30).forEach(function (i) { var li = el("li"); li.appendChild(nodeButton(i)); results.appendChild(li); });
+    hits.slice(0, 30).forEach(function (i) {
+      var li = el("li");
+      li.appendChild(nodeButton(i));
+      if (DATA.nodes[i].a) { li.classList.add("answer"); li.appendChild(el("span", "in the answer", "muted")); }
+      results.appendChild(li);
+    });
     var shown = hits.filter(function (i) { return visible[i]; }).slice(0, 2000);
     labelNodes(shown);
     selectDrawn(shown);
@@ -803,7 +824,7 @@
     if (!MX || !box) return;
     var cells = {};
     MX.cells.forEach(function (c) { cells[c[0] + ":" + c[1]] = c[2]; });
-    var table = el("table"), cap = el("caption", "Stance and figure as the source states it; \u201ccurated\u201d marks riskgraph\u2019s reading of qualitative text. Click a cell for its evidence; click a heading to sort.");
+    var table = el("table"), cap = el("caption", "Stage and actor as the graph links them; stance and figure as the source states it; \u201ccurated\u201d marks riskgraph\u2019s reading of qualitative text. Click a cell for its evidence; click a heading to sort.");
     table.id = "matrix";
     table.appendChild(cap);
     var thead = el("thead"), tr = el("tr"), tbody = el("tbody");
@@ -821,6 +842,10 @@
       tr.appendChild(th);
     }
     header("Mitigation", -1, "sort by name");
+    var where = el("th", "Stage \u00b7 actor");
+    where.scope = "col";
+    where.title = "lifecycle stage and responsible actor, as the graph links them";
+    tr.appendChild(where);
     MX.cols.forEach(function (c, ci) { header(c[2] || c[0], ci, c[0] + ": sort by the strongest evidence"); });
     thead.appendChild(tr);
     table.appendChild(thead);
@@ -834,6 +859,18 @@
         th.scope = "row";
         th.appendChild(nodeButton(m));
         row.appendChild(th);
+        var td = el("td", null, "where");
+        [MX.stages, MX.actors].forEach(function (lists, which) {
+          var line = el("div", null, which ? "actor" : "stage");
+          var list = lists ? lists[ri] : [];
+          list.forEach(function (k, j) {
+            if (j) line.appendChild(document.createTextNode(", "));
+            line.appendChild(nodeButton(k));
+          });
+          if (!list.length) { line.appendChild(el("span", "\u2014", "none")); line.title = "none linked"; }
+          td.appendChild(line);
+        });
+        row.appendChild(td);
         MX.cols.forEach(function (c, ci) {
           var list = cells[ri + ":" + ci], td = el("td");
           td.setAttribute("data-col", c[0]);
