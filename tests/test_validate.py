@@ -211,6 +211,16 @@ INVALID_CASES = {
 }
 
 
+# Where the offending statement is written (its value, else its predicate) when that
+# is not the entity's own line: the report points there, not at the entity.
+STATEMENT_LINES = {
+    "arxiv_id_with_version": 24, "duplicate_label": 27, "duplicate_label_within_file": 32,
+    "issued_not_a_date": 23, "label_without_language": 27, "misspelt_mitigation_iri": 29,
+    "misspelt_property": 35, "misspelt_risk_iri": 35, "negative_respondent_count": 29,
+    "respondent_count_as_text": 29, "share_above_one": 51, "stage_from_wrong_scheme": 35,
+}
+
+
 def test_every_invalid_turtle_fixture_has_a_case():
     named = {p.stem for p in INVALID.glob("*.ttl")} - set(INPUT_CASES)
     assert named == set(INVALID_CASES)
@@ -232,13 +242,21 @@ def test_invalid_fixture_reports_message_line_property_and_value(run_cli, name):
     problem = matching[0]
     assert problem["severity"] == severity
     assert problem["entity"] == entity
-    assert problem["line"] == line
+    (group,) = [e for e in file_report["entities"] if problem in e["results"]]
+    assert group["line"] == line  # the entity's line
+    statement_line = STATEMENT_LINES.get(name, line)
+    assert problem["line"] == statement_line
     assert problem["property"] == prop
     assert problem["value"] == value
+    written = path.read_text(encoding="utf-8").splitlines()[statement_line - 1]
+    if value is not None:  # the column is where the value is written
+        assert written[problem["column"] - 1:].startswith(value.split("@")[0])
     # The same facts in the text report a person reads.
     text = run_cli("validate", str(path)).output
     assert f"{entity} (line {line})" in text
     assert message in text
+    if statement_line != line:
+        assert f"{prop} {value or ''}".strip() + f" (line {statement_line})" in text
 
 
 def test_misspelt_reference_is_the_only_problem_of_its_fixture(run_cli):
