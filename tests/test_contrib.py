@@ -132,8 +132,8 @@ def test_github_workflow_command_escaping():
     finding = Finding("riskgraph/unreadable", "warning", "50% of\r\nit: a, b", Path("d:ir/a,b.ttl"),
                       3, 7)
     line = github_line(finding)
-    assert line == ("::warning file=d%3Air/a%2Cb.ttl,line=3,col=7,title=riskgraph%3A unreadable file"
-                    "::50%25 of%0D%0Ait: a, b")
+    assert line == ("::warning file=d%3Air/a%2Cb.ttl,line=3,col=7,"
+                    "title=riskgraph%3A unreadable file::50%25 of%0D%0Ait: a, b")
 
 
 def test_validate_formats_keep_the_exit_codes(run_cli):
