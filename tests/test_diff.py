@@ -23,6 +23,7 @@ CONTRIBUTION = """\
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix concept: <https://w3id.org/riskgraph/id/concept/> .
 @prefix mitigation: <https://w3id.org/riskgraph/id/mitigation/> .
 @prefix publication: <https://w3id.org/riskgraph/id/publication/> .
@@ -37,7 +38,15 @@ assessment:example-data-curation-cbrn a rg:Assessment ;
     rg:stance concept:stance-effective ;
     rg:hasFigure figure:example-data-curation-cbrn-agreement ;
     rg:locator "Table 2" ;
-    dcterms:source publication:uuk-2024-effective-mitigations .
+    dcterms:source publication:fixture-2025-example .
+
+# A fictional paper (the judgement and its figure are a test's, not a real source's).
+publication:fixture-2025-example a rg:Paper ;
+    rdfs:label "Example and Sample (2025), A fixture paper"@en ;
+    dcterms:title "A Fixture Paper for riskgraph's Tests"@en ;
+    skos:definition "A fictional paper that only riskgraph's test fixtures cite."@en ;
+    rg:authorList "Ada Example; Ben Sample" ;
+    dcterms:issued "2025-03"^^xsd:gYearMonth .
 
 figure:example-data-curation-cbrn-agreement a rg:Figure ;
     rg:measure concept:measure-share-agreeing-effective ;
@@ -62,11 +71,12 @@ def cbrn_diff(contribution):
 def test_a_new_cbrn_assessment_is_reported_in_words(cbrn_diff):
     (change,) = [c for c in cbrn_diff.entities if c.name == ASSESSMENT]
     assert (change.kind, change.change) == ("assessment", "added")
-    assert change.summary.startswith("Data curation effective for CBRN, >60%, source ")
-    assert "Uuk et al. (2024)" in change.summary
-    assert cbrn_diff.by_class["assessment"] == {"added": 1}
-    assert cbrn_diff.by_class["figure"] == {"added": 1}
-    assert cbrn_diff.triples_removed == 0 and cbrn_diff.triples_added == 14
+    assert change.summary == ("Data curation effective for CBRN, >60%, source "
+                              "Example and Sample (2025), A fixture paper")
+    assert cbrn_diff.by_class == {"assessment": {"added": 1}, "figure": {"added": 1},
+                                  "paper": {"added": 1}}
+    assert cbrn_diff.by_dataset == {"(no dataset)": {"added": 3}}
+    assert cbrn_diff.triples_removed == 0 and cbrn_diff.triples_added == 20
     assert f"assessment {ASSESSMENT} added: Data curation effective for CBRN" in \
         cbrn_diff.to_text()
 
@@ -142,7 +152,7 @@ def test_a_change_inside_a_blank_node_is_reported_on_its_owner(with_blank_nodes)
     changed = _relabelled(with_blank_nodes)
     (node,) = [s for s, _, o in changed if o == Literal("two")]
     changed.set((node, URIRef("https://w3id.org/riskgraph/id/q"), Literal("deux")))
-    removed, added = triple_diff(with_blank_nodes, changed)
+    removed, added = triple_diff(set(with_blank_nodes), set(changed))
     assert removed and added
 
 

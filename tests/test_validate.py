@@ -571,28 +571,14 @@ def test_entity_line_in_json_ld():
 # ---------------------------------------------------------------------------
 # Contributor tooling and documentation
 # ---------------------------------------------------------------------------
-def test_pre_commit_hook_runs_validate_on_rdf_files():
-    config = (ROOT / "contrib" / "pre-commit-config.yaml").read_text(encoding="utf-8")
-    assert "entry: riskgraph validate" in config
-    pattern = re.search(r"files: (\S+)", config).group(1)
-    assert all(re.search(pattern, name) for name in ("data/x.ttl", "a.nt", "b.jsonld"))
-    assert not re.search(pattern, "README.md")
-
-
-def test_ci_example_validates_the_changed_files():
-    workflow = (ROOT / "contrib" / "ci" / "validate-contributions.yml").read_text(
-        encoding="utf-8")
-    assert "git diff --name-only" in workflow
-    assert 'riskgraph validate "${files[@]}"' in workflow
-    assert "run: riskgraph validate\n" in workflow
-    assert 'riskgraph reason "${files[@]}"' in workflow  # consistency, belt and braces
-
-
 def test_contributing_guide_names_templates_and_tools():
-    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
     for name in ("publication.ttl", "mitigation.ttl", "assessment.ttl", "claim.ttl",
-                 "pre-commit-config.yaml", "validate-contributions.yml", "riskgraph validate"):
-        assert name in guide
+                 "pre-commit-config.yaml", ".pre-commit-hooks.yaml", "action.yml",
+                 "validate-changed.sh", "riskgraph validate", "riskgraph diff",
+                 "--format sarif", "--format github"):
+        assert name in guide, name
+    assert "docs/contributing.md" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
 def test_readme_documents_every_validate_option_and_exit_code():

@@ -12,6 +12,8 @@
 #   RISKGRAPH_INSTALL  a pip requirement to install riskgraph from first (the action
 #                      passes its own checkout); empty: use the riskgraph on PATH
 #   RISKGRAPH_EXCLUDE  extended regex of paths that are not contributions
+#   RISKGRAPH_REASON   "true": when the files conform, also check with the reasoner that
+#                      the bundled graph plus the files stays consistent (riskgraph reason)
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"  # git diff names paths from the top
 
@@ -56,4 +58,7 @@ riskgraph validate "${strict[@]}" --format sarif --output "$sarif" -- "${files[@
 say_output sarif "$sarif"
 # The same report again, as annotations on the changed lines (same exit code).
 riskgraph validate "${strict[@]}" --format github -- "${files[@]}" || true
+if [ "$status" -eq 0 ] && [ "${RISKGRAPH_REASON:-false}" = "true" ]; then
+  riskgraph reason -- "${files[@]}" || status=$?
+fi
 exit "$status"

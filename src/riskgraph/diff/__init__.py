@@ -60,7 +60,7 @@ def diff(old: str, new: str, *, queries: Iterable[str] = DEFAULT_QUERIES) -> Gra
     """Compare two versions of the graph; raises ``InputError`` for a side that
     cannot be read or an unknown query name."""
     from riskgraph.diff.answers import answer_changes
-    from riskgraph.diff.changes import counts, entity_changes, triple_diff
+    from riskgraph.diff.changes import Index, counts, entity_changes, triple_diff
     from riskgraph.diff.sources import bundled_ontology, load_side
     from riskgraph.query.canned import get_query
 
@@ -68,11 +68,12 @@ def diff(old: str, new: str, *, queries: Iterable[str] = DEFAULT_QUERIES) -> Gra
     for name in queries:
         get_query(name)  # an unknown name fails before any graph is read
     before, after = load_side(old), load_side(new)
-    removed, added = triple_diff(before.graph, after.graph)
-    ontology = bundled_ontology()
-    entities = entity_changes(before.graph, after.graph, removed, added, ontology)
+    removed, added = triple_diff(before.triples, after.triples)
+    entities = entity_changes(Index(before.triples), Index(after.triples), removed, added,
+                              Index(bundled_ontology()))
     by_class, by_dataset = counts(entities)
-    answers = answer_changes(before.graph, after.graph, queries) if (removed or added) else []
+    answers = answer_changes(before.triples, after.triples, queries) if (
+        removed or added) else []
     return GraphDiff(old, new, len(removed), len(added), entities, by_class, by_dataset,
                      answers)
 

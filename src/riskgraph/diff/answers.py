@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import RG_IRI, compact
+from riskgraph.namespaces import PROJECT_GRAPH, RG_IRI, compact
 from riskgraph.query.results import QueryResult, Term
 
 DEFAULT_QUERIES = ("effective_mitigations",)
@@ -39,10 +39,18 @@ class AnswerChange:
                 "added": self.added, "removed": self.removed}
 
 
-def store_of(graph: Graph):
-    from riskgraph.store.local import EmbeddedStore
+def store_of(triples: set):
+    """An in-memory store of the triples, as riskgraph's own stores hold them."""
+    import pyoxigraph as ox
 
-    return EmbeddedStore.from_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+    from riskgraph.store.local import EmbeddedStore
+    from riskgraph.validation.compiled import to_oxigraph
+
+    store = ox.Store()
+    graph = ox.NamedNode(PROJECT_GRAPH)
+    store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+                      for s, p, o in triples)
+    return EmbeddedStore(store)
 
 
 def _rows(result: QueryResult) -> set[Row]:
@@ -58,9 +66,10 @@ def _shown(row: Row) -> dict[str, str]:
             for name, term in row}
 
 
-def _areas(*graphs: Graph) -> list[str]:
-    found = {str(s) for g in graphs for s in g.subjects(RDF.type, URIRef(RISK_AREA))}
-    return sorted(found)
+def _areas(*sides: set) -> list[str]:
+    area = URIRef(RISK_AREA)
+    return sorted({str(s) for triples in sides for s, p, o in triples
+                   if o == area and p == RDF.type})
 
 
 def _ask(query, params: dict[str, str], store) -> tuple[list[str], set[Row]]:
@@ -75,7 +84,7 @@ def _ask(query, params: dict[str, str], store) -> tuple[list[str], set[Row]]:
     return result.variables, _rows(result)
 
 
-def answer_changes(old: Graph, new: Graph, queries: tuple[str, ...] = DEFAULT_QUERIES,
+def answer_changes(old: set, new: set, queries: tuple[str, ...] = DEFAULT_QUERIES,
                    ) -> list[AnswerChange]:
     from riskgraph.query.canned import get_query
 

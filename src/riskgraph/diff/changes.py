@@ -1,10 +1,12 @@
 """What changed between two graphs: triples (blank nodes compared canonically), then
-per entity in words, and counts by class and by source dataset."""
+per entity in words, and counts by class and by source dataset. Sides are sets of
+rdflib triples."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -25,25 +27,47 @@ def _has_bnode(triple: Triple) -> bool:
     return isinstance(triple[0], BNode) or isinstance(triple[2], BNode)
 
 
-def triple_diff(old: Graph, new: Graph) -> tuple[set[Triple], set[Triple]]:
+def triple_diff(old: set[Triple], new: set[Triple]) -> tuple[set[Triple], set[Triple]]:
     """(removed, added). Triples without blank nodes are compared as they are; those
     with blank nodes are compared after canonical relabelling (rdflib.compare), so two
     graphs that differ only in blank-node labels have no difference."""
-    old_ground = {t for t in old if not _has_bnode(t)}
-    new_ground = {t for t in new if not _has_bnode(t)}
-    old_blank, new_blank = _canonical_blank(old), _canonical_blank(new)
+    old_blank = {t for t in old if _has_bnode(t)}
+    new_blank = {t for t in new if _has_bnode(t)}
+    old_ground, new_ground = old - old_blank, new - new_blank
+    old_blank, new_blank = _canonical(old_blank), _canonical(new_blank)
     return (old_ground - new_ground) | (old_blank - new_blank), \
         (new_ground - old_ground) | (new_blank - old_blank)
 
 
-def _canonical_blank(graph: Graph) -> set[Triple]:
-    blank = Graph()
-    for triple in graph:
-        if _has_bnode(triple):
-            blank.add(triple)
-    if not len(blank):
+def _canonical(triples: set[Triple]) -> set[Triple]:
+    if not triples:
         return set()
+    blank = Graph()
+    for triple in triples:
+        blank.add(triple)
     return set(to_canonical_graph(blank))
+
+
+class Index:
+    """A side's triples by subject, and each blank node's parent: the lookups a diff
+    makes, without loading an rdflib graph store."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.subjects: dict = defaultdict(list)
+        self.parents: dict = {}
+        for s, p, o in triples:
+            self.subjects[s].append((p, o))
+            if isinstance(o, BNode):
+                self.parents.setdefault(o, s)
+
+    def __contains__(self, node) -> bool:
+        return node in self.subjects
+
+    def objects(self, node, predicate) -> list:
+        return [o for p, o in self.subjects.get(node, ()) if p == predicate]
+
+    def value(self, node, predicate):
+        return next(iter(self.objects(node, predicate)), None)
 
 
 @dataclass
@@ -69,8 +93,8 @@ class EntityChange:
 class Namer:
     """Short names, labels and class words, read from a side with the ontology beside it."""
 
-    def __init__(self, graph: Graph, ontology: Graph) -> None:
-        self.graph = graph
+    def __init__(self, index: Index, ontology: Index) -> None:
+        self.index = index
         self.ontology = ontology
 
     def short(self, term) -> str:
@@ -81,7 +105,8 @@ class Namer:
         return "[]"
 
     def value(self, node, predicate):
-        return self.graph.value(node, predicate) or self.ontology.value(node, predicate)
+        found = self.index.value(node, predicate)
+        return found if found is not None else self.ontology.value(node, predicate)
 
     def label(self, node) -> str | None:
         label = self.value(node, RDFS.label) if isinstance(node, URIRef) else None
@@ -95,7 +120,7 @@ class Namer:
         return str(notation or self.label(node) or self.short(node))
 
     def kind(self, node) -> str:
-        types = sorted(self.graph.objects(node, RDF.type), key=lambda t: (
+        types = sorted(self.index.objects(node, RDF.type), key=lambda t: (
             not str(t).startswith(RG_IRI), str(t)))
         for cls in types:
             if cls in (OWL.NamedIndividual, RDFS.Resource):
@@ -109,7 +134,7 @@ class Namer:
 
     def describe(self, node) -> str:
         """An entity in a few words: an assessment by its judgement, others by label."""
-        if (node, RDF.type, RG_["Assessment"]) in self.graph:
+        if RG_["Assessment"] in self.index.objects(node, RDF.type):
             return self._assessment(node)
         label = self.label(node) or self.value(node, RG_["asStated"])  # a figure: as stated
         return f'"{label}"' if label else ""
@@ -125,7 +150,7 @@ class Namer:
             f"for {self.words(area)}" if area is not None else "") if w)
         if judged:
             parts.append(judged)
-        for figure in self.graph.objects(node, RG_["hasFigure"]):
+        for figure in self.index.objects(node, RG_["hasFigure"]):
             stated = self.value(figure, RG_["asStated"])
             if stated is not None:
                 parts.append(str(stated))
@@ -135,29 +160,28 @@ class Namer:
         return ", ".join(parts)
 
 
-def _owner(node, graph: Graph, seen: set | None = None):
+def _owner(node, index: Index):
     """The IRI a blank node hangs off (its subject's subject ...), if any."""
-    seen = seen or set()
+    seen: set = set()
     while isinstance(node, BNode) and node not in seen:
         seen.add(node)
-        node = next(iter(graph.subjects(None, node)), None)
+        node = index.parents.get(node)
     return node if isinstance(node, URIRef) else None
 
 
-def entity_changes(old: Graph, new: Graph, removed: set[Triple], added: set[Triple],
-                   ontology: Graph) -> list[EntityChange]:
+def entity_changes(old: Index, new: Index, removed: set[Triple], added: set[Triple],
+                   ontology: Index) -> list[EntityChange]:
     old_names, new_names = Namer(old, ontology), Namer(new, ontology)
     touched: dict[URIRef, tuple[list[Triple], list[Triple]]] = {}
-    for triples, graph, slot in ((removed, old, 0), (added, new, 1)):
+    for triples, index, slot in ((removed, old, 0), (added, new, 1)):
         for triple in triples:
-            owner = triple[0] if isinstance(triple[0], URIRef) else _owner(triple[0], graph)
+            owner = triple[0] if isinstance(triple[0], URIRef) else _owner(triple[0], index)
             if owner is None:
                 continue  # a blank node nothing points at: counted, not described
             touched.setdefault(owner, ([], []))[slot].append(triple)
     changes = []
     for node, (gone, came) in touched.items():
-        in_old = (node, None, None) in old
-        in_new = (node, None, None) in new
+        in_old, in_new = node in old, node in new
         names = new_names if in_new else old_names
         kind = names.kind(node)
         description = names.describe(node)
@@ -173,7 +197,7 @@ def entity_changes(old: Graph, new: Graph, removed: set[Triple], added: set[Trip
                 change, summary = "changed", _changed_words(gone, came, old_names, new_names)
         changes.append(EntityChange(
             str(node), names.short(node), kind, change, summary,
-            _datasets(node, new if in_new else old, names),
+            _datasets(node, names),
             added=sorted({(new_names.short(p), new_names.short(o)) for _, p, o in came}),
             removed=sorted({(old_names.short(p), old_names.short(o)) for _, p, o in gone})))
     _pair_new_ids(changes)
@@ -203,8 +227,8 @@ def _pair_new_ids(changes: list[EntityChange]) -> None:
             twin.removed = change.removed
 
 
-def _datasets(node, graph: Graph, names: Namer) -> list[str]:
-    found = sorted(names.words(d) for d in graph.objects(node, VOID_IN_DATASET))
+def _datasets(node, names: Namer) -> list[str]:
+    found = sorted(names.words(d) for d in names.index.objects(node, VOID_IN_DATASET))
     return found or [NO_DATASET]
 
 

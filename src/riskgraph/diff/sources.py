@@ -33,11 +33,19 @@ GIT_TIMEOUT = 120  # seconds for one git archive
 
 @dataclass
 class Side:
-    """One side of a diff: its name as given, the files it was read from, its graph."""
+    """One side of a diff: its name as given, the files it was read from, its triples
+    (a set: rdflib's graph store costs seconds per side at the bundled graph's size,
+    and a diff needs only set operations and lookups by subject)."""
 
     spec: str
-    graph: Graph
+    triples: set = field(default_factory=set)
     files: list[str] = field(default_factory=list)
+
+    def graph(self) -> Graph:
+        graph = Graph()
+        for triple in self.triples:
+            graph.add(triple)
+        return graph
 
 
 def parts(spec: str) -> list[str]:
@@ -49,27 +57,33 @@ def parts(spec: str) -> list[str]:
     return [part for part in spec.split("+") if part] or [spec]
 
 
+def _read(paths: list[Path], side: Side, bundled: bool) -> None:
+    from riskgraph.io.rdf import file_triples
+
+    for path in paths:  # owl:imports are dropped, never followed
+        side.triples.update(file_triples(path, bundled=bundled).triples)
+
+
 def load_side(spec: str) -> Side:
     """Read one side (see the module's description); an unreadable part raises InputError."""
-    from riskgraph.io.rdf import bundled_files, load_files
+    from riskgraph.io.rdf import bundled_files
 
-    graph = Graph()
-    files: list[str] = []
+    side = Side(spec)
     for part in parts(spec):
         if part == "bundled":
             paths = bundled_files()
-            load_files(paths, graph, bundled=True)
+            _read(paths, side, bundled=True)
         elif part.startswith("git:"):
             with tempfile.TemporaryDirectory(prefix="riskgraph-diff-") as tmp:
                 root = _git_archive(part[4:], Path(tmp))
                 paths = _checkout_files(root)
-                load_files(paths, graph, bundled=True)  # committed riskgraph files
+                _read(paths, side, bundled=True)  # committed riskgraph files
                 paths = [Path(part) / p.relative_to(root) for p in paths]
         else:
             paths = _path_files(Path(part))
-            load_files(paths, graph)
-        files += [str(p) for p in paths]
-    return Side(spec, graph, files)
+            _read(paths, side, bundled=False)
+        side.files += [str(p) for p in paths]
+    return side
 
 
 def _checkout_files(root: Path) -> list[Path]:
@@ -125,11 +139,11 @@ def _git_archive(revision: str, into: Path) -> Path:
     return into
 
 
-def bundled_ontology() -> Graph:
+def bundled_ontology() -> set:
     """Class and term labels for sides that carry no ontology of their own."""
-    from riskgraph.io.rdf import load_files, ontology_files
+    from riskgraph.io.rdf import ontology_files
 
-    graph = Graph()
+    side = Side("ontology")
     with contextlib.suppress(InputError):
-        load_files(ontology_files(), graph, bundled=True)
-    return graph
+        _read(ontology_files(), side, bundled=True)
+    return side.triples
