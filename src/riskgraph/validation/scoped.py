@@ -329,7 +329,7 @@ def _placeholder_hint(error: InputError, text: str | None) -> InputError:
     """Point at unfilled template placeholders, the usual cause of a syntax error."""
     if text and "{{" in text:
         error.hint = ("the file still holds template placeholders {{...}}: replace each "
-                      "with a value (see CONTRIBUTING.md)")
+                      "with a value (see docs/contributing.md)")
     return error
 
 
