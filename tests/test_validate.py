@@ -562,6 +562,31 @@ def test_statement_starts_skip_strings_comments_and_nested_nodes():
     assert starts == ["a:x", "b:z"]
 
 
+def test_statement_place_is_the_value_else_the_predicate():
+    from rdflib import Literal as Lit
+
+    text = ('@prefix m: <https://w3id.org/riskgraph/id/mitigation/> .\n'
+            'PREFIX rg: <https://w3id.org/riskgraph/ns#>\n'
+            'm:a a rg:Mitigation ;\n'              # 3
+            '    rg:mitigates m:x ,\n'               # 4
+            '        m:y ;\n'                        # 5
+            '    rg:note [ rg:q "m:y" ] ;\n'         # 6
+            '    rg:value 1.50 .\n'                  # 7
+            'm:b rg:mitigates m:y .\n'               # 8
+            'm:a rg:label "two . lines"@en .\n')    # 9
+    locate = EntityLocator(text)
+    rg, m = "https://w3id.org/riskgraph/ns#", "https://w3id.org/riskgraph/id/mitigation/"
+    place = locate.statement(m + "a", rg + "mitigates", URIRef(m + "y"))
+    assert (place.line, place.column) == (5, 9)
+    assert locate.statement(m + "a", rg + "mitigates", URIRef(m + "z")).line == 4
+    assert locate.statement(m + "a", str(RDF.type), URIRef(rg + "Mitigation")).line == 3
+    assert locate.statement(m + "a", rg + "value", Lit("1.5")).line == 7
+    assert locate.statement(m + "a", rg + "label", Lit("two . lines", lang="en")).line == 9
+    assert locate.statement(m + "b", rg + "mitigates", URIRef(m + "y")).line == 8
+    assert locate.statement(m + "a", rg + "missing") is None
+    assert locate.place(m + "a").line == 3
+
+
 def test_entity_line_in_json_ld():
     text = (VALID / "web_page.jsonld").read_text(encoding="utf-8")
     locate = EntityLocator(text, json=True)

@@ -50,7 +50,9 @@ def _ends_token(text: str, end: int) -> bool:
                                                           or text[end + 1] in "_-"))
 
 
-# One Turtle token per match; whitespace and comments are matched to be skipped.
+# One Turtle token per match; whitespace and comments are matched to be skipped. A
+# prefix is at most ~60 characters, so a long run of name characters that is not a
+# prefixed name costs a bounded look-ahead per token, not a quadratic scan.
 _TOKEN = re.compile(r"""
   (?P<ws>\s+|\#[^\n]*)
 | (?P<iri><[^<>"{}|^`\\\s]*>)
@@ -59,7 +61,7 @@ _TOKEN = re.compile(r"""
 | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
 | (?P<dt>\^\^)
 | (?P<num>[+-]?(?:\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?))
-| (?P<pname>(?:[A-Za-z_](?:[\w.-]*[\w-])?)?:
+| (?P<pname>(?:[A-Za-z_](?:[\w.-]{0,60}[\w-])?)?:
             (?:(?:[\w:%-]|\\.)(?:(?:[\w.:%-]|\\.)*(?:[\w:%-]|\\.))?)?)
 | (?P<word>[A-Za-z]\w*)
 | (?P<punct>[;,.\[\]()])
