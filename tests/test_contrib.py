@@ -180,6 +180,9 @@ def test_pre_commit_hook_definition():
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.skipif(os.environ.get("RISKGRAPH_PRE_COMMIT") != "1",
+                    reason="minutes (pre-commit builds riskgraph's environment from PyPI): "
+                           "set RISKGRAPH_PRE_COMMIT=1, as CI (.ci/run) does")
 def test_pre_commit_try_repo_passes_a_good_file_and_fails_a_bad_one(tmp_path):
     """One `pre-commit try-repo` run (it builds a fresh environment of this repository,
     dependencies from PyPI, on every call: minutes): the good contribution conforms,
