@@ -204,6 +204,28 @@ def test_two_git_revisions_renamed_and_id_changed(tmp_path, monkeypatch, run_cli
     assert "Traceback" not in bad.output
 
 
+def test_two_data_folders_changed_and_removed_entities(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    (old / "sub").mkdir(parents=True)
+    new.mkdir()
+    text = (ROOT / "data" / "taxonomies.ttl").read_text(encoding="utf-8")
+    (old / "sub" / "taxonomies.ttl").write_text(text, encoding="utf-8")
+    statement = "concept:area-cbrn a rg:RiskArea ; skos:inScheme scheme:uuk-risk-areas ;"
+    assert statement in text
+    head, rest = text.split(statement, 1)
+    _, after = rest.split(" .\n", 1)  # the CBRN area's statement, removed
+    changed = head + after.replace('skos:notation "CI"', 'skos:notation "CI-2"')
+    (new / "taxonomies.ttl").write_text(changed, encoding="utf-8")
+    result = diff(str(old), str(new), queries=())
+    changes = {c.name: c for c in result.entities}
+    assert changes["concept:area-cbrn"].change == "removed"
+    assert changes["concept:area-cbrn"].summary.startswith('"Chemical, biological')
+    ci = changes["concept:area-critical-infrastructure"]
+    assert ci.change == "changed"
+    assert ci.summary == '+ skos:notation "CI-2"; - skos:notation "CI"'
+    assert result.by_class["risk area"] == {"changed": 1, "removed": 1}
+
+
 def test_unreadable_side_and_unknown_query_exit_2(run_cli, tmp_path):
     missing = run_cli("diff", "bundled", str(tmp_path / "nothing-here.ttl"))
     assert missing.exit_code == 2 and "no such file or folder" in missing.output
