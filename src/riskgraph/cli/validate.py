@@ -57,11 +57,10 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
         raise InputError("the report would overwrite an input file", file=output,
                          hint="choose another --output path")
     result = validate(list(files) or None, whole=whole)
-    if fmt in ("text", "github"):  # both carry unreadable files themselves
-        report = render_text(result, strict) if fmt == "text" else render_github(result)
-    else:
-        report = {"json": lambda: render_json(result, strict), "sarif": lambda: render_sarif(
-            result), "turtle": lambda: render_turtle(result)}[fmt]()
+    report = {"text": lambda: render_text(result, strict), "github": lambda: render_github(
+        result), "json": lambda: render_json(result, strict), "sarif": lambda: render_sarif(
+        result), "turtle": lambda: render_turtle(result)}[fmt]()
+    if fmt not in ("text", "github"):  # those two carry unreadable files themselves
         stderr = errors_text(result)
         if stderr:
             click.echo(stderr, err=True, nl=False)
