@@ -211,6 +211,16 @@ INVALID_CASES = {
 }
 
 
+# Where the offending statement is written (its value, else its predicate) when that
+# is not the entity's own line: the report points there, not at the entity.
+STATEMENT_LINES = {
+    "arxiv_id_with_version": 24, "duplicate_label": 27, "duplicate_label_within_file": 32,
+    "issued_not_a_date": 23, "label_without_language": 27, "misspelt_mitigation_iri": 29,
+    "misspelt_property": 35, "misspelt_risk_iri": 35, "negative_respondent_count": 29,
+    "respondent_count_as_text": 29, "share_above_one": 51, "stage_from_wrong_scheme": 35,
+}
+
+
 def test_every_invalid_turtle_fixture_has_a_case():
     named = {p.stem for p in INVALID.glob("*.ttl")} - set(INPUT_CASES)
     assert named == set(INVALID_CASES)
@@ -232,13 +242,21 @@ def test_invalid_fixture_reports_message_line_property_and_value(run_cli, name):
     problem = matching[0]
     assert problem["severity"] == severity
     assert problem["entity"] == entity
-    assert problem["line"] == line
+    (group,) = [e for e in file_report["entities"] if problem in e["results"]]
+    assert group["line"] == line  # the entity's line
+    statement_line = STATEMENT_LINES.get(name, line)
+    assert problem["line"] == statement_line
     assert problem["property"] == prop
     assert problem["value"] == value
+    written = path.read_text(encoding="utf-8").splitlines()[statement_line - 1]
+    if value is not None:  # the column is where the value is written
+        assert written[problem["column"] - 1:].startswith(value.split("@")[0])
     # The same facts in the text report a person reads.
     text = run_cli("validate", str(path)).output
     assert f"{entity} (line {line})" in text
     assert message in text
+    if statement_line != line:
+        assert f"{prop} {value or ''}".strip() + f" (line {statement_line})" in text
 
 
 def test_misspelt_reference_is_the_only_problem_of_its_fixture(run_cli):
@@ -544,6 +562,31 @@ def test_statement_starts_skip_strings_comments_and_nested_nodes():
     assert starts == ["a:x", "b:z"]
 
 
+def test_statement_place_is_the_value_else_the_predicate():
+    from rdflib import Literal as Lit
+
+    text = ('@prefix m: <https://w3id.org/riskgraph/id/mitigation/> .\n'
+            'PREFIX rg: <https://w3id.org/riskgraph/ns#>\n'
+            'm:a a rg:Mitigation ;\n'              # 3
+            '    rg:mitigates m:x ,\n'               # 4
+            '        m:y ;\n'                        # 5
+            '    rg:note [ rg:q "m:y" ] ;\n'         # 6
+            '    rg:value 1.50 .\n'                  # 7
+            'm:b rg:mitigates m:y .\n'               # 8
+            'm:a rg:label "two . lines"@en .\n')    # 9
+    locate = EntityLocator(text)
+    rg, m = "https://w3id.org/riskgraph/ns#", "https://w3id.org/riskgraph/id/mitigation/"
+    place = locate.statement(m + "a", rg + "mitigates", URIRef(m + "y"))
+    assert (place.line, place.column) == (5, 9)
+    assert locate.statement(m + "a", rg + "mitigates", URIRef(m + "z")).line == 4
+    assert locate.statement(m + "a", str(RDF.type), URIRef(rg + "Mitigation")).line == 3
+    assert locate.statement(m + "a", rg + "value", Lit("1.5")).line == 7
+    assert locate.statement(m + "a", rg + "label", Lit("two . lines", lang="en")).line == 9
+    assert locate.statement(m + "b", rg + "mitigates", URIRef(m + "y")).line == 8
+    assert locate.statement(m + "a", rg + "missing") is None
+    assert locate.place(m + "a").line == 3
+
+
 def test_entity_line_in_json_ld():
     text = (VALID / "web_page.jsonld").read_text(encoding="utf-8")
     locate = EntityLocator(text, json=True)
@@ -553,28 +596,14 @@ def test_entity_line_in_json_ld():
 # ---------------------------------------------------------------------------
 # Contributor tooling and documentation
 # ---------------------------------------------------------------------------
-def test_pre_commit_hook_runs_validate_on_rdf_files():
-    config = (ROOT / "contrib" / "pre-commit-config.yaml").read_text(encoding="utf-8")
-    assert "entry: riskgraph validate" in config
-    pattern = re.search(r"files: (\S+)", config).group(1)
-    assert all(re.search(pattern, name) for name in ("data/x.ttl", "a.nt", "b.jsonld"))
-    assert not re.search(pattern, "README.md")
-
-
-def test_ci_example_validates_the_changed_files():
-    workflow = (ROOT / "contrib" / "ci" / "validate-contributions.yml").read_text(
-        encoding="utf-8")
-    assert "git diff --name-only" in workflow
-    assert 'riskgraph validate "${files[@]}"' in workflow
-    assert "run: riskgraph validate\n" in workflow
-    assert 'riskgraph reason "${files[@]}"' in workflow  # consistency, belt and braces
-
-
 def test_contributing_guide_names_templates_and_tools():
-    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
     for name in ("publication.ttl", "mitigation.ttl", "assessment.ttl", "claim.ttl",
-                 "pre-commit-config.yaml", "validate-contributions.yml", "riskgraph validate"):
-        assert name in guide
+                 "pre-commit-config.yaml", ".pre-commit-hooks.yaml", "action.yml",
+                 "validate-changed.sh", "riskgraph validate", "riskgraph diff",
+                 "--format sarif", "--format github"):
+        assert name in guide, name
+    assert "docs/contributing.md" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
 def test_readme_documents_every_validate_option_and_exit_code():

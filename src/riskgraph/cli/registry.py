@@ -15,6 +15,7 @@ COMMANDS = {
     "build": "riskgraph.cli.build:build_command",
     "reason": "riskgraph.cli.build:reason_command",
     "validate": "riskgraph.cli.validate:validate_command",
+    "diff": "riskgraph.cli.diff:diff_command",
     "query": "riskgraph.cli.query:query_command",
     "push": "riskgraph.cli.push:push_command",
     "graph": "riskgraph.cli.graph:graph_command",

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("text", "json", "turtle")
+FORMATS = ("text", "json", "turtle", "sarif", "github")
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people; json; turtle = the standard SHACL validation report.")
+              help="text for people; json; turtle = the standard SHACL validation report; "
+                   "sarif = a SARIF 2.1.0 log (code scanning); github = GitHub Actions "
+                   "annotation lines.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only violations.")
 @click.option("--whole", is_flag=True,
               help="FILES are a complete dataset of yours: check them on their own against "
@@ -32,11 +34,13 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
       riskgraph validate my-findings.ttl
       riskgraph validate --strict --format json a.ttl b.ttl
       riskgraph validate --whole my-register/*.ttl
+      riskgraph validate --format sarif -o riskgraph.sarif changed.ttl
     Exit codes: 0 conforms; 1 violations (or warnings with --strict);
     2 a file could not be read, or held shapes or owl:imports (ignored).
     Files are only read, never changed.
     """
     from riskgraph.io.atomic import refuse_overwriting_inputs
+    from riskgraph.validation.annotations import render_github, render_sarif
     from riskgraph.validation.api import validate
     from riskgraph.validation.results import (
         errors_text,
@@ -51,10 +55,10 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
     if output is not None:
         refuse_overwriting_inputs(files, files=[output])
     result = validate(list(files) or None, whole=whole)
-    if fmt == "text":
-        report = render_text(result, strict)
-    else:
-        report = render_json(result, strict) if fmt == "json" else render_turtle(result)
+    report = {"text": lambda: render_text(result, strict), "github": lambda: render_github(
+        result), "json": lambda: render_json(result, strict), "sarif": lambda: render_sarif(
+        result), "turtle": lambda: render_turtle(result)}[fmt]()
+    if fmt not in ("text", "github"):  # those two carry unreadable files themselves
         stderr = errors_text(result)
         if stderr:
             click.echo(stderr, err=True, nl=False)

@@ -1,16 +1,25 @@
-"""Find the line where an entity is written in a Turtle, N-Triples or JSON-LD text.
+"""Find where an entity, or one of its statements, is written in a Turtle, N-Triples
+or JSON-LD text.
 
-A validation report names the line of the entity's first occurrence as a subject,
-so a contributor can jump to it. Entities are written as full IRIs (``<...>``) or
+A validation report names the place of the offending statement (its value's, else
+its predicate's) and, where that cannot be told, of the entity's first occurrence as
+a subject, so a contributor can jump to it. Entities are written as full IRIs (``<...>``) or
 as prefixed names (``mitigation:data-curation``) under the file's own prefixes.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from riskgraph.namespaces import RDF_IRI
 
 _PREFIX_DECL = re.compile(r"(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
+RDF_TYPE = RDF_IRI + "type"
 LOCAL_NAME = re.compile(r"^[\w-]([\w.-]*[\w-])?$")  # a prefixed name's local part (simplified)
 
 
@@ -41,72 +50,198 @@ def _ends_token(text: str, end: int) -> bool:
                                                           or text[end + 1] in "_-"))
 
 
+# One Turtle token per match; whitespace and comments are matched to be skipped. A
+# prefix is at most ~60 characters, so a long run of name characters that is not a
+# prefixed name costs a bounded look-ahead per token, not a quadratic scan.
+_TOKEN = re.compile(r"""
+  (?P<ws>\s+|\#[^\n]*)
+| (?P<iri><[^<>"{}|^`\\\s]*>)
+| (?P<str>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+         |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+| (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+| (?P<dt>\^\^)
+| (?P<num>[+-]?(?:\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?))
+| (?P<pname>(?:[A-Za-z_](?:[\w.-]{0,60}[\w-])?)?:
+            (?:(?:[\w:%-]|\\.)(?:(?:[\w.:%-]|\\.)*(?:[\w:%-]|\\.))?)?)
+| (?P<word>[A-Za-z]\w*)
+| (?P<punct>[;,.\[\]()])
+| (?P<other>.)
+""", re.X | re.S)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # a group name of _TOKEN
+    text: str
+    offset: int
+
+
+@dataclass
+class Statement:
+    """One top-level Turtle statement: its subject and, in order, each predicate with
+    its objects (a nested blank node or collection is one object: its bracket)."""
+
+    subject: Token
+    predicates: list[tuple[Token, list[Token]]] = field(default_factory=list)
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.lastgroup or "other", m.group(), m.start())
+            for m in _TOKEN.finditer(text) if m.lastgroup != "ws"]
+
+
+def _is(token: Token, chars: str) -> bool:
+    return token.kind == "punct" and token.text in chars
+
+
+def _after_nested(items: list[Token], i: int) -> int:
+    """The index after the bracket that closes the one at ``i``."""
+    depth = 0
+    while i < len(items):
+        if _is(items[i], "[("):
+            depth += 1
+        elif _is(items[i], "])"):
+            depth -= 1
+            if depth <= 0:
+                return i + 1
+        i += 1
+    return i
+
+
+def statements(text: str) -> list[Statement]:
+    """The top-level statements of a Turtle or N-Triples text, directives skipped.
+    Tolerant: it reads text rdflib has parsed already, only to find places."""
+    items = tokens(text)
+    found: list[Statement] = []
+    i, n = 0, len(items)
+    while i < n:
+        token = items[i]
+        if token.kind == "lang" and token.text.lower() in ("@prefix", "@base"):
+            while i < n and not _is(items[i], "."):
+                i += 1
+            i += 1
+            continue
+        if token.kind == "word" and token.text.upper() in ("PREFIX", "BASE"):
+            i += 3 if token.text.upper() == "PREFIX" else 2  # no closing dot
+            continue
+        statement = Statement(token)
+        found.append(statement)
+        i = _after_nested(items, i) if _is(token, "[(") else i + 1
+        objects: list[Token] | None = None  # None: a predicate comes next
+        while i < n:
+            token = items[i]
+            if _is(token, ".;,"):
+                i += 1
+                if token.text == ".":
+                    break
+                if token.text == ";":
+                    objects = None
+            elif objects is None:
+                objects = []
+                statement.predicates.append((token, objects))
+                i += 1
+            else:
+                objects.append(token)
+                if _is(token, "[("):
+                    i = _after_nested(items, i)
+                    continue
+                i += 1
+                if i < n and items[i].kind == "lang":
+                    i += 1
+                elif i + 1 < n and items[i].kind == "dt":
+                    i += 2
+    return found
+
+
 def statement_starts(text: str) -> list[int]:
     """Offsets where a Turtle statement begins (its subject), skipping comments,
     strings, IRIs and nested blank nodes."""
-    starts: list[int] = []
-    i, n = 0, len(text)
-    at_start, depth = True, 0
-    while i < n:
-        char = text[i]
-        if char == "#":
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
-            continue
-        if char.isspace():
-            i += 1
-            continue
-        if at_start and depth == 0:
-            starts.append(i)
-            at_start = False
-        if char == "<":
-            close = text.find(">", i)
-            i = n if close < 0 else close + 1
-            continue
-        if char in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else char
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if char in "[(":
-            depth += 1
-        elif char in "])":
-            depth = max(0, depth - 1)
-        elif char == "." and depth == 0 and _ends_token(text, i + 1) and (
-                i + 1 >= n or not text[i + 1].isdigit()):
-            at_start = True
-        i += 1
-    return starts
+    return [s.subject.offset for s in statements(text)]
 
 
 def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+@dataclass(frozen=True)
+class Place:
+    line: int
+    column: int  # 1-based, in characters (Unicode code points)
+
+
+def _writes_literal(token: Token, value: str) -> bool:
+    """Whether a literal token writes the lexical form ``value``."""
+    if token.kind == "str":
+        quote = 3 if token.text[:3] in ('"""', "'''") else 1
+        return token.text[quote:-quote] == value
+    if token.kind in ("num", "word"):
+        if token.text == value:
+            return True
+        try:
+            return float(token.text) == float(value)
+        except ValueError:
+            return False
+    return False
+
+
 class EntityLocator:
-    """Answers "on which line is this entity written?" for one file's text."""
+    """Answers "where is this entity written?" and "where is this statement?" in one
+    file's text."""
 
     def __init__(self, text: str, json: bool = False) -> None:
         self.text = text
         self.json = json
         self.prefixes = declared_prefixes(text)
-        self._starts = [] if json else statement_starts(text)
+        self._statements = [] if json else statements(text)
         self._cache: dict[str, int | None] = {}
+        self._line_starts: list[int] | None = None
+
+    def place_at(self, offset: int) -> Place:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        index = bisect_right(self._line_starts, offset) - 1
+        return Place(index + 1, offset - self._line_starts[index] + 1)
 
     def line(self, iri: str) -> int | None:
+        place = self.place(iri)
+        return None if place is None else place.line
+
+    def place(self, iri: str) -> Place | None:
+        """Where the entity is first written as a subject (else first mentioned)."""
         if iri not in self._cache:
             self._cache[iri] = self._find(iri)
-        return self._cache[iri]
+        offset = self._cache[iri]
+        return None if offset is None else self.place_at(offset)
+
+    def statement(self, subject: str, predicate: str, value=None) -> Place | None:
+        """Where ``subject predicate value`` is written: the value's place when it is
+        among the predicate's objects, else the predicate's; None when the text never
+        gives the subject that predicate (or is JSON-LD). ``value`` is an rdflib term."""
+        subjects = set(spellings(subject, self.prefixes))
+        predicates = set(spellings(predicate, self.prefixes))
+        if predicate == RDF_TYPE:
+            predicates.add("a")
+        values = set(spellings(str(value), self.prefixes)) if isinstance(
+            value, URIRef) else None  # a literal is matched by its lexical form
+        first: Token | None = None
+        for statement in self._statements:
+            if statement.subject.text not in subjects:
+                continue
+            for token, objects in statement.predicates:
+                if token.text not in predicates:
+                    continue
+                first = first or token
+                for item in objects if value is not None else ():
+                    if (item.text in values if values is not None
+                            else _writes_literal(item, str(value))):
+                        return self.place_at(item.offset)
+        return None if first is None else self.place_at(first.offset)
 
     def _find(self, iri: str) -> int | None:
         tokens = spellings(iri, self.prefixes, self.json)
-        for start in self._starts:  # first as a subject ...
-            for token in tokens:
-                if self.text.startswith(token, start) and _ends_token(self.text,
-                                                                       start + len(token)):
-                    return line_of(self.text, start)
+        for statement in self._statements:  # first as a subject ...
+            if statement.subject.text in tokens:
+                return statement.subject.offset
         for token in tokens:  # ... else the first mention anywhere outside comments
             for match in re.finditer(re.escape(token), self.text):
                 begin, end = match.span()
@@ -116,7 +251,7 @@ class EntityLocator:
                 before = self.text[begin - 1] if begin else " "
                 if (before.isalnum() or before in "_-:") or not _ends_token(self.text, end):
                     continue
-                return line_of(self.text, begin)
+                return begin
         return None
 
 
@@ -151,6 +286,13 @@ class SubjectLineIndex:
             if token in self._first:
                 return self._first[token]
         return None
+
+    def place(self, iri: str) -> Place | None:
+        line = self.line(iri)
+        return None if line is None else Place(line, 1)
+
+    def statement(self, subject: str, predicate: str, value=None) -> Place | None:
+        return None  # not told in large files: the entity's line stands
 
 
 def locator_for(text: str, json: bool = False) -> EntityLocator | SubjectLineIndex:

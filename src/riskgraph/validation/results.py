@@ -24,7 +24,7 @@ class Problem:
 
     severity: str  # Violation, Warning or Info
     entity: str  # short form of the focus node, e.g. mitigation:data-curation
-    line: int | None
+    line: int | None  # of the offending statement where it can be told, else the entity's
     path: str | None  # e.g. rg:lifecycleStage
     value: str | None  # e.g. concept:rmf-govern or 1.5
     message: str
@@ -32,11 +32,14 @@ class Problem:
     component: str | None = None
     terms: dict = field(default_factory=dict, repr=False, compare=False)  # rdflib terms
     file: Path | None = None  # the file the entity is written in
+    column: int | None = None  # of ``line``, 1-based, in characters
+    entity_line: int | None = None  # where the entity is first written as a subject
 
     def as_dict(self) -> dict:
         return {"file": None if self.file is None else str(self.file),
                 "severity": self.severity, "entity": self.entity, "iri": str(self.terms.get(
-            "focus", self.entity)), "line": self.line, "property": self.path,
+            "focus", self.entity)), "line": self.line, "column": self.column,
+            "property": self.path,
             "value": self.value, "message": self.message, "shape": self.shape,
             "constraint": self.component}
 
@@ -66,9 +69,9 @@ class FileReport:
         groups: dict[str, list[Problem]] = {}
         for problem in self.problems:
             groups.setdefault(problem.entity, []).append(problem)
-        ordered = sorted(groups.items(), key=lambda kv: (kv[1][0].line is None,
-                                                          kv[1][0].line or 0, kv[0]))
-        return [(entity, items[0].line, items) for entity, items in ordered]
+        ordered = sorted(groups.items(), key=lambda kv: (kv[1][0].entity_line is None,
+                                                          kv[1][0].entity_line or 0, kv[0]))
+        return [(entity, items[0].entity_line, items) for entity, items in ordered]
 
 
 @dataclass
@@ -139,6 +142,8 @@ def _file_counts(report: FileReport) -> str:
 
 def _problem_lines(problem: Problem) -> list[str]:
     subject = " ".join(part for part in (problem.path, problem.value) if part)
+    if problem.line is not None and problem.line != problem.entity_line:
+        subject += f" (line {problem.line})"  # the statement, below the entity's line
     head = f"    {WORDS.get(problem.severity, problem.severity):<9} {subject}".rstrip()
     return [head, f"              {problem.message}"]
 

@@ -266,10 +266,14 @@ def make_problem(focus, path, value, severity, messages: list[str], shape, compo
                  locator, names: Graph, path_graph: Graph) -> Problem:
     """One result, from its terms, as a ``Problem`` (whichever engine produced it).
     ``path_graph`` holds the structure of a complex path (the report or the shapes)."""
-    line = locator.line(str(focus)) if isinstance(focus, URIRef) else None
+    entity = locator.place(str(focus)) if isinstance(focus, URIRef) else None
+    statement = locator.statement(str(focus), str(path), value) if isinstance(
+        focus, URIRef) and isinstance(path, URIRef) else None
+    where = statement or entity
     return Problem(
         severity=SEVERITIES.get(severity, _short(severity, names)),
-        entity=_short(focus, names), line=line,
+        entity=_short(focus, names), line=where and where.line,
+        column=where and where.column, entity_line=entity and entity.line,
         path=_path_text(path, path_graph, names),
         value=None if value is None or value == focus else _short(value, names),
         message=_shorten_iris(min(messages, key=len), names) if messages
@@ -286,8 +290,9 @@ SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
 def sort_problems(found: list[Problem]) -> list[Problem]:
-    found.sort(key=lambda p: (p.line is None, p.line or 0, p.entity,
-                              SEVERITY_ORDER.get(p.severity, 3), p.path or "", p.value or ""))
+    found.sort(key=lambda p: (p.entity_line is None, p.entity_line or 0, p.entity,
+                              SEVERITY_ORDER.get(p.severity, 3), p.line or 0, p.path or "",
+                              p.value or ""))
     return found
 
 
@@ -324,7 +329,7 @@ def _placeholder_hint(error: InputError, text: str | None) -> InputError:
     """Point at unfilled template placeholders, the usual cause of a syntax error."""
     if text and "{{" in text:
         error.hint = ("the file still holds template placeholders {{...}}: replace each "
-                      "with a value (see CONTRIBUTING.md)")
+                      "with a value (see docs/contributing.md)")
     return error
 
 
