@@ -398,6 +398,7 @@ class _Importer:
         # (row number, IRI) per Ev_ID in sheet order: some Ev_IDs name two risks, and a
         # sub-category or evidence row belongs to the nearest row above it with its id.
         self.risk_rows: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.category_rows: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.risk_label: dict[str, str] = {}
         seen: Counter[str] = Counter()
         for row in rows:
@@ -417,6 +418,8 @@ class _Importer:
                             "the nearest row above them.", f"{row.ev_id} (row {row.number})")
             iri = idi("concept", slug)
             self.risk_rows[row.ev_id].append((row.number, iri))
+            if not sub:
+                self.category_rows[row.ev_id].append((row.number, iri))
             if not name:
                 self.defect("risk without a name", "riskgraph names it by its Ev_ID.",
                             row.ev_id)
@@ -439,7 +442,7 @@ class _Importer:
             parent_id = row.ev_id[:6] + "00"
             doc_name = self.pub_name.get(row.paper, f"document {row.paper}")
             if sub:
-                parent = self.above(parent_id, row.number)
+                parent = self.above(parent_id, row.number, self.category_rows)
                 if parent:
                     d.add(iri, BROADER, d.ref(parent))
                     where = f"under the category '{self.risk_label[parent]}'"
@@ -464,9 +467,11 @@ class _Importer:
                                 "description is in the repository."))
             self.per_paper[row.paper] += 1
 
-    def above(self, ev_id: str, number: int) -> str | None:
-        """The risk with ``ev_id`` on the nearest row above row ``number``."""
-        found = [iri for n, iri in self.risk_rows.get(ev_id, ()) if n < number]
+    def above(self, ev_id: str, number: int, among=None) -> str | None:
+        """The risk (or, ``among`` the categories, the category) with ``ev_id`` on the
+        nearest row above row ``number``."""
+        rows = self.risk_rows if among is None else among
+        found = [iri for n, iri in rows.get(ev_id, ()) if n < number]
         return found[-1] if found else None
 
     def evidence(self, rows: list[Row]) -> None:
