@@ -251,9 +251,9 @@ def test_risk_dossier_gives_frameworks_incidents_and_evidenced_mitigations(store
 def test_framework_risks_and_incidents_queries(store):
     risks = rows(store, "framework_risks", document="An Overview of Catastrophic AI Risks")
     assert {"Bioterrorism"} <= {r["label"] for r in risks}
-    assert all(r["code"] or r["outside"] for r in risks)
+    assert all(r.get("code") or r.get("outside") for r in risks)
     found = rows(store, "incidents", subdomain="4.2")
-    assert len(found) == 2 and all(r["code"] == "4.2" for r in found)
+    assert len(found) == 2 and all(r.get("code") == "4.2" for r in found)
     assert rows(store, "incidents", deployer="openai", year="2023")
 
 
