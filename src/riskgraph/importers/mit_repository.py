@@ -506,6 +506,10 @@ class _Importer:
                                 f"{row.ev_id}: {problem}")
             d.add(iri, LABEL, en(f"Additional evidence {row.ev_id} for '{name}'"
                                  + (f", {page}" if page else "")))
+            doc_name = self.pub_name.get(row.paper, f"document {row.paper}")
+            d.add(iri, DEFN, en(f"A place in {doc_name} ({page or 'page not given'}) that the "
+                                f"AI Risk Repository v3 cites as further evidence for the risk "
+                                f"'{name}'; the passage it quotes is in the repository."))
 
     def datasets(self) -> None:
         d = self.doc("datasets.ttl", "Source dataset of the MIT AI Risk Repository import")
