@@ -133,7 +133,7 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
     # A represented node's asserted types are its profile's (it is named nowhere else),
     # so a type is new for every member exactly when it is new for the representative:
     # no per-member lookup in the full graph.
-    rep_types = {rep: key[0] for key, rep in reps.items()}
+    rep_types: dict[Node, frozenset] = {rep: key[0] for key, rep in reps.items()}
     new: set[Triple] = set()
     for s, p, o in result.inferred:
         if str(s).startswith(REP) or str(o).startswith(REP):

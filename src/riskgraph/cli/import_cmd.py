@@ -86,8 +86,8 @@ def mit_repository_command(source: Path, out_dir: Path | None) -> None:
 
     \b
     Example:
-      riskgraph import mit-repository --from \\
-        "../shared/sources/external/mit-ai-risk-repository-v3/The AI Risk Repository V3_26_03_2025.xlsx"
+      cd ../shared/sources/external/mit-ai-risk-repository-v3
+      riskgraph import mit-repository --from "The AI Risk Repository V3_26_03_2025.xlsx"
     """
     import zipfile
 

@@ -20,11 +20,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskgraph.importers.mit_repository import (
-    causal_concept, domain_concept, sha256, subdomain_concept,
+    causal_concept,
+    domain_concept,
+    sha256,
+    subdomain_concept,
 )
 from riskgraph.importers.nexus import (
-    DCT, DEFN, IDENT, IN_DATASET, LABEL, OUT_PREFIXES, RDF_TYPE, SOURCE, SOURCE_NOTE, URL,
-    idi, rg,
+    DCT,
+    DEFN,
+    IDENT,
+    IN_DATASET,
+    LABEL,
+    OUT_PREFIXES,
+    RDF_TYPE,
+    SOURCE,
+    SOURCE_NOTE,
+    URL,
+    idi,
+    rg,
 )
 from riskgraph.importers.turtle import TurtleDoc, en, literal, typed
 

@@ -22,8 +22,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskgraph.importers.nexus import (
-    DCT, DEFN, IDENT, IN_DATASET, IN_SCHEME, LABEL, OUT_PREFIXES, RDF_TYPE, SOURCE,
-    SOURCE_NOTE, URL, BROADER, idi, rg, slugify,
+    BROADER,
+    DCT,
+    DEFN,
+    IDENT,
+    IN_DATASET,
+    IN_SCHEME,
+    LABEL,
+    OUT_PREFIXES,
+    RDF_TYPE,
+    SOURCE,
+    SOURCE_NOTE,
+    URL,
+    idi,
+    rg,
+    slugify,
 )
 from riskgraph.importers.turtle import TurtleDoc, en, literal, typed
 
@@ -133,7 +146,7 @@ def known_publications(files: list[Path]) -> KnownPublications:
                                             "Dataset")}
     known = KnownPublications()
     for cls in sorted(pub_classes):
-        for node in sorted(g.subjects(RDF.type, cls)):
+        for node in sorted(g.subjects(RDF.type, cls), key=str):
             iri = str(node)
             for doi in g.objects(node, URIRef(BIBO_DOI)):
                 known.by_doi.setdefault(str(doi).casefold(), iri)
