@@ -274,3 +274,8 @@ def test_bad_input_is_exit_2_with_the_file_named(run_cli, tmp_path):
     result = run_cli("import", "aiid", "--from", str(empty), "-o", str(tmp_path / "o"))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
+    for name in ("incidents.csv", "classifications_MIT.csv", "license.txt"):
+        (empty / name).write_bytes(b"incident_id,title\n1,\x00bad\n")
+    result = run_cli("import", "aiid", "--from", str(empty), "-o", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()

@@ -124,6 +124,8 @@ def aiid_command(source: Path, out_dir: Path | None) -> None:
     Example:
       riskgraph import aiid --from ../shared/sources/external/aiid-snapshot-2025-03
     """
+    import csv
+
     from riskgraph import resources
     from riskgraph.errors import InputError
     from riskgraph.importers.aiid import import_aiid
@@ -131,7 +133,7 @@ def aiid_command(source: Path, out_dir: Path | None) -> None:
 
     try:
         result = import_aiid(source)
-    except (UnicodeDecodeError, OSError, KeyError) as exc:
+    except (UnicodeDecodeError, OSError, KeyError, ValueError, csv.Error) as exc:
         raise InputError(f"not a readable AI Incident Database snapshot ({exc})", file=source,
                          hint="the folder needs incidents.csv, classifications_MIT.csv and "
                               "license.txt") from exc

@@ -61,6 +61,12 @@ ROLES = (("Alleged deployer of AI system", "allegedDeployer", "deployer"),
          ("Alleged harmed or nearly harmed parties", "allegedHarmedParty",
           "harmed or nearly harmed party"))
 
+COLUMNS = {
+    "incidents.csv": ("incident_id", "date", "title") + tuple(column for column, _, _ in ROLES),
+    "classifications_MIT.csv": ("Incident ID", "Risk Domain", "Risk Subdomain", "Entity",
+                                "Timing", "Intent"),
+}
+
 # riskgraph's curation: IBM AI Risk Atlas example incidents (AI Atlas Nexus import) that
 # report the same event as an AIID incident, and why riskgraph says so.
 SAME_INCIDENTS = {
@@ -157,8 +163,16 @@ class _Importer:
         self.defects.setdefault(kind, (detail, []))[1].append(item)
 
     def read(self, name: str) -> list[dict]:
-        text = (self.folder / name).read_text(encoding="utf-8")
-        return list(csv.DictReader(io.StringIO(text, newline="")))
+        from riskgraph.errors import InputError
+
+        path = self.folder / name
+        text = path.read_text(encoding="utf-8")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = sorted(set(COLUMNS[name]) - set(reader.fieldnames or ()))
+        if missing:
+            raise InputError(f"not the AI Incident Database's {name}: no column "
+                             + ", ".join(repr(m) for m in missing), file=path)
+        return list(reader)
 
     def datasets(self) -> None:
         d = self.doc("datasets.ttl", "Source datasets of the AI Incident Database import")
