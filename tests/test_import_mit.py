@@ -282,3 +282,9 @@ def test_bad_input_is_exit_2_with_the_file_named(run_cli, tmp_path):
     result = run_cli("import", "aiid", "--from", str(empty), "-o", str(tmp_path / "o"))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_risk_dossier_lists_each_incident_of_a_domain_once(store):
+    found = [r for r in rows(store, "risk_dossier", risk="4") if r["part"] == "2 incident"]
+    items = [r["item"] for r in found]
+    assert len(items) == len(set(items)) == 157  # the snapshot's domain-4 classifications
