@@ -56,7 +56,8 @@ def package(wheel):
 
 @pytest.fixture(scope="module")
 def nexus() -> Graph:
-    return load_files(resources.external_data_files())
+    # the Nexus import only (data/external/ holds other imports too)
+    return load_files(sorted(resources.nexus_dir().glob("*.ttl")))
 
 
 @pytest.fixture(scope="module")

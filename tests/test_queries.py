@@ -22,7 +22,9 @@ TESTED = {"effective_mitigations", "mitigations_for_domain", "who_does_what",
           "domain_stage_matrix", "graph_summary",
           # the imported catalogues (tests/test_import_queries.py)
           "catalogue_mitigations_for_risk", "mit_mitigations_by_category",
-          "nist_actions_by_function", "taxonomy_matches", "evidence_catalogue_gaps"}
+          "nist_actions_by_function", "taxonomy_matches", "evidence_catalogue_gaps",
+          # the MIT AI Risk Repository and AIID imports (tests/test_import_mit.py)
+          "risk_dossier", "incidents", "framework_risks"}
 
 
 @pytest.fixture(scope="module")

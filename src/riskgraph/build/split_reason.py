@@ -40,6 +40,7 @@ from riskgraph.reason.reasoner import (
 )
 
 REP = "urn:riskgraph:profile:"
+SIMPLE = "SimpleMemory"  # rdflib's store without named-graph bookkeeping (faster)
 # Axiom kinds whose presence would break the profile argument.
 UNSUPPORTED = (
     OWL.Restriction, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
@@ -103,7 +104,7 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
             reps[key] = URIRef(f"{REP}{len(reps)}")
         rep_of[node] = reps[key]
 
-    image = Graph()
+    image = Graph(store=SIMPLE)
     for graph in (ontology, curated):
         image += graph
     # Collected in a set first: most imported edges collapse onto the same representatives.
@@ -129,20 +130,24 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
     members: dict[Node, list[Node]] = defaultdict(list)
     for member, rep in rep_of.items():
         members[rep].append(member)
-    inferred = Graph()
+    # A represented node's asserted types are its profile's (it is named nowhere else),
+    # so a type is new for every member exactly when it is new for the representative:
+    # no per-member lookup in the full graph.
+    rep_types: dict[Node, frozenset] = {rep: key[0] for key, rep in reps.items()}
+    new: set[Triple] = set()
     for s, p, o in result.inferred:
         if str(s).startswith(REP) or str(o).startswith(REP):
-            if p == RDF.type and s in members:
-                for member in members[s]:
-                    if (member, RDF.type, o) not in full:
-                        inferred.add((member, RDF.type, o))
+            if p == RDF.type and s in members and o not in rep_types[s]:
+                new.update((member, RDF.type, o) for member in members[s])
             continue  # property values: recomputed below over the full graph
         if (s, p, o) not in full:
-            inferred.add((s, p, o))
+            new.add((s, p, o))
     # Only imported triples can touch a represented node: the others name kept nodes only.
     for triple in property_values(ontology, imported, set(rep_of)):
-        if triple not in full:
-            inferred.add(triple)
+        if triple not in new and triple not in full:
+            new.add(triple)
+    inferred = Graph(store=SIMPLE)
+    inferred.addN((s, p, o, inferred) for s, p, o in new)
     # materialise() over full + inferred, without copying the full graph: the
     # inferred triples are added to it for the call and taken out again.
     added = [t for t in inferred if t not in full]
@@ -176,9 +181,12 @@ def property_values(ontology: Graph, graph: Iterable[Triple], nodes: set) -> Gra
     for p in ontology.subjects(RDF.type, OWL.SymmetricProperty):
         inverse[p].add(p)
     object_props = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
-    out = Graph()
+    # Only properties with a super-property, an inverse or symmetry entail anything.
+    entailing = {p for p in object_props if supers.get(p) or inverse.get(p)}
+    out = Graph(store=SIMPLE)
+    found: set = set()
     for s, p, o in graph:
-        if p not in object_props or not (s in nodes or o in nodes) or isinstance(o, Literal):
+        if p not in entailing or not (s in nodes or o in nodes) or isinstance(o, Literal):
             continue
         todo, done = [(s, p, o)], set()
         while todo:
@@ -189,6 +197,7 @@ def property_values(ontology: Graph, graph: Iterable[Triple], nodes: set) -> Gra
             a, q, b = edge
             todo += [(a, r, b) for r in supers.get(q, ())]
             todo += [(b, r, a) for r in inverse.get(q, ())]
-        for edge in done:
-            out.add(edge)
+        done.discard((s, p, o))  # the asserted edge itself
+        found |= done
+    out.addN((a, q, b, out) for a, q, b in found)
     return out

@@ -76,3 +76,78 @@ def nexus_command(source: Path | None, out_dir: Path | None) -> None:
     written = replace_folder(target, result.files, REPORT)
     click.echo(result.summary())
     click.echo(f"wrote {len(written)} files to {target}")
+
+
+
+
+
+@import_command.command("mit-repository")
+@click.option("--from", "source", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The AI Risk Repository spreadsheet (The AI Risk Repository "
+                   "V3_26_03_2025.xlsx).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (replaced as a whole). Default: the bundled "
+                   "data/external/mit-ai-risk-repository/.")
+def mit_repository_command(source: Path, out_dir: Path | None) -> None:
+    """Read the MIT AI Risk Repository spreadsheet and write its documents, risks (with
+    their MIT codes linked to riskgraph's taxonomies), additional-evidence rows, the
+    dataset and IMPORT-REPORT.md. Nothing is fetched.
+
+    \b
+    Example:
+      cd ../shared/sources/external/mit-ai-risk-repository-v3
+      riskgraph import mit-repository --from "The AI Risk Repository V3_26_03_2025.xlsx"
+    """
+    import zipfile
+
+    from riskgraph import resources
+    from riskgraph.errors import InputError
+    from riskgraph.importers.folder import replace_folder
+    from riskgraph.importers.mit_repository import import_mit_repository
+
+    try:
+        result = import_mit_repository(source)
+    except (zipfile.BadZipFile, KeyError, ValueError, StopIteration, OSError) as exc:
+        raise InputError(f"not a readable AI Risk Repository spreadsheet ({exc})", file=source,
+                         hint="pass the .xlsx file of the repository's version 3") from exc
+    target = out_dir or resources.data_dir() / "external" / "mit-ai-risk-repository"
+    written = replace_folder(target, result.files)
+    click.echo(result.summary())
+    click.echo(f"wrote {len(written)} files to {target}")
+
+
+@import_command.command("aiid")
+@click.option("--from", "source", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder with the snapshot's incidents.csv, classifications_MIT.csv and "
+                   "license.txt.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (replaced as a whole). Default: the bundled "
+                   "data/external/aiid/.")
+def aiid_command(source: Path, out_dir: Path | None) -> None:
+    """Read an AI Incident Database snapshot and write its incidents, the parties they
+    name, the MIT classifications (linked to riskgraph's taxonomies), riskgraph's links to
+    AI Atlas Nexus incidents, the datasets and IMPORT-REPORT.md. Nothing is fetched.
+
+    \b
+    Example:
+      riskgraph import aiid --from ../shared/sources/external/aiid-snapshot-2025-03
+    """
+    import csv
+
+    from riskgraph import resources
+    from riskgraph.errors import InputError
+    from riskgraph.importers.aiid import import_aiid
+    from riskgraph.importers.folder import replace_folder
+
+    try:
+        result = import_aiid(source)
+    except (UnicodeDecodeError, OSError, KeyError, ValueError, csv.Error) as exc:
+        raise InputError(f"not a readable AI Incident Database snapshot ({exc})", file=source,
+                         hint="the folder needs incidents.csv, classifications_MIT.csv and "
+                              "license.txt") from exc
+    target = out_dir or resources.data_dir() / "external" / "aiid"
+    written = replace_folder(target, result.files)
+    click.echo(result.summary())
+    click.echo(f"wrote {len(written)} files to {target}")
