@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from riskgraph.query.canned import list_queries, parse_query, prepare, run_prepared, run_query
+from riskgraph.query.formats import display
 
 STANDOUTS = {"Pre-deployment risk assessments", "Third party pre-deployment model audits",
              "Safety incident reports and security information sharing"}
@@ -316,7 +317,7 @@ def test_markdown_and_table(run_cli):
     assert table.rstrip().endswith(")") and " rows" in table.splitlines()[-1]
 
 
-def test_table_shows_prefixed_names_and_hides_iris_only_when_needed():
+def test_table_shows_prefixed_names_and_every_column():
     from riskgraph.query.formats import to_table
     from riskgraph.query.results import QueryResult, Term
 
@@ -327,7 +328,31 @@ def test_table_shows_prefixed_names_and_hides_iris_only_when_needed():
     assert "mitigation:data-curation" in wide and "(1 row)" in wide
     long = [{**result.rows[0], "label": Term("literal", "Data curation " * 3)}]
     narrow = to_table(QueryResult(["label", "iri"], long), width=40)
-    assert "not shown to fit the terminal: iri" in narrow
+    assert "mitigation:data-curation" in narrow and "not shown" not in narrow
+    assert all(len(line) <= 40 for line in narrow.splitlines()[:-1])
+
+
+def test_table_at_80_columns_keeps_every_column_and_whole_words(store):
+    """Failed before: SELECT ?r ?p ?o printed only o at 80 columns, and words were cut
+    ("Pre-deployme/nt")."""
+    from riskgraph.query.formats import to_table
+
+    query = parse_query("SELECT ?r ?p ?o WHERE { ?r a <https://w3id.org/riskgraph/ns#Mitigation> ;"
+                        " ?p ?o } ORDER BY ?r ?p ?o LIMIT 40", "--sparql", canned=False)
+    result = run_prepared(prepare(query), store)
+    text = to_table(result, width=80)
+    values = [display(row[name]) for row in result.rows for name in ("r", "p", "o")]
+    words = {word for value in values for word in value.split()}
+    shown = {word for line in text.splitlines() for word in line.replace("|", " ").split()}
+    assert words <= shown  # every value of every column, no word cut in two
+    assert "one record per block" in text.splitlines()[-1]  # and it says how it is shown
+    answer = run_query("effective_mitigations", {}, store)
+    table = to_table(answer, width=80)
+    for name in answer.variables:
+        assert any(line.startswith(name + " ") or line.split()[:1] == [name]
+                   for line in table.splitlines()), name
+    words = {w for row in answer.rows for t in row.values() for w in display(t).split()}
+    assert words <= {w for line in table.splitlines() for w in line.replace("|", " ").split()}
 
 
 def test_output_file(run_cli, tmp_path):
