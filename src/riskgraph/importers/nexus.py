@@ -81,6 +81,9 @@ CURATED_DOCUMENTS = {
 # Taxonomies riskgraph already has as schemes.
 CURATED_SCHEMES = {"mit-ai-risk-repository": "mit-domain-taxonomy",
                    "mit-ai-risk-repository-causal": "mit-causal-taxonomy"}
+# Taxonomies the package names after another document: the name riskgraph gives them
+# (the package's name is kept as skos:altLabel, and the import report lists it).
+SCHEME_NAMES = {"nist-ai-rmf": "NIST AI 600-1 Generative AI Profile of the AI RMF"}
 
 
 def curated_concept(pkg_id: str) -> str | None:
@@ -332,6 +335,14 @@ class _Importer:
             if tid in CURATED_SCHEMES:
                 continue
             d.add(iri, RDF_TYPE, d.ref(SKOS + "ConceptScheme"))
+            if tid in SCHEME_NAMES:
+                upstream, self.tax_titles[tid] = self.tax_titles[tid], SCHEME_NAMES[tid]
+                d.add(iri, SKOS + "altLabel", en(upstream))
+                d.add(iri, NOTE, en(f"The package names this taxonomy '{upstream}'; its risks "
+                                    "and actions are those of NIST AI 600-1, the framework's "
+                                    "generative AI profile, so riskgraph names it so."))
+                self.corrections.append(f"taxonomy {tid}: named '{SCHEME_NAMES[tid]}' (the "
+                                        f"package's name '{upstream}' kept as skos:altLabel)")
             d.add(iri, LABEL, en(self.tax_titles[tid]))
             d.add(iri, DEFN, en(f"The {self.tax_titles[tid]}, as the AI Atlas Nexus package "
                                 "converts it."))
@@ -484,11 +495,25 @@ class _Importer:
             docs = item.get("hasDocumentation") or ()
             doc_name = ", ".join(self.doc_names.get(x, x) for x in docs)
             name = " ".join(str(item.get("name") or pid).split())
+            label = f"{name} ({code})"
+            if all(part.strip() in self.list_risk_names for part in name.split(";")):
+                # Named by the risks it is filed under, not by what it does: named from
+                # the first words of its description, the package's name kept.
+                label = f"{_opening(str(item.get('description') or '')) or 'Action'} ({code})"
+                self.corrections.append(f"{pid}: named '{label}' from its description; the "
+                                        f"package names it by a list of risks ('{name}', "
+                                        "kept as skos:altLabel)")
+            iri = idi("mitigation", slugify(pid))
             self.catalogue_mitigation(
-                src, d, idi("mitigation", slugify(pid)), pid, f"{name} ({code})",
+                src, d, iri, pid, label,
                 f"Entry {code} of the MIT AI Risk Mitigation Database, which took it from "
                 f"{doc_name}; the database's own wording is at the source.", docs)
-            d.add(idi("mitigation", slugify(pid)), NOTATION, literal(code))
+            if label != f"{name} ({code})":
+                d.add(iri, SKOS + "altLabel", en(f"{name} ({code})"))
+                d.add(iri, NOTE, en("The package names this entry by the risks it is filed "
+                                    "under; riskgraph names it from the first words of its "
+                                    "description."))
+            d.add(iri, NOTATION, literal(code))
             self.counts[src.slug]["mitigations"] += 1
 
     def nist_actions(self, src: S.Source, d: TurtleDoc, items: list[dict]) -> None:
@@ -571,6 +596,9 @@ class _Importer:
         self.duplicate_docs: list[str] = []
         self.write_datasets()
         loaded = {name: self.pkg.yaml(name) for src in S.SOURCES for name in src.files}
+        # NIST AI 600-1's risk names: a database entry named by a list of them is renamed.
+        self.list_risk_names = {" ".join(str(e.get("name")).split()) for e in
+                                loaded.get("nist_ai_rmf_data.yaml", {}).get("entries") or ()}
         for src in S.SOURCES:
             d = self.doc(f"{src.slug}.ttl", f"{src.title} (AI Atlas Nexus import)")
             self.group_items = {}
@@ -791,6 +819,16 @@ class _Importer:
                         "not import (for example AIUC-1 requirements, capabilities, AI tasks) or "
                         "that no package file defines; the record keeps the id, no SKOS triple "
                         "is written.", [f"{k}: {v}" for k, v in sorted(counts.items())])
+
+
+def _opening(text: str, size: int = 60) -> str:
+    """The first words of ``text``, about ``size`` characters, with an ellipsis if cut."""
+    words, out = " ".join(text.split()).split(" "), ""
+    for word in words:
+        if out and len(out) + 1 + len(word) > size:
+            return out.rstrip(",;:.") + "\u2026"
+        out = f"{out} {word}".strip()
+    return out.rstrip(".")
 
 
 def _arxiv(url: str) -> str | None:
