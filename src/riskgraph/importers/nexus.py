@@ -425,6 +425,13 @@ class _Importer:
                 pitem = self.group_items[parent]
                 if pitem.get("narrower") or self.group_items[child].get("broader"):
                     one_sided.append(f"{parent} > {child} (only '{'/'.join(sorted(keys))}')")
+                    if src.slug == "mit-ai-risk-mitigations":  # the defect reported below
+                        d.add(c, NOTE, en(f"The package states this category's link to "
+                                          f"{parent} only with '{'/'.join(sorted(keys))}'; "
+                                          "riskgraph keeps the link."))
+                        self.corrections.append(f"{child}: kept under {parent}, a link the "
+                                                "package states on one side only (noted on "
+                                                "the concept)")
         for gid in self.group_items:
             if gid in self.index and not any(k[0] == gid for k in declared):
                 d.add(self.index[gid], TOP_OF, d.ref(self.scheme_for(
@@ -540,7 +547,15 @@ class _Importer:
                 d.add(iri, rg("forActorTask"), d.ref(idi("concept", CURATED_TASKS[key])))
             self.counts[src.slug]["suggested actions"] += 1
         odd = sorted(f"{' / '.join(sorted(v))}" for v in variants.values() if len(v) > 1)
+        for spellings in (v for v in variants.values() if len(v) > 1):
+            task_iri = idi("concept", CURATED_TASKS[min(spellings).strip().lower()])
+            d.add(task_iri, NOTE, en("The package spells this actor task in several ways ("
+                                     + " / ".join(sorted(spellings)) + "); riskgraph links "
+                                     "every spelling to this one concept."))
         if odd:
+            self.corrections.append("actor-task spellings merged into one concept each "
+                                    "(noted on the concept with skos:editorialNote): "
+                                    + "; ".join(odd))
             self.defect("AI actor task spelled in several ways",
                         "NIST AI 600-1 actions name the same actor task with different "
                         "spelling or case; riskgraph links each to one actor task concept.", odd)
@@ -702,6 +717,7 @@ class _Importer:
         unresolved: list[str] = []
         categorised: set[str] = set()
         pair_preds: dict[tuple[str, str], set[str]] = defaultdict(set)
+        set_curies: list[tuple[str, dict[str, str]]] = []
         d_all = {}
         for path in sets:
             name = path.rsplit("/", 1)[-1]
@@ -730,6 +746,7 @@ class _Importer:
                 f"Licence as the mapping set's header states it ({lic or 'none stated'}); "
                 f"mapping_set_id {ms.meta.get('mapping_set_id', 'not given')}."))
             set_ids[str(ms.meta.get("mapping_set_id"))].append(name)
+            set_curies.append((ds, dict(ms.curie_map)))
             for prefix, ns in ms.curie_map.items():
                 prefixes[ns].add(prefix)
             d = self.doc(f"mappings-{stem}.ttl", f"Mapping set {name} (AI Atlas Nexus import)")
@@ -804,7 +821,15 @@ class _Importer:
                         "the same pair both ways.", both)
         variants = sorted(f"{ns}: {', '.join(sorted(p))}" for ns, p in prefixes.items()
                           if len(p) > 1)
+        for ds, curies in set_curies:
+            mine = sorted(f"{p} ({ns})" for p, ns in curies.items() if len(prefixes[ns]) > 1)
+            if mine:
+                self.datasets_doc.add(ds, NOTE, en(
+                    "Other mapping sets write these namespaces with other prefixes: "
+                    + "; ".join(mine) + ". riskgraph resolves ids by their local part."))
         if variants:
+            self.corrections.append("CURIE prefix variants resolved by the id's local part "
+                                    "(noted on each mapping set that uses one)")
             self.defect("CURIE prefixes vary", "The mapping sets name one namespace with "
                         "different prefixes (riskgraph resolves ids by their local part).",
                         variants)
