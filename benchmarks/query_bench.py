@@ -57,6 +57,19 @@ def build_graph(n: int):
     inferred = materialise(graph)
     for triple in inferred:
         graph.add(triple)
+    # The grade levels and the build's rules (the evidence grades), as the build adds them.
+    from rdflib import Graph
+    from rdflib.namespace import RDF
+
+    from riskgraph import resources
+    from riskgraph.build.grading import rule_triples
+    from riskgraph.namespaces import RG
+
+    taxonomies = Graph().parse(resources.data_dir() / "taxonomies.ttl")
+    for level in taxonomies.subjects(RDF.type, RG.GradeLevel):
+        for p, o in taxonomies.predicate_objects(level):
+            graph.add((level, p, o))
+    graph += rule_triples(graph)
     return graph
 
 

@@ -25,6 +25,8 @@ def rule_triples(curated: Graph, rules: list[Path] | None = None) -> Graph:
     out = Graph()
     for rule in rules if rules is not None else resources.rule_files():
         result = store.query(rule.read_text(encoding="utf-8"))
+        if not isinstance(result, ox.QueryTriples):
+            raise ValueError(f"{rule.name}: a rule is a CONSTRUCT query")
         data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
         if data:
             out.parse(data=data.decode("utf-8"), format="nt")
