@@ -426,9 +426,9 @@ class _Importer:
                 if pitem.get("narrower") or self.group_items[child].get("broader"):
                     one_sided.append(f"{parent} > {child} (only '{'/'.join(sorted(keys))}')")
                     if src.slug == "mit-ai-risk-mitigations":  # the defect reported below
-                        d.add(c, NOTE, en(f"The package states this category's link to "
-                                          f"{parent} only with '{'/'.join(sorted(keys))}'; "
-                                          "riskgraph keeps the link."))
+                        d.add(c, SOURCE_NOTE, literal(
+                            f"The package states this category's link to {parent} only with "
+                            f"'{'/'.join(sorted(keys))}'; riskgraph keeps the link."))
                         self.corrections.append(f"{child}: kept under {parent}, a link the "
                                                 "package states on one side only (noted on "
                                                 "the concept)")
@@ -549,6 +549,7 @@ class _Importer:
         odd = sorted(f"{' / '.join(sorted(v))}" for v in variants.values() if len(v) > 1)
         for spellings in (v for v in variants.values() if len(v) > 1):
             task_iri = idi("concept", CURATED_TASKS[min(spellings).strip().lower()])
+            d.add(task_iri, IN_DATASET, d.ref(self.dataset(src.slug)))  # it describes it too
             d.add(task_iri, NOTE, en("The package spells this actor task in several ways ("
                                      + " / ".join(sorted(spellings)) + "); riskgraph links "
                                      "every spelling to this one concept."))
