@@ -366,7 +366,8 @@ def test_output_file(run_cli, tmp_path):
     target = tmp_path / "out" / "cbrn.csv"
     result = run_cli("query", "effective_mitigations", "--format", "csv", "-o", str(target))
     assert result.exit_code == 0
-    assert target.read_text().startswith("label,grade,stage,actor,evidence,against")
+    assert target.read_text().startswith("label,grade,stage,stagePlacedBy,actor,actorPlacedBy,"
+                                         "evidence,against")
 
 
 def test_list_shows_summaries_and_parameters(run_cli):
