@@ -24,9 +24,10 @@ def main(out_dir: Path) -> None:
                 writer = csv.DictWriter(handle, fieldnames=res.variables)
                 writer.writeheader()
                 writer.writerows(rows)
-            strongest = [r["label"] for r in rows if r["figure"]]
-            print(f"{area}: {len(rows)} pieces of evidence; with a figure: "
-                  f"{', '.join(dict.fromkeys(strongest)) or 'none'}")
+            strongest = [r["label"] for r in rows
+                         if r["grade"].startswith("survey figure of expert agreement")]
+            print(f"{area}: {len(rows)} mitigations rated effective; with a survey figure: "
+                  f"{', '.join(strongest) or 'none'}")
         page = kg.graph_page(query="effective_mitigations", area="CBRN")
         (out_dir / "cbrn.html").write_text(page, encoding="utf-8")
         print(f"cbrn.html: {page.node_count} entities, {page.edge_count} links")

@@ -83,7 +83,7 @@ def test_canned_query_with_friendly_value(kg):
     res = kg.query("effective_mitigations", area="CBRN")
     assert "label" in res.variables and len(res) == len(res.rows) > 0
     rows = res.to_dicts()
-    figures = [r for r in rows if r["figure"] == ">60%"]
+    figures = [r for r in rows if ">60% (share of the experts who rated it" in r["evidence"]]
     assert {r["mitigation"] for r in figures} >= {STANDOUT}
     # the same answer when the area is named by its label instead of its code
     by_label = kg.query("effective_mitigations", area="critical infrastructure")

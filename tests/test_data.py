@@ -137,8 +137,10 @@ def test_no_typed_entity_is_a_blank_node(data):
 def test_every_entity_has_an_english_label_and_definition(data):
     problems = []
     # Mapping records are rows of a mapping set (subject, predicate, object, how
-    # made), described by their properties, not by a label and definition.
-    records = set(data.subjects(RDF.type, RG.MappingRecord))
+    # made), described by their properties, not by a label and definition; so are the
+    # records that mark a link as riskgraph's curation (their reason is the note).
+    records = set(data.subjects(RDF.type, RG.MappingRecord)) | \
+        set(data.subjects(RDF.type, RG.CuratedLink))
     for node in set(data.subjects(RDF.type, None)) - records:
         labels = [lbl for lbl in data.objects(node, RDFS.label) if lbl.language == "en"]
         definitions = [d for d in data.objects(node, SKOS.definition) if d.language == "en"]
@@ -170,7 +172,8 @@ def test_figures_have_measure_comparator_value_and_wording(graph):
 
 
 def unsourced_numbers(graph: Graph) -> list[str]:
-    """Numeric literals (other than stage order) on nodes no sourced node reaches."""
+    """Numeric literals (other than stage order and grade rank, orders riskgraph defines)
+    on nodes no sourced node reaches."""
     # A mapping record's source is its mapping set (rg:mappingSet, a rg:SourceDataset).
     sourced = set(graph.subjects(DCTERMS.source, None)) | set(graph.subjects(RG.mappingSet, None))
     reached, todo = set(sourced), list(sourced)
@@ -181,7 +184,8 @@ def unsourced_numbers(graph: Graph) -> list[str]:
                 reached.add(obj)
                 todo.append(obj)
     return sorted(f"{s} {p} {o}" for s, p, o in graph
-                  if isinstance(o, Literal) and o.datatype in NUMERIC and p != RG.stageOrder
+                  if isinstance(o, Literal) and o.datatype in NUMERIC
+                  and p not in (RG.stageOrder, RG.gradeRank)
                   and str(s).startswith(BASE) and s not in reached)
 
 

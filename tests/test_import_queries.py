@@ -59,7 +59,7 @@ def test_gaps_and_disagreements_between_evidence_and_catalogues():
     result = run_query("evidence_catalogue_gaps", {})
     kinds = set(values(result, "kind"))
     assert kinds == {"experts sceptical, catalogue lists it", "evidenced, in no catalogue",
-                     "catalogued, no evidence"}
+                     "catalogued, no evidence about its mitigations"}
     sceptical = [r for r in result.rows if r["kind"].value.startswith("experts sceptical")]
     assert any(r["item"].value == "Harmlessness training" for r in sceptical)
 

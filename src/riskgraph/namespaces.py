@@ -73,6 +73,9 @@ RG_TERMS = (
     "mappingJustification", "mappingObject", "mappingPredicate", "mappingSet",
     "mappingSubject", "nistFunction", "retrievedOn", "sha256", "similarityScore",
     "sourceObjectId", "sourceRow", "sourceSubjectId",
+    # who placed a statement, and the evidence grades (ontology/rules/evidence-grade.rq)
+    "CuratedLink", "EvidenceGrade", "GradeLevel", "curatedProperty", "gradeFor", "gradeLevel",
+    "gradeOf", "gradeRank", "linkObject", "linkPredicate", "linkSubject", "sourcedProperty",
 )
 
 
@@ -80,7 +83,7 @@ RG_TERMS = (
 ID_KINDS = (
     "risk", "mitigation", "publication", "source", "person", "organisation",
     "study", "assessment", "judgement", "claim", "figure", "concept", "scheme", "agent",
-    "dataset", "mapping", "incident",
+    "dataset", "mapping", "incident", "grade", "curation",
 )
 ID_PATTERN = re.compile(
     r"^https://w3id\.org/riskgraph/id/(" + "|".join(ID_KINDS) + r")/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"

@@ -50,6 +50,11 @@ def alignments_file() -> Path:
     return ontology_dir() / "alignments.ttl"
 
 
+def rule_files() -> list[Path]:
+    """The rules applied at build (``ontology/rules/*.rq``, SPARQL CONSTRUCT), in order."""
+    return sorted(p for p in (ontology_dir() / "rules").glob("*.rq") if p.is_file())
+
+
 def nexus_dir() -> Path:
     """The AI Atlas Nexus import (``riskgraph import nexus`` writes it)."""
     return data_dir() / "external" / "nexus"

@@ -78,7 +78,8 @@ def bundle_files() -> list[Path]:
     files = [resources.core_ontology()]
     if resources.alignments_file().exists():
         files.append(resources.alignments_file())
-    return files + resources.data_files() + sorted(onto.glob("shapes*.ttl"))
+    return (files + resources.data_files() + sorted(onto.glob("shapes*.ttl"))
+            + resources.rule_files())
 
 
 def content_fingerprint(files: list[Path]) -> str:

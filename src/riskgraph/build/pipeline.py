@@ -12,6 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from riskgraph import resources
+from riskgraph.build.grading import rule_triples
 from riskgraph.build.split_reason import reason_split
 from riskgraph.errors import InputError
 from riskgraph.io.atomic import PendingFiles, Writer, check_target, refuse_overwriting_inputs
@@ -121,6 +122,10 @@ def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) ->
                                  full=asserted)
     else:
         reasoning = reason(asserted, use_hermit=use_hermit)
+    if reasoning.consistent:
+        # The rules of ontology/rules/ (the evidence grades) join the inferences, so a
+        # contribution loaded with load(extra=...) is graded with the bundled data.
+        reasoning.inferred += rule_triples(curated)
     return CheckedGraph(asserted, undeclared, reasoning, warnings)
 
 

@@ -78,6 +78,9 @@ CURATED_DOCUMENTS = {
 # Taxonomies riskgraph already has as schemes.
 CURATED_SCHEMES = {"mit-ai-risk-repository": "mit-domain-taxonomy",
                    "mit-ai-risk-repository-causal": "mit-causal-taxonomy"}
+# Taxonomies the package names after another document: the name riskgraph gives them
+# (the package's name is kept as skos:altLabel, and the import report lists it).
+SCHEME_NAMES = {"nist-ai-rmf": "NIST AI 600-1 Generative AI Profile of the AI RMF"}
 
 
 def curated_concept(pkg_id: str) -> str | None:
@@ -324,6 +327,14 @@ class _Importer:
             if tid in CURATED_SCHEMES:
                 continue
             d.add(iri, RDF_TYPE, d.ref(SKOS + "ConceptScheme"))
+            if tid in SCHEME_NAMES:
+                upstream, self.tax_titles[tid] = self.tax_titles[tid], SCHEME_NAMES[tid]
+                d.add(iri, SKOS + "altLabel", en(upstream))
+                d.add(iri, NOTE, en(f"The package names this taxonomy '{upstream}'; its risks "
+                                    "and actions are those of NIST AI 600-1, the framework's "
+                                    "generative AI profile, so riskgraph names it so."))
+                self.corrections.append(f"taxonomy {tid}: named '{SCHEME_NAMES[tid]}' (the "
+                                        f"package's name '{upstream}' kept as skos:altLabel)")
             d.add(iri, LABEL, en(self.tax_titles[tid]))
             d.add(iri, DEFN, en(f"The {self.tax_titles[tid]}, as the AI Atlas Nexus package "
                                 "converts it."))
@@ -406,6 +417,13 @@ class _Importer:
                 pitem = self.group_items[parent]
                 if pitem.get("narrower") or self.group_items[child].get("broader"):
                     one_sided.append(f"{parent} > {child} (only '{'/'.join(sorted(keys))}')")
+                    if src.slug == "mit-ai-risk-mitigations":  # the defect reported below
+                        d.add(c, SOURCE_NOTE, literal(
+                            f"The package states this category's link to {parent} only with "
+                            f"'{'/'.join(sorted(keys))}'; riskgraph keeps the link."))
+                        self.corrections.append(f"{child}: kept under {parent}, a link the "
+                                                "package states on one side only (noted on "
+                                                "the concept)")
         for gid in self.group_items:
             if gid in self.index and not any(k[0] == gid for k in declared):
                 d.add(self.index[gid], TOP_OF, d.ref(self.scheme_for(
@@ -476,11 +494,25 @@ class _Importer:
             docs = item.get("hasDocumentation") or ()
             doc_name = ", ".join(self.doc_names.get(x, x) for x in docs)
             name = " ".join(str(item.get("name") or pid).split())
+            label = f"{name} ({code})"
+            if all(part.strip() in self.list_risk_names for part in name.split(";")):
+                # Named by the risks it is filed under, not by what it does: named from
+                # the first words of its description, the package's name kept.
+                label = f"{_opening(str(item.get('description') or '')) or 'Action'} ({code})"
+                self.corrections.append(f"{pid}: named '{label}' from its description; the "
+                                        f"package names it by a list of risks ('{name}', "
+                                        "kept as skos:altLabel)")
+            iri = idi("mitigation", slugify(pid))
             self.catalogue_mitigation(
-                src, d, idi("mitigation", slugify(pid)), pid, f"{name} ({code})",
+                src, d, iri, pid, label,
                 f"Entry {code} of the MIT AI Risk Mitigation Database, which took it from "
                 f"{doc_name}; the database's own wording is at the source.", docs)
-            d.add(idi("mitigation", slugify(pid)), NOTATION, literal(code))
+            if label != f"{name} ({code})":
+                d.add(iri, SKOS + "altLabel", en(f"{name} ({code})"))
+                d.add(iri, NOTE, en("The package names this entry by the risks it is filed "
+                                    "under; riskgraph names it from the first words of its "
+                                    "description."))
+            d.add(iri, NOTATION, literal(code))
             self.counts[src.slug]["mitigations"] += 1
 
     def nist_actions(self, src: S.Source, d: TurtleDoc, items: list[dict]) -> None:
@@ -507,7 +539,16 @@ class _Importer:
                 d.add(iri, rg("forActorTask"), d.ref(idi("concept", CURATED_TASKS[key])))
             self.counts[src.slug]["suggested actions"] += 1
         odd = sorted(f"{' / '.join(sorted(v))}" for v in variants.values() if len(v) > 1)
+        for spellings in (v for v in variants.values() if len(v) > 1):
+            task_iri = idi("concept", CURATED_TASKS[min(spellings).strip().lower()])
+            d.add(task_iri, IN_DATASET, d.ref(self.dataset(src.slug)))  # it describes it too
+            d.add(task_iri, NOTE, en("The package spells this actor task in several ways ("
+                                     + " / ".join(sorted(spellings)) + "); riskgraph links "
+                                     "every spelling to this one concept."))
         if odd:
+            self.corrections.append("actor-task spellings merged into one concept each "
+                                    "(noted on the concept with skos:editorialNote): "
+                                    + "; ".join(odd))
             self.defect("AI actor task spelled in several ways",
                         "NIST AI 600-1 actions name the same actor task with different "
                         "spelling or case; riskgraph links each to one actor task concept.", odd)
@@ -563,6 +604,9 @@ class _Importer:
         self.duplicate_docs: list[str] = []
         self.write_datasets()
         loaded = {name: self.pkg.yaml(name) for src in S.SOURCES for name in src.files}
+        # NIST AI 600-1's risk names: a database entry named by a list of them is renamed.
+        self.list_risk_names = {" ".join(str(e.get("name")).split()) for e in
+                                loaded.get("nist_ai_rmf_data.yaml", {}).get("entries") or ()}
         for src in S.SOURCES:
             d = self.doc(f"{src.slug}.ttl", f"{src.title} (AI Atlas Nexus import)")
             self.group_items = {}
@@ -677,6 +721,7 @@ class _Importer:
         unresolved: list[str] = []
         categorised: set[str] = set()
         pair_preds: dict[tuple[str, str], set[str]] = defaultdict(set)
+        set_curies: list[tuple[str, dict[str, str]]] = []
         d_all = {}
         for path in sets:
             name = path.rsplit("/", 1)[-1]
@@ -706,6 +751,7 @@ class _Importer:
                 f"Licence as the mapping set's header states it ({lic or 'none stated'}); "
                 f"mapping_set_id {ms.meta.get('mapping_set_id', 'not given')}."))
             set_ids[str(ms.meta.get("mapping_set_id"))].append(name)
+            set_curies.append((ds, dict(ms.curie_map)))
             for prefix, ns in ms.curie_map.items():
                 prefixes[ns].add(prefix)
             d = self.doc(f"mappings-{stem}.ttl", f"Mapping set {name} (AI Atlas Nexus import)")
@@ -780,7 +826,15 @@ class _Importer:
                         "the same pair both ways.", both)
         variants = sorted(f"{ns}: {', '.join(sorted(p))}" for ns, p in prefixes.items()
                           if len(p) > 1)
+        for ds, curies in set_curies:
+            mine = sorted(f"{p} ({ns})" for p, ns in curies.items() if len(prefixes[ns]) > 1)
+            if mine:
+                self.datasets_doc.add(ds, NOTE, en(
+                    "Other mapping sets write these namespaces with other prefixes: "
+                    + "; ".join(mine) + ". riskgraph resolves ids by their local part."))
         if variants:
+            self.corrections.append("CURIE prefix variants resolved by the id's local part "
+                                    "(noted on each mapping set that uses one)")
             self.defect("CURIE prefixes vary", "The mapping sets name one namespace with "
                         "different prefixes (riskgraph resolves ids by their local part).",
                         variants)
@@ -795,6 +849,16 @@ class _Importer:
                         "not import (for example AIUC-1 requirements, capabilities, AI tasks) or "
                         "that no package file defines; the record keeps the id, no SKOS triple "
                         "is written.", [f"{k}: {v}" for k, v in sorted(counts.items())])
+
+
+def _opening(text: str, size: int = 60) -> str:
+    """The first words of ``text``, about ``size`` characters, with an ellipsis if cut."""
+    words, out = " ".join(text.split()).split(" "), ""
+    for word in words:
+        if out and len(out) + 1 + len(word) > size:
+            return out.rstrip(",;:.") + "\u2026"
+        out = f"{out} {word}".strip()
+    return out.rstrip(".")
 
 
 def _arxiv(url: str) -> str | None:

@@ -137,6 +137,9 @@ def _query_answer(model: GraphModel, name: str, params: dict[str, str],
     result = run_prepared(prepared, store)
     order = list(dict.fromkeys(term.value for row in result.rows for term in row.values()
                                if term.kind == "uri" and term.value in model.graph))
+    # An evidence grade (effective_mitigations gives one per row) is drawn as the
+    # assessments and claims it rests on, in the answer's order.
+    order = list(dict.fromkeys(e for key in order for e in _derived_from(model, key)))
     subjects = {t.value for t in prepared.bindings.values()
                 if t.kind == "uri" and t.value in model.graph}
     include = set(order) | subjects
@@ -146,6 +149,17 @@ def _query_answer(model: GraphModel, name: str, params: dict[str, str],
         if model.graph.nodes[node]["cls"] not in model.concept_classes:
             include.update(adj.neighbors(node))
     return _Answer(name, order, subjects, include)
+
+
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+EVIDENCE_GRADE = "https://w3id.org/riskgraph/ns#EvidenceGrade"
+
+
+def _derived_from(model: GraphModel, key: str) -> list[str]:
+    """``key``, or for an evidence grade the evidence it was derived from."""
+    if model.graph.nodes[key].get("cls") != EVIDENCE_GRADE:
+        return [key]
+    return sorted(o for _, o, p in model.graph.out_edges(key, data="prop") if p == PROV_DERIVED)
 
 
 def _default_font(size: float) -> int:

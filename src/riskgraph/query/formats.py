@@ -93,16 +93,23 @@ def _fit(natural: list[int], minimum: list[int], total: int) -> list[int]:
 
 
 def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``, broken at spaces only: a word longer than
+    the line keeps a line of its own (the terminal folds it) rather than being cut."""
     import textwrap
 
-    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
 
 
 def to_table(result: QueryResult, width: int | None = None) -> str:
-    """A plain-text table for a terminal.
+    """A plain-text table for a terminal; every column is shown.
 
-    When the table is wider than the terminal, columns of IRIs are left out
-    (named below the table) and long text wraps inside its column.
+    Long text wraps inside its column, at spaces. When the columns cannot fit the
+    terminal without cutting a word, the rows are shown one record per block
+    (column name, then value, as psql's expanded display), and the footer says so.
     """
     if result.boolean is not None:
         return ("yes" if result.boolean else "no") + "\n"
@@ -114,33 +121,25 @@ def to_table(result: QueryResult, width: int | None = None) -> str:
     header, rows, numeric = _cells(result)
     if not header:  # e.g. SELECT * WHERE { }: rows without columns
         return _count(len(rows)) + "\n"
-    keep = list(range(len(header)))
-
-    def natural_width(i: int) -> int:
-        return max([len(header[i])] + [len(r[i]) for r in rows])
-
-    iri_columns = [i for i, name in enumerate(result.variables)
-                   if result.rows and all(row.get(name) is None or row[name].kind == "uri"
-                                          for row in result.rows)]
-    hidden = []
-    while sum(natural_width(i) for i in keep) + 2 * (len(keep) - 1) > width and \
-            len(keep) > 1 and any(i in keep for i in iri_columns):
-        drop = max(i for i in iri_columns if i in keep)
-        keep.remove(drop)
-        hidden.append(header[drop])
-    natural = [natural_width(i) for i in keep]
-    minimum = [min(n, max(len(header[i]), MIN_COLUMN_WIDTH))
-               for n, i in zip(natural, keep, strict=True)]
+    columns = range(len(header))
+    natural = [max([len(header[i])] + [len(r[i]) for r in rows]) for i in columns]
+    # A column may be squeezed, but never below its header or its longest word.
+    minimum = [min(natural[i], max(len(header[i]), MIN_COLUMN_WIDTH,
+                                   max((_longest_word(r[i]) for r in rows), default=0)))
+               for i in columns]
+    if sum(minimum) + 2 * (len(header) - 1) > width:
+        return _records(header, rows, width)
     widths = _fit(natural, minimum, width)
 
     def lines_of(cells: list[str], align: bool) -> list[str]:
-        wrapped = [_wrap(cells[i], w) for i, w in zip(keep, widths, strict=True)]
+        wrapped = [_wrap(cells[i], widths[i]) for i in columns]
         out = []
         for k in range(max(len(w) for w in wrapped)):
             parts = []
-            for col, (i, w) in enumerate(zip(keep, widths, strict=True)):
-                piece = wrapped[col][k] if k < len(wrapped[col]) else ""
-                parts.append(piece.rjust(w) if align and numeric[i] else piece.ljust(w))
+            for i in columns:
+                piece = wrapped[i][k] if k < len(wrapped[i]) else ""
+                parts.append(piece.rjust(widths[i]) if align and numeric[i]
+                             else piece.ljust(widths[i]))
             out.append("  ".join(parts).rstrip())
         return out
 
@@ -156,10 +155,24 @@ def to_table(result: QueryResult, width: int | None = None) -> str:
         if multi and n:
             out.append("")
         out += block
-    footer = _count(len(rows))[:-1]
-    if hidden:
-        footer += f"; not shown to fit the terminal: {', '.join(hidden)} (use --format csv)"
-    out.append(footer + ")")
+    out.append(_count(len(rows)))
+    return "\n".join(out) + "\n"
+
+
+def _records(header: list[str], rows: list[list[str]], width: int) -> str:
+    """One block per row: each column's name, then its value wrapped at spaces."""
+    key = max(len(h) for h in header)
+    room = max(width - key - 3, MIN_COLUMN_WIDTH)
+    out = []
+    for n, row in enumerate(rows, 1):
+        title = f"-[ row {n} ]"
+        out.append(title + "-" * max(width - len(title), 0))
+        for name, cell in zip(header, row, strict=True):
+            lines = _wrap(cell, room)
+            out.append(f"{name.ljust(key)} | {lines[0]}".rstrip())
+            out += [f"{'':{key}} | {line}".rstrip() for line in lines[1:]]
+    out.append(f"{_count(len(rows))[:-1]}, one record per block: "
+               f"the {len(header)} columns do not fit {width} characters)")
     return "\n".join(out) + "\n"
 
 
