@@ -79,8 +79,6 @@ def nexus_command(source: Path | None, out_dir: Path | None) -> None:
 
 
 
-
-
 @import_command.command("mit-repository")
 @click.option("--from", "source", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -105,14 +103,17 @@ def mit_repository_command(source: Path, out_dir: Path | None) -> None:
     from riskgraph.errors import InputError
     from riskgraph.importers.folder import replace_folder
     from riskgraph.importers.mit_repository import import_mit_repository
+    from riskgraph.io.atomic import check_folder, refuse_overwriting_inputs
 
+    target = out_dir or resources.data_dir() / "external" / "mit-ai-risk-repository"
+    refuse_overwriting_inputs([source], folders=[target])
+    check_folder(target, REPORT, "import")  # refused before the spreadsheet is read
     try:
         result = import_mit_repository(source)
     except (zipfile.BadZipFile, KeyError, ValueError, StopIteration, OSError) as exc:
         raise InputError(f"not a readable AI Risk Repository spreadsheet ({exc})", file=source,
                          hint="pass the .xlsx file of the repository's version 3") from exc
-    target = out_dir or resources.data_dir() / "external" / "mit-ai-risk-repository"
-    written = replace_folder(target, result.files)
+    written = replace_folder(target, result.files, REPORT)
     click.echo(result.summary())
     click.echo(f"wrote {len(written)} files to {target}")
 
@@ -140,14 +141,17 @@ def aiid_command(source: Path, out_dir: Path | None) -> None:
     from riskgraph.errors import InputError
     from riskgraph.importers.aiid import import_aiid
     from riskgraph.importers.folder import replace_folder
+    from riskgraph.io.atomic import check_folder, refuse_overwriting_inputs
 
+    target = out_dir or resources.data_dir() / "external" / "aiid"
+    refuse_overwriting_inputs([source], folders=[target])
+    check_folder(target, REPORT, "import")  # refused before the snapshot is read
     try:
         result = import_aiid(source)
     except (UnicodeDecodeError, OSError, KeyError, ValueError, csv.Error) as exc:
         raise InputError(f"not a readable AI Incident Database snapshot ({exc})", file=source,
                          hint="the folder needs incidents.csv, classifications_MIT.csv and "
                               "license.txt") from exc
-    target = out_dir or resources.data_dir() / "external" / "aiid"
-    written = replace_folder(target, result.files)
+    written = replace_folder(target, result.files, REPORT)
     click.echo(result.summary())
     click.echo(f"wrote {len(written)} files to {target}")
