@@ -54,6 +54,11 @@ class RequestTooLarge(Exception):
     pass
 
 
+class NotAcceptable(Exception):
+    def __init__(self, offered) -> None:
+        self.offered = offered
+
+
 # --- errors ------------------------------------------------------------------------
 
 def _status(exc: InputError) -> int:
@@ -221,28 +226,39 @@ class Server:
         if len(queries) > 1:
             return _text_error(400, "give exactly one 'query' parameter")
         text = queries[0]
-        from riskgraph.query.safety import check_query
+        param = dict(params).get("format")
+        accept = request.headers.get("accept")
+        # The cache is asked first; only an answer that was checked and run is kept.
+        key = ("sparql", text, param, accept)
 
+        def build():
+            # off the event loop: the check reads the text once (linear, no lock); the
+            # engine parses the checked text in a worker, within the time limit
+            from riskgraph.query.safety import check_query
+
+            shape = check_query(text, "query")
+            graphs = shape.form in ("CONSTRUCT", "DESCRIBE")
+            offered = negotiate.GRAPHS if graphs else negotiate.RESULTS
+            fmt = self._choose(accept, param, offered)
+            if fmt is None:
+                raise NotAcceptable(offered)
+            return 200, self.backend.sparql(shape.text, shape.form, fmt), _media(fmt)
         try:
-            form = check_query(text, "query").form or "SELECT"
-        except InputError as exc:
-            return _text_error(400, str(exc))
-        offered = negotiate.GRAPHS if form in ("CONSTRUCT", "DESCRIBE") else negotiate.RESULTS
-        fmt = self._format(request, dict(params).get("format"), offered)
-        if fmt is None:
-            return self._not_acceptable(offered)
-        key = ("sparql", text, fmt)
-        try:
-            return await self._cached(key, lambda: (200, self.backend.sparql(text, form, fmt),
-                                                    _media(fmt)))
+            return await self._cached(key, build)
+        except NotAcceptable as exc:
+            return self._not_acceptable(exc.offered)
         except InputError as exc:
             return _text_error(_status(exc), str(exc))
 
     def _format(self, request: Request, param: str | None, offered) -> str | None:
+        return self._choose(request.headers.get("accept"), param, offered)
+
+    @staticmethod
+    def _choose(accept: str | None, param: str | None, offered) -> str | None:
         if param:
             fmt = negotiate.FORMAT_PARAM.get(param.lower())
             return fmt if fmt in offered else None
-        return negotiate.choose(request.headers.get("accept"), offered)
+        return negotiate.choose(accept, offered)
 
     def _not_acceptable(self, offered) -> Response:
         types = ", ".join(negotiate.MEDIA[f][0] for f in offered)
