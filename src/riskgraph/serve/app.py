@@ -10,6 +10,7 @@ tracebacks go to the log only.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ from riskgraph.serve import negotiate, pages, serialize
 from riskgraph.serve.cache import ResponseCache
 from riskgraph.serve.html import CSP, STATIC
 from riskgraph.serve.links import ONTOLOGY_IRI, Linker, entity_path
-from riskgraph.serve.pool import Busy, ResultTooLarge
+from riskgraph.serve.pool import Busy, ResultTooLarge, ServerStopping
+from riskgraph.store.timelimit import MemoryLimit
 
 if TYPE_CHECKING:
     from riskgraph.query.canned import CannedQuery
@@ -48,6 +50,7 @@ FORM = "application/x-www-form-urlencoded"
 class ServeOptions:
     max_request_bytes: int = 64 * 1024  # a query (body or URL) larger than this is refused
     cache_entries: int = 4096
+    body_timeout: float = 10.0  # seconds a client has to send a request's body
 
 
 class RequestTooLarge(Exception):
@@ -62,7 +65,7 @@ class NotAcceptable(Exception):
 # --- errors ------------------------------------------------------------------------
 
 def _status(exc: InputError) -> int:
-    if isinstance(exc, (QueryTimeout, Busy)):
+    if isinstance(exc, (QueryTimeout, Busy, ServerStopping, MemoryLimit)):
         return 503
     if isinstance(exc, EndpointError):
         return 502
@@ -169,11 +172,12 @@ class Server:
         if length is not None and length.isdigit() and int(length) > limit:
             raise RequestTooLarge
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise RequestTooLarge
-            chunks.append(chunk)
+        async with asyncio.timeout(self.options.body_timeout):  # a trickled body ends
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise RequestTooLarge
+                chunks.append(chunk)
         return b"".join(chunks)
 
     def _too_large(self) -> Response:
@@ -194,6 +198,9 @@ class Server:
                 body = await self._body(request)
             except RequestTooLarge:
                 return self._too_large()
+            except TimeoutError:
+                return _text_error(408, "the request body did not arrive within "
+                                   f"{self.options.body_timeout:g} s")
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
@@ -365,7 +372,7 @@ class Server:
             return _html_error(_status(exc), str(exc))
         from riskgraph.serve.graphpage import meta_csp
 
-        headers = {"content-security-policy": meta_csp(page) or CSP}
+        headers = {"content-security-policy": _framed_never(meta_csp(page) or CSP)}
         return HTMLResponse(page, headers=headers)
 
     async def editor(self, request: Request) -> Response:
@@ -439,6 +446,14 @@ class Server:
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document(self.queries()))
+
+
+def _framed_never(policy: str) -> str:
+    """``policy`` with ``frame-ancestors 'none'`` (a <meta> CSP cannot carry it, so the
+    graph page's own policy lacks it)."""
+    if "frame-ancestors" in policy:
+        return policy
+    return policy.rstrip().rstrip(";") + "; frame-ancestors 'none'"
 
 
 def _media(fmt: str) -> str:
