@@ -170,15 +170,15 @@ def main(argv: list[str] | None = None) -> None:
         for name in ("oxigraph", "riskgraph", "riskgraph --no-cache", "rdflib-endpoint"):
             proc, port = start(name, nt, Path(tmp))
             try:
-                if name == "oxigraph":  # its endpoint is /query
-                    paths_here = [p.replace("/sparql?", "/query?") for p in paths]
-                else:
-                    paths_here = paths
+                endpoint = {"oxigraph": "/query?", "rdflib-endpoint": "/?"}.get(name)
+                paths_here = [p.replace("/sparql?", endpoint) for p in paths] if endpoint \
+                    else paths
                 for path in paths_here:  # warm-up, and a check that every server answers
                     status, body = fetch(port, path)
                     assert status == 200, (name, status, body[:300])
                 seconds = args.baseline_seconds if name == "rdflib-endpoint" else args.seconds
                 results[name] = run_wrk(port, paths_here, seconds, args.connections)
+                print(name, results[name], flush=True)
             finally:
                 stop(proc)  # rdflib-endpoint's unanswered requests go with it
             time.sleep(1)

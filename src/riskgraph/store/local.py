@@ -33,8 +33,14 @@ from riskgraph.errors import InputError, QueryTimeout
 from riskgraph.namespaces import PROJECT_GRAPH
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.store import rocks
-from riskgraph.store.timelimit import (Expired, Stopped, Worker, check_timeout,
-                                       ended_by_memory, memory_error)
+from riskgraph.store.timelimit import (
+    Expired,
+    Stopped,
+    Worker,
+    check_timeout,
+    ended_by_memory,
+    memory_error,
+)
 
 DEFAULT_TIMEOUT = 30.0  # seconds; what `riskgraph query --timeout` defaults to
 
