@@ -138,7 +138,7 @@ class GuardedH11(H11Protocol):
     max_connections = MAX_CONNECTIONS
     waiting: OrderedDict  # connections that have not sent a whole request yet
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._header_timer: asyncio.TimerHandle | None = None
         if len(self.connections) > self.max_connections:
@@ -275,7 +275,7 @@ def serve(config: ServeConfig, ready=None) -> None:
                     await original(sockets)
                     if server.started:
                         ready(url_for(config.host, sock.getsockname()[1]))
-                server.startup = startup  # type: ignore[method-assign]  # wrapped to report readiness
+                server.startup = startup  # wrapped to report readiness
             # uvicorn handles SIGTERM itself, then raises it again with the handler it
             # found: a no-op one here, so that the workers are stopped and the exit is 0.
             signal.signal(signal.SIGTERM, lambda *_: None)
