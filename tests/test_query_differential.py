@@ -151,6 +151,7 @@ def test_the_check_and_the_engines_agree(url):
         assert len(_Counter.hits) == before, f"the checked text reached the network: {text!r}"
         assert not _rdflib_sees_danger(shape.text), f"rdflib reads danger in {shape.text!r}"
         assert "\r" not in shape.text  # one line terminator left: LF
+        assert check_query(shape.text).text == shape.text  # the text to run is a fixed point
     assert refused and accepted  # both kinds were generated
 
 

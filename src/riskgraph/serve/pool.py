@@ -75,10 +75,8 @@ class _Worker:
     def __init__(self, store_dir: Path | None, nt_files: list[Path], memory: int) -> None:
         args = [sys.executable, "-m", "riskgraph.serve.worker", str(os.getpid()),
                 str(memory), str(store_dir or "")] + [str(p) for p in nt_files]
-        # no Rust backtrace in the log when a query reaches the memory cap
-        env = {**os.environ, "RUST_BACKTRACE": "0"}
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     bufsize=0, close_fds=True, env=env)
+                                     bufsize=0, close_fds=True)
         # both are pipes (stdin=PIPE, stdout=PIPE above), never None
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._stdin: IO[bytes] = self.proc.stdin

@@ -70,6 +70,12 @@ def cap_memory(extra: int | None) -> None:
     same for a forked child (which inherits its parent's mappings) and a fresh one."""
     if not extra:
         return
+    import faulthandler
+
+    # Reaching the cap ends the process (Rust aborts when an allocation fails): say so in
+    # one line, without a Rust backtrace or a Python stack dump (pytest enables one).
+    os.environ["RUST_BACKTRACE"] = "0"
+    faulthandler.disable()
     try:
         import resource
 
