@@ -24,9 +24,9 @@ outside the project's graphs. A keyword can only be a word token, so a nested
 then parses the text to run, inside the query's time limit and memory cap
 (``riskgraph.store.timelimit``, ``riskgraph.serve.pool``).
 
-The check reads the text once with one regular expression: it is linear in the
-text's length and needs no lock, so it costs well under a millisecond for a typical
-query and does not hold up other requests. See docs/sparql-safety.md.
+The check reads the text twice (as written, then the text to run) with one regular
+expression: linear in the text's length, no lock, no rdflib. See docs/sparql-safety.md
+for what it costs.
 """
 
 from __future__ import annotations
@@ -93,8 +93,7 @@ def check_query(text: str, source: str | None = None) -> QueryShape:
     if shape is not None:
         return shape
     source = source or "query"
-    runnable = runnable_text(text, source)
-    tokens = tokenize(runnable)
+    runnable, tokens = _runnable(text, source)
     if not tokens:
         raise InputError("the query is empty", file=source)
     _check_words(runnable, tokens, source)
@@ -114,15 +113,22 @@ def runnable_text(text: str, source: str = "query") -> str:
     """``text`` with comments blanked, CR made a space or line feed and code point
     escapes in strings and IRIs replaced by their characters; ``InputError`` where
     some reader could still take text for a code point escape."""
+    return _runnable(text, source)[0]
+
+
+def _runnable(text: str, source: str) -> tuple[str, list[Token]]:
+    """The text to run and its tokens (white space and comments left out)."""
     parts = []
-    for token in scan(text):
+    scanned = scan(text)
+    for token in scanned:
         if token.kind == "comment":
             parts.append(" " * len(token.text))
         elif token.kind == "ws":
             parts.append(token.text.replace("\r\n", " \n").replace("\r", "\n"))
-        elif token.kind == "string" and _CODE_POINT.search(token.text):
+        elif token.kind == "string" and "\\" in token.text \
+                and _CODE_POINT.search(token.text):
             parts.append(_plain_string(text, token, source))
-        elif token.kind == "iri" and _CODE_POINT.search(token.text):
+        elif token.kind == "iri" and "\\" in token.text and _CODE_POINT.search(token.text):
             parts.append(_plain_iri(text, token, source))
         else:
             parts.append(token.text)
@@ -134,7 +140,10 @@ def runnable_text(text: str, source: str = "query") -> str:
                          "and as plain text by another", file=source, line=line,
                          column=column, hint="write the character itself, or use a "
                          "\\u escape inside a string or IRI only")
-    return runnable
+    # The rules judge the tokens of the text to run, read again: blanking a comment can
+    # change how the text before or after it reads (a string that did not close may
+    # close), and what runs is the text to run.
+    return runnable, tokenize(runnable)
 
 
 def _code_point(text: str, token: Token, digits: str, source: str) -> str:
