@@ -1,32 +1,25 @@
-"""Benchmark: ``riskgraph serve`` against rdflib-endpoint serving the same graph, same run.
+"""Benchmark: ``riskgraph serve`` against Oxigraph's own server and rdflib-endpoint, one run.
 
-    .venv/bin/python -m benchmarks.serve_bench [--sizes bundled 100000] [--requests 2000]
-        [--concurrency 16] [--baseline-seconds 20] [--site] [--keep DIR]
+    .venv/bin/python -m benchmarks.serve_bench [--seconds 10] [--connections 16]
+        [--baseline-seconds 5]
 
-For each graph (the bundled one, and ``benchmarks.synthetic`` graphs of about N
-triples with the ontology and the reasoner's inferences, as query_bench.py builds
-them; ``--keep DIR`` keeps them for the next run) three servers run as subprocesses
-on loopback, each holding the graph in memory: ``riskgraph serve`` as
-deployed (LRU cache of finished answers on), ``riskgraph serve --no-cache``
-(every request evaluates its query), and rdflib-endpoint's ``SparqlEndpoint``
-under uvicorn with its defaults. ``concurrency`` client threads, each with a
-keep-alive connection, send requests for each workload:
+Every server holds the bundled graph in memory and gets the same mixed workload on
+``/sparql`` from ``wrk`` (a real load generator; a Lua script cycles the requests):
+the CBRN answer's query (``effective_mitigations`` with area CBRN, its VALUES block
+bound), an entity lookup (``SELECT ?p ?o WHERE { <entity> ?p ?o }``) and a COUNT of
+all triples. The servers run one at a time (each starts idle, is warmed up with
+every distinct request, is measured, and is stopped, so no server's leftover work
+slows the next): ``riskgraph serve`` (response cache on), ``riskgraph serve
+--no-cache``, ``oxigraph serve`` (pip ``oxigraph``, in memory, data loaded by the
+Graph Store Protocol) and rdflib-endpoint (last, for ``--baseline-seconds``; then
+killed, so its queue of unanswered requests is dropped).
 
-- canned: ``effective_mitigations`` (area CBRN). riskgraph: ``/api/queries/...``;
-  rdflib-endpoint: the same query text with the same VALUES binding on its endpoint;
-- entity: an entity page ``/id/mitigation/...`` (riskgraph only), cycling over
-  the mitigations;
-- adhoc: a SELECT with ORDER BY on ``/sparql``, its OFFSET cycling over 100 values
-  (rdflib-endpoint: the same text).
+Printed: requests/s, p50 and p99 latency (ms), errors, and each server's throughput
+as a ratio of Oxigraph's. Targets (issue 22), on 2 cores at 16 connections:
+``serve --no-cache`` >= 0.5 x Oxigraph, ``serve`` (cache) >= 1.0 x Oxigraph, and
+p99 < 50 ms for riskgraph.
 
-Each riskgraph server first answers every distinct request once (warm-up), so the
-cached figures are its steady state. rdflib-endpoint gets at most
-``--baseline-seconds`` per workload (its completed requests are counted).
-Reported: requests/s, p50 and p99 latency in ms, and the throughput ratio
-against rdflib-endpoint. ``--site`` also times ``riskgraph site`` for the
-bundled graph. Targets (issue 14): >= 30x rdflib-endpoint on the canned
-query at 100k triples; p99 < 50 ms for canned queries and entity pages on the
-bundled graph; the site in under a minute.
+Needs ``wrk`` on PATH and the ``dev`` extra (``oxigraph``, ``rdflib-endpoint``).
 """
 
 from __future__ import annotations
@@ -34,26 +27,18 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
+import re
 import shutil
-import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
 
 HOST = "127.0.0.1"
 JSON = "application/sparql-results+json"
-RG = "https://w3id.org/riskgraph/ns#"
-ADHOC = """PREFIX rg: <https://w3id.org/riskgraph/ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?m ?label ?stage WHERE {{ ?m a rg:Mitigation ; rdfs:label ?label ;
-  rg:lifecycleStage ?stage }} ORDER BY ?label LIMIT 20 OFFSET {offset}"""
 RDFLIB_ENDPOINT = """
 import sys, rdflib, uvicorn
 from rdflib_endpoint import SparqlEndpoint
@@ -61,6 +46,15 @@ g = rdflib.Graph()
 g.parse(sys.argv[1], format="nt")
 uvicorn.run(SparqlEndpoint(graph=g), host="127.0.0.1", port=int(sys.argv[2]),
             log_level="warning")
+"""
+LUA = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1],
+                    {["Accept"] = "application/sparql-results+json"})
+end
 """
 
 
@@ -70,207 +64,130 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_up(port: int, path: str, proc: subprocess.Popen, timeout: float = 600) -> None:
+def fetch(port: int, path: str, method: str = "GET", body: bytes | None = None,
+          headers: dict | None = None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    try:
+        conn.request(method, path, body=body, headers=headers or {"Accept": JSON})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_up(port: int, proc: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server on {port} exited with {proc.returncode}")
         try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", path)
-            if conn.getresponse().status < 500:
+            if fetch(port, "/")[0] < 500:
                 return
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"server on {port} did not start")
 
 
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def load(port: int, paths: list[str], requests: int, concurrency: int,
-         seconds: float | None = None, accept: str = "application/sparql-results+json"):
-    """(requests/s, p50 ms, p99 ms, completed, failures) for GETs of ``paths`` in turn."""
-    latencies: list[float] = []
-    failures = [0]
-    lock = threading.Lock()
-    counter = iter(range(requests))
-    deadline = time.monotonic() + seconds if seconds else None
-
-    def client() -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=600)
-        mine = []
-        while True:
-            with lock:
-                i = next(counter, None)
-            if i is None or (deadline and time.monotonic() > deadline):
-                break
-            started = time.perf_counter()
-            try:
-                conn.request("GET", paths[i % len(paths)], headers={"Accept": accept})
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    failures[0] += 1
-            except (OSError, http.client.HTTPException):
-                failures[0] += 1
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=600)
-            mine.append(time.perf_counter() - started)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    if not latencies:
-        return 0.0, 0.0, 0.0, 0, failures[0]
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return (len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000,
-            len(latencies), failures[0])
-
-
-def graph_file(size: str, work: Path) -> tuple[Path, dict[str, str], list[str]]:
-    """The N-Triples file, the canned query's parameters, and mitigation IRIs."""
-    if size == "bundled":
-        from riskgraph.build.cache import ensure_cached_graph
-
-        path = ensure_cached_graph()
-        params = {"area": "CBRN"}
-    else:
-        from benchmarks.query_bench import BENCH_PARAMS, build_graph
-
-        path = work / f"synthetic-{size}.nt"
-        if not path.is_file():
-            build_graph(int(size)).serialize(path, format="nt", encoding="utf-8")
-        params = BENCH_PARAMS["effective_mitigations"]
-    import pyoxigraph as ox
-
-    mitigations = sorted({str(t.subject.value) for t in ox.parse(
-        path=str(path), format=ox.RdfFormat.N_TRIPLES)
-        if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-        and t.object.value == RG + "Mitigation"})
-    return path, params, mitigations
-
-
-def bound_canned(params: dict[str, str], nt: Path) -> str:
-    from riskgraph.query.canned import bind_values, prepare
+def workload() -> list[str]:
+    """The three query texts: the CBRN answer, an entity lookup, a COUNT."""
+    from riskgraph.build.cache import ensure_cached_graph
+    from riskgraph.query.binding import bind_values
+    from riskgraph.query.canned import prepare
     from riskgraph.store.embedded import EmbeddedStore
 
-    store = EmbeddedStore.from_ntriples(nt)
-    prepared = prepare("effective_mitigations", params, store, None)
-    return bind_values(prepared.text, prepared.bindings)
+    store = EmbeddedStore.from_ntriples(ensure_cached_graph())
+    prepared = prepare("effective_mitigations", {"area": "CBRN"}, store)
+    answer = bind_values(prepared.text, prepared.bindings)
+    entity = store.select("SELECT ?m WHERE { ?m a <https://w3id.org/riskgraph/ns#Mitigation> }"
+                          " ORDER BY ?m LIMIT 1").rows[0]["m"].value
+    return [answer, f"SELECT ?p ?o WHERE {{ <{entity}> ?p ?o }}",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"]
 
 
-def start_riskgraph(size: str, nt: Path, work: Path, *extra: str) -> tuple[subprocess.Popen, int]:
+def run_wrk(port: int, paths: list[str], seconds: float, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % ", ".join(json.dumps(p) for p in paths))
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency",
+                          "--timeout", "30s", "-s", script.name, f"http://{HOST}:{port}"],
+                         capture_output=True, text=True, check=True).stdout
+    Path(script.name).unlink()
+
+    def ms(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if match is None:
+            return float("nan")
+        return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(rate.group(1)) if rate else 0.0, "p50": ms("50"), "p99": ms("99"),
+            "errors": int(errors.group(1)) if errors else 0}
+
+
+def start(name: str, nt: Path, tmp: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    args = [sys.executable, "-m", "riskgraph", "serve", "--port", str(port),
-            "--log-level", "warning", *extra]
-    if size != "bundled":
-        args += ["--graph", str(nt)]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_up(port, "/sparql?query=ASK%7B%7D", proc)
+    log = open(tmp / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+    if name.startswith("riskgraph"):
+        args = [sys.executable, "-m", "riskgraph", "serve", "--port", str(port),
+                "--log-level", "warning"] + (["--no-cache"] if "no-cache" in name else [])
+    elif name == "oxigraph":
+        args = [str(Path(sys.executable).parent / "oxigraph"), "serve", "--bind",
+                f"{HOST}:{port}"]
+    else:
+        args = [sys.executable, "-c", RDFLIB_ENDPOINT, str(nt), str(port)]
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    wait_up(port, proc)
+    if name == "oxigraph":
+        status, body = fetch(port, "/store?default", "POST", nt.read_bytes(),
+                             {"Content-Type": "application/n-triples"})
+        assert status in (200, 201, 204), body[:200]
     return proc, port
 
 
-def bench_size(size: str, args, work: Path) -> list[tuple]:
-    nt, params, mitigations = graph_file(size, work)
-    with open(nt, "rb") as lines:
-        triples = sum(1 for _ in lines)
-    canned_text = bound_canned(params, nt)
-    q = urllib.parse.quote
-    adhoc = [ADHOC.format(offset=k) for k in range(100)]
-    workloads = {
-        "canned": (["/api/queries/effective_mitigations?" + urllib.parse.urlencode(params)],
-                   ["/?query=" + q(canned_text)], JSON),
-        "entity": (["/id/" + m.split("/id/", 1)[1] for m in mitigations[:200]], None,
-                   "text/html"),
-        "adhoc": (["/sparql?query=" + q(t) for t in adhoc], ["/?query=" + q(t) for t in adhoc],
-                  JSON),
-    }
-    rows = []
-    servers = {}
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        servers["riskgraph"] = start_riskgraph(size, nt, work)
-        servers["riskgraph --no-cache"] = start_riskgraph(size, nt, work, "--no-cache")
-        port = free_port()
-        proc = subprocess.Popen([sys.executable, "-c", RDFLIB_ENDPOINT, str(nt), str(port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        servers["rdflib-endpoint"] = (proc, port)
-        wait_up(port, "/?query=ASK%7B%7D", proc)
-        for name, (ours, theirs, accept) in workloads.items():
-            baseline = None
-            if theirs is not None:
-                load(servers["rdflib-endpoint"][1], theirs[:5], 10, 2)  # warm up
-                baseline = load(servers["rdflib-endpoint"][1], theirs, args.requests,
-                                args.concurrency, args.baseline_seconds, accept)
-                rows.append((size, triples, name, "rdflib-endpoint", *baseline, None))
-            for label in ("riskgraph", "riskgraph --no-cache"):
-                port = servers[label][1]
-                # Warm up: every distinct request once, so that the cached server is
-                # measured in its steady state (--no-cache evaluates every request anyway).
-                load(port, ours, len(ours), 4, accept=accept)
-                result = load(port, ours, args.requests, args.concurrency, accept=accept)
-                ratio = result[0] / baseline[0] if baseline and baseline[0] else None
-                rows.append((size, triples, name, label, *result, ratio))
-    finally:
-        for proc, _ in servers.values():
-            stop(proc)
-    return rows
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
-def time_site(work: Path) -> float:
-    out = work / "site"
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "riskgraph", "site", "-o", str(out)], check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", nargs="+", default=["bundled", "100000"])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--baseline-seconds", type=float, default=20.0)
-    parser.add_argument("--site", action="store_true")
-    parser.add_argument("--keep", type=Path, help="keep generated graphs in this folder")
-    args = parser.parse_args()
-    os.environ.setdefault("RISKGRAPH_CACHE", tempfile.mkdtemp(prefix="rg-bench-cache-"))
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-    work = args.keep or Path(tempfile.mkdtemp(prefix="rg-serve-bench-"))
-    try:
-        print(f"{'graph':>8} {'triples':>8} {'workload':>8} {'server':>22} {'req/s':>9} "
-              f"{'p50 ms':>8} {'p99 ms':>8} {'done':>6} {'fail':>5} {'x rdflib-ep':>11}")
-        for size in args.sizes:
-            for row in bench_size(size, args, work):
-                size_, triples, name, label, rps, p50, p99, done, fail, ratio = row
-                ratio_text = f"{ratio:.1f}x" if ratio else ""
-                print(f"{size_:>8} {triples:>8} {name:>8} {label:>22} {rps:>9.1f} {p50:>8.1f} "
-                      f"{p99:>8.1f} {done:>6} {fail:>5} {ratio_text:>11}", flush=True)
-        if args.site:
-            print(f"riskgraph site (bundled graph): {time_site(work):.1f} s")
-        print(json.dumps({"concurrency": args.concurrency, "requests": args.requests,
-                          "cpus": os.cpu_count()}))
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            shutil.rmtree(work / "site", ignore_errors=True)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--baseline-seconds", type=float, default=5)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("serve_bench needs wrk on PATH")
+    from riskgraph.build.cache import ensure_cached_graph
+
+    nt = ensure_cached_graph()
+    queries = workload()
+    paths = ["/sparql?" + urllib.parse.urlencode({"query": q}) for q in queries]
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("oxigraph", "riskgraph", "riskgraph --no-cache", "rdflib-endpoint"):
+            proc, port = start(name, nt, Path(tmp))
+            try:
+                endpoint = {"oxigraph": "/query?", "rdflib-endpoint": "/?"}.get(name)
+                paths_here = [p.replace("/sparql?", endpoint) for p in paths] if endpoint \
+                    else paths
+                for path in paths_here:  # warm-up, and a check that every server answers
+                    status, body = fetch(port, path)
+                    assert status == 200, (name, status, body[:300])
+                seconds = args.baseline_seconds if name == "rdflib-endpoint" else args.seconds
+                results[name] = run_wrk(port, paths_here, seconds, args.connections)
+                print(name, results[name], flush=True)
+            finally:
+                stop(proc)  # rdflib-endpoint's unanswered requests go with it
+            time.sleep(1)
+    base = results["oxigraph"]["rps"] or 1.0
+    print(f"{'server':24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'x oxigraph':>10}")
+    for name, r in results.items():
+        print(f"{name:24} {r['rps']:8.1f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:7d} "
+              f"{r['rps'] / base:10.2f}")
 
 
 if __name__ == "__main__":

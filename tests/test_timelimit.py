@@ -219,3 +219,13 @@ def test_started_worker_that_died_is_replaced(tmp_path):
     os.kill(store._worker.pid, signal.SIGKILL)
     assert count(store.select(COUNT, timeout=5)) == TRIPLES
     assert store._worker is None
+
+
+def test_a_query_over_the_memory_cap_is_stopped_with_exit_2(run_cli, monkeypatch):
+    """One cross product sorted grew a worker to 2-3 GB; now the child is capped."""
+    monkeypatch.setenv("RISKGRAPH_QUERY_MEMORY", "150")
+    result = run_cli("query", "--sparql", "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(?c)",
+                     "--timeout", "60")
+    assert result.exit_code == 2
+    assert "more memory than its limit of 150 MiB" in result.output
+    assert "Traceback" not in result.output

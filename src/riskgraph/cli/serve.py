@@ -28,13 +28,23 @@ import click
               show_default=True, help="Largest query (URL or body) the endpoint accepts.")
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=2, show_default=True,
               help="Query worker processes (queries run in parallel, one per worker).")
+@click.option("--max-query-memory", type=click.IntRange(min=0), default=None,
+              help="MiB a query worker may add to the loaded graph before its query is "
+                   "stopped (HTTP 503); 0: no cap. Default: $RISKGRAPH_QUERY_MEMORY or 2048.")
+@click.option("--header-timeout", type=click.FloatRange(min=0.5, max=600), default=10.0,
+              show_default=True, help="Seconds a client has to send a request's headers "
+                                      "(and its body).")
+@click.option("--max-connections", type=click.IntRange(min=8), default=256,
+              show_default=True, help="Open connections at once (lowered to fit the "
+                                      "open-file limit).")
 @click.option("--no-cache", is_flag=True, help="Do not keep finished pages and answers.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info",
                                                 "debug"]), default="info", show_default=True)
 def serve_command(host: str, port: int, store_dir: Path | None, endpoint: str | None,
                   graph: Path | None, data: tuple[Path, ...], timeout: float,
-                  max_result_bytes: int, max_request_bytes: int, workers: int, no_cache: bool,
-                  log_level: str) -> None:
+                  max_result_bytes: int, max_request_bytes: int, workers: int,
+                  max_query_memory: int | None, header_timeout: float, max_connections: int,
+                  no_cache: bool, log_level: str) -> None:
     """Serve the graph over HTTP: a SPARQL 1.1 endpoint at /sparql, a query editor,
     the canned queries (pages and a JSON API), and a page for every entity at /id/...
 
@@ -47,12 +57,16 @@ def serve_command(host: str, port: int, store_dir: Path | None, endpoint: str | 
     """
     from riskgraph.serve.pool import Limits
     from riskgraph.serve.run import ServeConfig, is_loopback, serve
+    from riskgraph.store.timelimit import query_memory
 
     if not is_loopback(host):
         click.echo(f"note: listening on {host}, reachable from other machines", err=True)
     config = ServeConfig(host=host, port=port, store_dir=store_dir, endpoint=endpoint,
                          data=list(data), graph=graph, workers=workers,
-                         limits=Limits(timeout, max_result_bytes),
+                         limits=Limits(timeout, max_result_bytes,
+                                       query_memory() if max_query_memory is None
+                                       else max_query_memory << 20),
                          max_request_bytes=max_request_bytes, cache=not no_cache,
-                         log_level=log_level)
+                         log_level=log_level, header_timeout=header_timeout,
+                         max_connections=max_connections)
     serve(config, ready=lambda url: click.echo(f"serving on {url}", err=True))

@@ -1,32 +1,43 @@
-"""Refuse SPARQL that could reach the network or the file system, before it runs.
+"""Refuse SPARQL that could reach the network or the file system, and give the text to run.
 
-Both rdflib and pyoxigraph execute ``SERVICE`` over HTTP, rdflib reads
-``FROM <file:...>``, updates can ``LOAD`` documents, and Virtuoso adds ``bif:`` /
-``sql:`` functions and ``DEFINE get:soft`` pragmas that fetch files and URLs.
+Both rdflib and pyoxigraph execute ``SERVICE`` over HTTP, updates can ``LOAD``
+documents, and Virtuoso adds ``bif:`` / ``sql:`` functions and ``DEFINE get:soft``
+pragmas that fetch files and URLs.
 
-A user's query (``--sparql``, ``--file``, the Python API) is judged on a real parse:
-rdflib's SPARQL parser and algebra, with every IRI resolved against BASE and the
-prefixes and its escapes decoded. Refused: ``SERVICE`` anywhere (inside
-``FILTER EXISTS`` and sub-selects too), updates and ``LOAD``, ``FROM`` / ``FROM NAMED``
-outside the project's graphs, any IRI in Virtuoso's function namespaces, and
-``DEFINE`` pragmas (which rdflib cannot parse; they are refused first, by name).
-rdflib is imported only on this path.
+What runs is exactly what was checked. Two readers of one text can disagree (rdflib
+ended a comment at LF only, pyoxigraph at CR too, and a ``SERVICE`` after a bare CR
+was hidden from the check), so the check does not judge the user's text: it writes
+the text to run (``QueryShape.text``) and judges that. In the text to run
 
-The canned queries in ``queries/`` are the project's own, trusted files: they get a
-quick check with the lexer (``check_canned``) and are then not parsed again, so that
-a canned query never imports rdflib.
+- every comment is blanked to spaces (no comment is left for a reader to end early
+  or late) and CR becomes a space or a line feed;
+- a code point escape (``\\u0041``) in a string or IRI is replaced by its character,
+  and text that some reader could take for such an escape anywhere else is refused
+  (rdflib and Virtuoso expand them before parsing, pyoxigraph inside tokens only);
+
+so what is left has one reading: SPARQL's own terminals, which ``riskgraph.query.lexer``
+reads as the grammar defines them. On those tokens the check refuses ``SERVICE``,
+updates and ``LOAD``, ``DEFINE`` pragmas, any IRI or prefixed name in Virtuoso's
+function namespaces (prefixes and BASE resolved), and ``FROM`` / ``FROM NAMED``
+outside the project's graphs. A keyword can only be a word token, so a nested
+``SERVICE`` (in ``FILTER EXISTS``, a sub-select) is found like any other. The engine
+then parses the text to run, inside the query's time limit and memory cap
+(``riskgraph.store.timelimit``, ``riskgraph.serve.pool``).
+
+The check reads the text twice (as written, then the text to run) with one regular
+expression: linear in the text's length, no lock, no rdflib. See docs/sparql-safety.md
+for what it costs.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from riskgraph.errors import InputError, UnsafeQuery
 from riskgraph.namespaces import BASE, KNOWN_PREFIXES
-from riskgraph.query.lexer import Token, position, tokenize
+from riskgraph.query.lexer import Token, position, scan, tokenize
 
 PROJECT_NAMESPACE = BASE
 # IRIs a query may name in FROM / FROM NAMED: the project's own graphs only.
@@ -41,251 +52,249 @@ SERVER_FUNCTION_NAMESPACES = ("http://www.openlinksw.com/schemas/bif#",
                               "http://www.openlinksw.com/schemas/sql#")
 SERVER_FUNCTION_PREFIXES = {"bif", "sql"}  # Virtuoso knows these without a PREFIX line
 _SERVER_FUNCTION_HOST = "openlinksw.com"
-# PN_LOCAL_ESC (SPARQL 1.1 grammar [173]): rdflib keeps the backslash in the IRI.
+# PN_LOCAL_ESC (SPARQL 1.1 grammar [173])
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
+_CODE_POINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_STRING_ESCAPE = re.compile(r"""\\([tbnrf"'\\])|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})""")
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+          "\\": "\\"}
+_IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _HINT = "riskgraph runs read-only queries over its own graph only"
-# rdflib's parser recurses about 70 Python frames per nested group or bracket: a user's
-# query may nest this deep, and the parse gets the recursion limit it needs for that.
+# pyoxigraph's parser and optimiser recurse once per nested group or bracket; deep
+# nesting overflows the stack (a crash, not an error), so it is refused first.
 MAX_NESTING = 64
-PARSE_RECURSION_LIMIT = 10_000
 
 
 @dataclass
 class QueryShape:
-    """What the checker learnt about a query: its form (SELECT, ASK, ...)."""
+    """What the checker learnt about a query: its form (SELECT, ASK, ...) and the text
+    to run, which is the text that was checked (see the module's docstring)."""
 
     form: str
+    text: str = ""
 
 
 _VETTED: dict[str, QueryShape] = {}  # canned query texts that passed check_canned
 
 
-# --- the canned queries: a quick check with the lexer --------------------------
-
 def check_canned(text: str, source: str | None = None) -> QueryShape:
-    """The quick check of a trusted canned query: no SERVICE, update, LOAD, DEFINE,
-    server function or foreign FROM among its tokens. Once passed, ``check_query``
-    accepts the same text without parsing it."""
-    if text in _VETTED:
-        return _VETTED[text]
-    tokens = tokenize(text)
-    form = None
-    for i, token in enumerate(tokens):
-        word = token.upper if token.kind == "word" else ""
-        if word in ("SERVICE", "DEFINE") or word in UPDATE_KEYWORDS:
-            raise _refuse(text, token, f"{word} is not allowed in a canned query", source)
-        if word == "FROM":
-            j = i + 2 if i + 1 < len(tokens) and tokens[i + 1].upper == "NAMED" else i + 1
-            iri = tokens[j].text[1:-1] if j < len(tokens) and tokens[j].kind == "iri" else ""
-            if not _project_graph(iri):
-                raise _refuse(text, token, "FROM may only name the project's own graphs", source)
-        if token.kind == "pname" and token.text.partition(":")[0] in SERVER_FUNCTION_PREFIXES \
-                or token.kind == "iri" and _server_function(token.text[1:-1]):
-            raise _refuse(text, token, f"{token.text} is a server function", source)
-        if word in QUERY_FORMS and form is None:
-            form = word
-    if form is None:
-        raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found",
-                         file=source or "query")
-    shape = _VETTED[text] = QueryShape(form)
+    """``check_query`` for riskgraph's own queries, remembered by text (they are few)."""
+    shape = _VETTED.get(text)
+    if shape is None:
+        shape = _VETTED[text] = check_query(text, source)
     return shape
 
 
-# --- users' queries: decided on a real parse ----------------------------------------
-
 def check_query(text: str, source: str | None = None) -> QueryShape:
-    """Raise ``UnsafeQuery`` (an ``InputError``, exit code 2) unless the query is a safe
-    read-only query, ``InputError`` with line and column if it does not parse."""
-    if text in _VETTED:
-        return _VETTED[text]
-    tokens = tokenize(text)
-    define = next((t for t in tokens if t.kind == "word" and t.upper == "DEFINE"), None)
-    if define is not None:  # Virtuoso's pragmas, before rdflib (which cannot parse them)
-        raise _refuse(text, define, "DEFINE pragmas are not allowed: some servers use them to "
-                      "fetch documents from the network", source)
-    _check_server_prefixes(text, source)
-    _check_nesting(text, tokens, source)
-    parsed, query = _parse(text, tokens, source)
-    _check_base(text, tokens, parsed, source)
-    _check_dataset(text, tokens, query, source)
-    _walk(query.algebra, text, tokens, source)
-    return QueryShape(query.algebra.name.replace("Query", "").upper())
+    """The query's form and the text to run; ``UnsafeQuery`` (an ``InputError``, exit
+    code 2) unless it is a safe read-only query, ``InputError`` with line and column
+    for text that cannot be read."""
+    shape = _VETTED.get(text)
+    if shape is not None:
+        return shape
+    source = source or "query"
+    runnable, tokens = _runnable(text, source)
+    if not tokens:
+        raise InputError("the query is empty", file=source)
+    _check_words(runnable, tokens, source)
+    _check_nesting(runnable, tokens, source)
+    _check_terms(runnable, tokens, source)
+    form = next((t.upper for t in tokens if t.kind == "word" and t.upper in QUERY_FORMS), None)
+    if form is None:
+        line, column = position(runnable, tokens[0].start)
+        raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found",
+                         file=source, line=line, column=column)
+    return QueryShape(form, runnable)
 
 
-def _check_nesting(text: str, tokens: list[Token], source) -> None:
-    depth = 0
+# --- the text to run ---------------------------------------------------------------
+
+def runnable_text(text: str, source: str = "query") -> str:
+    """``text`` with comments blanked, CR made a space or line feed and code point
+    escapes in strings and IRIs replaced by their characters; ``InputError`` where
+    some reader could still take text for a code point escape."""
+    return _runnable(text, source)[0]
+
+
+def _runnable(text: str, source: str) -> tuple[str, list[Token]]:
+    """The text to run and its tokens (white space and comments left out)."""
+    parts = []
+    scanned = scan(text)
+    for token in scanned:
+        if token.kind == "comment":
+            parts.append(" " * len(token.text))
+        elif token.kind == "ws":
+            parts.append(token.text.replace("\r\n", " \n").replace("\r", "\n"))
+        elif token.kind == "string" and "\\" in token.text \
+                and _CODE_POINT.search(token.text):
+            parts.append(_plain_string(text, token, source))
+        elif token.kind == "iri" and "\\" in token.text and _CODE_POINT.search(token.text):
+            parts.append(_plain_iri(text, token, source))
+        else:
+            parts.append(token.text)
+    runnable = "".join(parts)
+    left = _CODE_POINT.search(runnable)
+    if left is not None:
+        line, column = position(runnable, left.start())
+        raise UnsafeQuery(f"{left.group()} could be read as a code point escape by one server "
+                         "and as plain text by another", file=source, line=line,
+                         column=column, hint="write the character itself, or use a "
+                         "\\u escape inside a string or IRI only")
+    # The rules judge the tokens of the text to run, read again: blanking a comment can
+    # change how the text before or after it reads (a string that did not close may
+    # close), and what runs is the text to run.
+    return runnable, tokenize(runnable)
+
+
+def _code_point(text: str, token: Token, digits: str, source: str) -> str:
+    value = int(digits, 16)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        line, column = position(text, token.start)
+        raise InputError(f"SPARQL syntax error: \\u{digits} is not a Unicode character",
+                         file=source, line=line, column=column)
+    return chr(value)
+
+
+def _plain_string(text: str, token: Token, source: str) -> str:
+    quote = 3 if token.text[:3] in ('"""', "'''") else 1
+    body = token.text[quote:-quote]
+
+    def unescape(match: re.Match) -> str:
+        if match.group(1):
+            return _ECHAR[match.group(1)]
+        return _code_point(text, token, match.group(2) or match.group(3), source)
+
+    value = _STRING_ESCAPE.sub(unescape, body)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
+        .replace("\r", "\\r") + '"'
+
+
+def _plain_iri(text: str, token: Token, source: str) -> str:
+    value = _CODE_POINT.sub(lambda m: _code_point(text, token, m.group(1) or m.group(2),
+                                                  source), token.text[1:-1])
+    if _IRI_FORBIDDEN.search(value):
+        line, column = position(text, token.start)
+        raise InputError("SPARQL syntax error: an escape in this IRI stands for a character "
+                         "an IRI may not hold", file=source, line=line, column=column)
+    return f"<{value}>"
+
+
+# --- the rules ---------------------------------------------------------------------
+
+def _check_words(text: str, tokens: list[Token], source: str) -> None:
     for token in tokens:
-        if token.kind == "punct" and token.text in "{([":
+        if token.kind != "word":
+            continue
+        word = token.upper
+        if word == "DEFINE":  # Virtuoso's pragmas
+            raise _refuse(text, token, "DEFINE pragmas are not allowed: some servers use them "
+                          "to fetch documents from the network", source)
+        if word == "SERVICE":
+            raise _refuse(text, token, "SERVICE is not allowed: it would send part of the "
+                          "query to another server over the network", source)
+        if word == "LOAD":
+            raise _refuse(text, token, "LOAD is not allowed: it reads a document from the "
+                          "network or the file system", source)
+        if word in UPDATE_KEYWORDS:
+            raise _refuse(text, token, f"{word} is an update; riskgraph only runs read-only "
+                          "queries (SELECT, ASK, CONSTRUCT, DESCRIBE)", source)
+
+
+def _check_nesting(text: str, tokens: list[Token], source: str) -> None:
+    depth = 0
+    previous = None
+    for token in tokens:
+        opens = token.kind == "punct" and (token.text in "{([" or token.text == "<"
+                                           and previous == "<")
+        closes = token.kind == "punct" and (token.text in "})]" or token.text == ">"
+                                            and previous == ">")
+        previous = token.text if token.kind == "punct" and not (opens or closes) else None
+        if opens:
             depth += 1
             if depth > MAX_NESTING:
                 line, column = position(text, token.start)
                 raise InputError(f"the query nests groups or brackets more than {MAX_NESTING} "
-                                 "levels deep", file=source or "query", line=line,
-                                 column=column)
-        elif token.kind == "punct" and token.text in "})]":
+                                 "levels deep", file=source, line=line, column=column)
+        elif closes:
             depth -= 1
 
 
-# rdflib's SPARQL grammar (pyparsing) is not thread-safe, and the recursion limit and
-# the logger level changed around it are process-wide: one parse at a time.
-_PARSE_LOCK = threading.Lock()
+def _check_terms(text: str, tokens: list[Token], source: str) -> None:
+    """IRIs and prefixed names (resolved with the query's PREFIX and BASE lines), and
+    what FROM names."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token.kind == "word" and token.upper == "BASE" and following is not None \
+                and following.kind == "iri":
+            base = urljoin(base, following.text[1:-1]) if base else following.text[1:-1]
+        elif token.kind == "word" and token.upper == "PREFIX" and following is not None \
+                and following.kind == "pname" and i + 2 < len(tokens) \
+                and tokens[i + 2].kind == "iri":
+            name = following.text[:-1]
+            _check_prefix_name(text, following, name, source)
+            iri = tokens[i + 2].text[1:-1]
+            prefixes[name] = urljoin(base, iri) if base else iri
+        elif token.kind == "iri":
+            iri = token.text[1:-1]
+            for candidate in (iri, urljoin(base, iri) if base else iri):
+                if _server_function(candidate):
+                    raise _refuse(text, token, f"<{iri}> is a server function that can read "
+                                  "files or the network; it is not allowed", source)
+        elif token.kind == "pname" and not (i > 0 and tokens[i - 1].upper == "PREFIX"):
+            name, _, local = token.text.partition(":")
+            _check_prefix_name(text, token, name, source)
+            if name not in prefixes:
+                raise _undeclared(text, token, name, source)
+            if _server_function(prefixes[name] + _LOCAL_ESCAPE.sub(r"\1", local)):
+                raise _refuse(text, token, f"{token.text} is a server function that can read "
+                              "files or the network; it is not allowed", source)
+        elif token.kind == "word" and token.upper == "FROM":
+            _check_from(text, tokens, i, prefixes, base, source)
 
 
-def _parse(text: str, tokens: list[Token], source):
-    import sys
-
-    with _PARSE_LOCK:
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
-        try:
-            return _parse_deep(text, tokens, source)
-        except RecursionError:
-            raise InputError("the query is nested too deeply to be read",
-                             file=source or "query") from None
-        finally:
-            sys.setrecursionlimit(limit)
+def _check_prefix_name(text: str, token: Token, name: str, source: str) -> None:
+    """``bif:`` / ``sql:`` are refused even when the query declares them: a server that
+    predefines them may not let a query redefine them."""
+    if name.lower() in SERVER_FUNCTION_PREFIXES:
+        raise _refuse(text, token, f"{name}: is a server function that can read files or "
+                      "the network; it is not allowed", source)
 
 
-def _parse_deep(text: str, tokens: list[Token], source):
-    import logging
-
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    # rdflib warns on stderr about IRIs it finds odd; this check reports what matters.
-    quiet = logging.getLogger("rdflib.term")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
-        try:
-            parsed = parseQuery(text)
-        except ParseException as exc:
-            try:
-                parseUpdate(text)
-            except ParseException:
-                found = f", found {exc.found}" if exc.found else ""
-                raise InputError(f"SPARQL syntax error: {_lower(exc.msg)}{found}",
-                                 file=source or "query", line=exc.lineno,
-                                 column=exc.col) from None
-            raise _update(text, tokens, source) from None
-        except ValueError as exc:  # e.g. a \U escape beyond Unicode
-            raise InputError(f"SPARQL syntax error: {exc}", file=source or "query") from None
-        try:
-            return parsed, translateQuery(parsed)
-        except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
-            match = re.match(r"Unknown namespace prefix : (.*)", str(exc))
-            if match is None:
-                raise InputError(f"the query cannot be read: {exc}",
-                                 file=source or "query") from None
-            raise _undeclared(text, tokens, match.group(1), source) from None
-    finally:
-        quiet.setLevel(level)
+def _check_from(text: str, tokens: list[Token], i: int, prefixes: dict[str, str], base: str,
+                source: str) -> None:
+    named = i + 1 < len(tokens) and tokens[i + 1].upper == "NAMED"
+    j = i + 2 if named else i + 1
+    target = tokens[j] if j < len(tokens) else None
+    iri = ""
+    if target is not None and target.kind == "iri":
+        iri = target.text[1:-1]
+        resolved = urljoin(base, iri) if base else iri
+    elif target is not None and target.kind == "pname":
+        name, _, local = target.text.partition(":")
+        iri = resolved = prefixes.get(name, "") + _LOCAL_ESCAPE.sub(r"\1", local)
+    else:
+        resolved = ""
+    if not (_project_graph(iri) and _project_graph(resolved)):
+        raise _refuse(
+            text, tokens[i], f"FROM {'NAMED ' if named else ''}<{resolved or iri}> is not "
+            "allowed: a query may only name the project's own graphs", source,
+            hint=f"leave FROM out to query the whole graph, or name a graph under "
+                 f"{PROJECT_NAMESPACE}")
 
 
-def _lower(message: str) -> str:
-    return message[:1].lower() + message[1:]
-
-
-def _update(text: str, tokens: list[Token], source) -> UnsafeQuery:
-    token = next((t for t in tokens if t.kind == "word" and t.upper in UPDATE_KEYWORDS),
-                 tokens[0] if tokens else None)
-    word = token.upper if token is not None else "this"
-    if word == "LOAD":
-        return _refuse(text, token, "LOAD is not allowed: it reads a document from the "
-                       "network or the file system", source)
-    return _refuse(text, token, f"{word} is an update; riskgraph only runs read-only queries "
-                   "(SELECT, ASK, CONSTRUCT, DESCRIBE)", source)
-
-
-def _undeclared(text: str, tokens: list[Token], prefix: str, source) -> InputError:
-    token = next((t for t in tokens if t.kind == "pname" and t.text.startswith(prefix + ":")),
-                 None)
-    line, column = position(text, token.start) if token is not None else (None, None)
-    if prefix in SERVER_FUNCTION_PREFIXES:
-        return UnsafeQuery(f"{prefix}: is a server function that can read files or the "
-                           "network; it is not allowed", file=source or "query", line=line,
-                           column=column, hint=_HINT)
+def _undeclared(text: str, token: Token, prefix: str, source: str) -> InputError:
+    line, column = position(text, token.start)
     if prefix in KNOWN_PREFIXES:
         hint = f"add this line before the query: PREFIX {prefix}: <{KNOWN_PREFIXES[prefix]}>"
     else:
         hint = f"add a line such as: PREFIX {prefix}: <http://example.org/{prefix}#>"
-    return InputError(f"the prefix {prefix}: is not declared", file=source or "query",
-                      line=line, column=column, hint=hint)
-
-
-def _check_server_prefixes(text: str, source) -> None:
-    """``bif:`` / ``sql:`` prefixed names are refused even when the query declares the
-    prefix: a server that predefines them may not let a query redefine them."""
-    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
-
-    try:
-        expanded = expandUnicodeEscapes(text)
-    except ValueError:
-        expanded = text
-    for token in tokenize(expanded):
-        if token.kind == "pname" and \
-                token.text.partition(":")[0].lower() in SERVER_FUNCTION_PREFIXES:
-            line, column = position(expanded, token.start)
-            raise UnsafeQuery(f"{token.text} is a server function that can read files or the "
-                              "network; it is not allowed", file=source or "query", line=line,
-                              column=column, hint=_HINT)
-
-
-def _check_base(text: str, tokens: list[Token], parsed, source) -> None:
-    """A relative BASE is refused: rdflib does not resolve it against the BASE before it,
-    as the standard says, so what the check sees and what a server runs would differ."""
-    for declaration in parsed[0]:
-        if getattr(declaration, "name", None) == "Base" and \
-                not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", str(declaration["iri"])):
-            raise _refuse(text, _find_word(tokens, "BASE"), f"the relative BASE "
-                          f"<{declaration['iri']}> is not allowed", source,
-                          hint="give BASE an absolute IRI")
-
-
-def _check_dataset(text: str, tokens: list[Token], query, source) -> None:
-    for clause in query.algebra.get("datasetClause") or []:
-        named = "named" in clause
-        iri = _decoded(str(clause["named"] if named else clause["default"]))
-        if not _project_graph(iri):
-            token = _find_word(tokens, "FROM")
-            raise _refuse(
-                text, token, f"FROM {'NAMED ' if named else ''}<{iri}> is not allowed: a query "
-                "may only name the project's own graphs", source,
-                hint=f"leave FROM out to query the whole graph, or name a graph under "
-                     f"{PROJECT_NAMESPACE}")
-
-
-def _walk(node, text: str, tokens: list[Token], source) -> None:
-    """Refuse SERVICE and server-function IRIs anywhere in the translated query."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import URIRef
-
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            if item.name == "ServiceGraphPattern":
-                raise _refuse(text, _find_word(tokens, "SERVICE"), "SERVICE is not allowed: "
-                              "it would send part of the query to another server over the "
-                              "network", source)
-            stack.extend(item.values())
-        elif isinstance(item, URIRef):
-            if _server_function(_decoded(str(item))):
-                raise _refuse(text, _find_iri(text, tokens, str(item)),
-                              f"<{_decoded(str(item))}> is a server function that can read "
-                              "files or the network; it is not allowed", source)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
+    return InputError(f"the prefix {prefix}: is not declared", file=source, line=line,
+                      column=column, hint=hint)
 
 
 # --- deciding on IRIs ---------------------------------------------------------------
-
-def _decoded(iri: str) -> str:
-    return _LOCAL_ESCAPE.sub(r"\1", iri)
-
 
 def _server_function(iri: str) -> bool:
     """An IRI that could name one of Virtuoso's functions, however it is spelt (case,
@@ -308,20 +317,7 @@ def _project_graph(iri: str) -> bool:
         and "%" not in iri
 
 
-# --- where to point -----------------------------------------------------------------
-
-def _find_word(tokens: list[Token], word: str) -> Token | None:
-    return next((t for t in tokens if t.kind == "word" and t.upper == word), None)
-
-
-def _find_iri(text: str, tokens: list[Token], iri: str) -> Token | None:
-    local = re.split(r"[#/]", iri)[-1]
-    return next((t for t in tokens if t.kind in ("iri", "pname") and local
-                 and local in _decoded(t.text)), None)
-
-
-def _refuse(text: str, token: Token | None, message: str, source,
+def _refuse(text: str, token: Token | None, message: str, source: str,
             hint: str | None = None) -> UnsafeQuery:
     line, column = position(text, token.start) if token is not None else (None, None)
-    return UnsafeQuery(message, file=source or "query", line=line, column=column,
-                       hint=hint or _HINT)
+    return UnsafeQuery(message, file=source, line=line, column=column, hint=hint or _HINT)

@@ -10,6 +10,7 @@ tracebacks go to the log only.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ from riskgraph.serve import negotiate, pages, serialize
 from riskgraph.serve.cache import ResponseCache
 from riskgraph.serve.html import CSP, STATIC
 from riskgraph.serve.links import ONTOLOGY_IRI, Linker, entity_path
-from riskgraph.serve.pool import Busy, ResultTooLarge
+from riskgraph.serve.pool import Busy, ResultTooLarge, ServerStopping
+from riskgraph.store.timelimit import MemoryLimit
 
 if TYPE_CHECKING:
     from riskgraph.query.canned import CannedQuery
@@ -48,16 +50,22 @@ FORM = "application/x-www-form-urlencoded"
 class ServeOptions:
     max_request_bytes: int = 64 * 1024  # a query (body or URL) larger than this is refused
     cache_entries: int = 4096
+    body_timeout: float = 10.0  # seconds a client has to send a request's body
 
 
 class RequestTooLarge(Exception):
     pass
 
 
+class NotAcceptable(Exception):
+    def __init__(self, offered) -> None:
+        self.offered = offered
+
+
 # --- errors ------------------------------------------------------------------------
 
 def _status(exc: InputError) -> int:
-    if isinstance(exc, (QueryTimeout, Busy)):
+    if isinstance(exc, (QueryTimeout, Busy, ServerStopping, MemoryLimit)):
         return 503
     if isinstance(exc, EndpointError):
         return 502
@@ -164,11 +172,12 @@ class Server:
         if length is not None and length.isdigit() and int(length) > limit:
             raise RequestTooLarge
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise RequestTooLarge
-            chunks.append(chunk)
+        async with asyncio.timeout(self.options.body_timeout):  # a trickled body ends
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise RequestTooLarge
+                chunks.append(chunk)
         return b"".join(chunks)
 
     def _too_large(self) -> Response:
@@ -189,6 +198,9 @@ class Server:
                 body = await self._body(request)
             except RequestTooLarge:
                 return self._too_large()
+            except TimeoutError:
+                return _text_error(408, "the request body did not arrive within "
+                                   f"{self.options.body_timeout:g} s")
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
@@ -221,28 +233,39 @@ class Server:
         if len(queries) > 1:
             return _text_error(400, "give exactly one 'query' parameter")
         text = queries[0]
-        from riskgraph.query.safety import check_query
+        param = dict(params).get("format")
+        accept = request.headers.get("accept")
+        # The cache is asked first; only an answer that was checked and run is kept.
+        key = ("sparql", text, param, accept)
 
+        def build():
+            # off the event loop: the check reads the text once (linear, no lock); the
+            # engine parses the checked text in a worker, within the time limit
+            from riskgraph.query.safety import check_query
+
+            shape = check_query(text, "query")
+            graphs = shape.form in ("CONSTRUCT", "DESCRIBE")
+            offered = negotiate.GRAPHS if graphs else negotiate.RESULTS
+            fmt = self._choose(accept, param, offered)
+            if fmt is None:
+                raise NotAcceptable(offered)
+            return 200, self.backend.sparql(shape.text, shape.form, fmt), _media(fmt)
         try:
-            form = check_query(text, "query").form or "SELECT"
-        except InputError as exc:
-            return _text_error(400, str(exc))
-        offered = negotiate.GRAPHS if form in ("CONSTRUCT", "DESCRIBE") else negotiate.RESULTS
-        fmt = self._format(request, dict(params).get("format"), offered)
-        if fmt is None:
-            return self._not_acceptable(offered)
-        key = ("sparql", text, fmt)
-        try:
-            return await self._cached(key, lambda: (200, self.backend.sparql(text, form, fmt),
-                                                    _media(fmt)))
+            return await self._cached(key, build)
+        except NotAcceptable as exc:
+            return self._not_acceptable(exc.offered)
         except InputError as exc:
             return _text_error(_status(exc), str(exc))
 
     def _format(self, request: Request, param: str | None, offered) -> str | None:
+        return self._choose(request.headers.get("accept"), param, offered)
+
+    @staticmethod
+    def _choose(accept: str | None, param: str | None, offered) -> str | None:
         if param:
             fmt = negotiate.FORMAT_PARAM.get(param.lower())
             return fmt if fmt in offered else None
-        return negotiate.choose(request.headers.get("accept"), offered)
+        return negotiate.choose(accept, offered)
 
     def _not_acceptable(self, offered) -> Response:
         types = ", ".join(negotiate.MEDIA[f][0] for f in offered)
@@ -347,8 +370,9 @@ class Server:
             page = await run_in_threadpool(build)
         except InputError as exc:
             return _html_error(_status(exc), str(exc))
-        # The page's own policy (hashes of its inline script), as a header too.
-        return HTMLResponse(page.html, headers={"content-security-policy": page.csp})
+        # The page's own policy (hashes of its inline script), as a header too; never framed.
+        return HTMLResponse(page.html,
+                            headers={"content-security-policy": _framed_never(page.csp)})
 
     async def editor(self, request: Request) -> Response:
         page = pages.editor_page(self.queries(), LINK, "/sparql", self.backend.limits.timeout)
@@ -421,6 +445,14 @@ class Server:
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document(self.queries()))
+
+
+def _framed_never(policy: str) -> str:
+    """``policy`` with ``frame-ancestors 'none'`` (a <meta> CSP cannot carry it, so the
+    graph page's own policy lacks it)."""
+    if "frame-ancestors" in policy:
+        return policy
+    return policy.rstrip().rstrip(";") + "; frame-ancestors 'none'"
 
 
 def _media(fmt: str) -> str:

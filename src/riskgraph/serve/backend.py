@@ -39,8 +39,8 @@ def _bound(text: str, bindings: dict[str, Term] | None) -> str:
     from riskgraph.query.binding import bind_values  # the one place terms become SPARQL text
     from riskgraph.query.safety import check_query
 
-    check_query(text)
-    return bind_values(text, dict(bindings or {}))
+    # what runs is the text that was checked
+    return bind_values(check_query(text).text, dict(bindings or {}))
 
 
 class LocalBackend:

@@ -24,11 +24,12 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from riskgraph.errors import InputError, QueryTimeout
+from riskgraph.store.timelimit import ended_by_memory, memory_error, query_memory
 
 log = logging.getLogger("riskgraph.serve")
 START_TIMEOUT = 300.0  # a bound on loading the graph, not a performance target
@@ -40,6 +41,10 @@ class ResultTooLarge(InputError):
 
 class Busy(InputError):
     """Every worker stayed busy for the whole time limit."""
+
+
+class ServerStopping(InputError):
+    """The server stopped (SIGTERM) while the query ran."""
 
 
 class _Stopped(Exception):
@@ -67,9 +72,9 @@ def _read_frame(fd: int, deadline: float | None) -> bytes:
 
 
 class _Worker:
-    def __init__(self, store_dir: Path | None, nt_files: list[Path]) -> None:
+    def __init__(self, store_dir: Path | None, nt_files: list[Path], memory: int) -> None:
         args = [sys.executable, "-m", "riskgraph.serve.worker", str(os.getpid()),
-                str(store_dir or "")] + [str(p) for p in nt_files]
+                str(memory), str(store_dir or "")] + [str(p) for p in nt_files]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      bufsize=0, close_fds=True)
         # both are pipes (stdin=PIPE, stdout=PIPE above), never None
@@ -93,19 +98,27 @@ class _Worker:
         os.write(fd, struct.pack(">I", len(request)) + request)
         return _read_frame(self._stdout.fileno(), deadline)
 
-    def kill(self) -> None:
+    def kill(self) -> int:
+        """Kill (if still running) and reap; the exit code it ended with by itself, or
+        -SIGKILL."""
         if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
+            try:  # an end of file comes just before the exit: let it finish
+                self.proc.wait(0.5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        code = self.proc.wait()
         for stream in (self._stdin, self._stdout):
             with contextlib.suppress(OSError):
                 stream.close()
+        return code
 
 
 @dataclass
 class Limits:
     timeout: float = 10.0  # seconds per query
     max_result_bytes: int = 16 * 1024 * 1024
+    # bytes a worker may add to what it holds once the graph is loaded (0: no cap)
+    max_query_memory: int = field(default_factory=query_memory)
 
 
 class Pool:
@@ -134,17 +147,18 @@ class Pool:
             self._idle.put(worker)
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self.store_dir, self.nt_files)
+        worker = _Worker(self.store_dir, self.nt_files, self.limits.max_query_memory)
         with self._lock:
             self._all.add(worker)
         return worker
 
-    def _replace(self, dead: _Worker) -> None:
+    def _replace(self, dead: _Worker) -> int:
+        """Replace ``dead`` in the background; its exit code."""
         with self._lock:
             self._all.discard(dead)
-        dead.kill()
+        code = dead.kill()
         if self._closed:
-            return
+            return code
 
         def start() -> None:
             worker = self._spawn()
@@ -159,12 +173,15 @@ class Pool:
                 self._idle.put(worker)
 
         threading.Thread(target=start, daemon=True).start()
+        return code
 
     def run(self, query: str, fmt: str, timeout: float | None = None,
             max_bytes: int | None = None) -> bytes:
         """The answer to ``query`` serialised as ``fmt`` (see ``worker.answer``)."""
         timeout = timeout or self.limits.timeout
         cap = max_bytes or self.limits.max_result_bytes
+        if self._closed:
+            raise ServerStopping("the server is stopping", hint="try again when it is back")
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -180,12 +197,18 @@ class Pool:
                                f"{timeout:g} s and was stopped",
                                hint="add a LIMIT or narrow the patterns") from None
         except (_Stopped, OSError):
-            self._replace(worker)
+            if self._closed:
+                raise ServerStopping("the server is stopping; the query was not finished",
+                                     hint="try again when it is back") from None
+            if ended_by_memory(self._replace(worker)):
+                raise memory_error(self.limits.max_query_memory) from None
             raise InputError("the query worker stopped without an answer") from None
         self._idle.put(worker)
         if payload[:1] == b"D":
             return payload[1:]
         error = json.loads(payload[1:])
+        if error["kind"] == "memory":
+            raise memory_error(self.limits.max_query_memory)
         if error["kind"] == "too-large":
             raise ResultTooLarge(error["message"], hint="add a LIMIT or ask for fewer columns")
         prefix = "SPARQL syntax error" if error["kind"] == "syntax" else "the query failed"

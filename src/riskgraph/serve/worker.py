@@ -80,6 +80,8 @@ def answer(store, request: dict) -> bytes:
         else:
             result.serialize(sink, getattr(ox.QueryResultsFormat, RESULT_FORMATS[fmt]))
         return b"D" + sink.getvalue()
+    except MemoryError:  # Python's side of the cap; pyoxigraph's side ends the process
+        return _error("memory", "")
     except TooLarge:
         return _error("too-large", f"the result is larger than the server's limit of "
                       f"{sink.cap:,} bytes")
@@ -118,9 +120,12 @@ def _watch_parent(parent: int) -> None:
 
 
 def main(argv: list[str]) -> None:
+    from riskgraph.store.timelimit import cap_memory
+
     parent = int(argv[0])
-    store_dir = argv[1] or None
-    nt_files = argv[2:]
+    memory = int(argv[1])
+    store_dir = argv[2] or None
+    nt_files = argv[3:]
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     try:
@@ -128,6 +133,7 @@ def main(argv: list[str]) -> None:
     except Exception as exc:  # reported to the pool, which refuses to start
         write_frame(stdout, _error("load", str(exc)))
         return
+    cap_memory(memory)  # the graph is loaded: a query may add this much at most
     write_frame(stdout, b"R")  # ready
     while (frame := read_frame(stdin)) is not None:
         write_frame(stdout, answer(store, json.loads(frame)))

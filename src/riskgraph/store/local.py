@@ -33,7 +33,14 @@ from riskgraph.errors import InputError, QueryTimeout
 from riskgraph.namespaces import PROJECT_GRAPH
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.store import rocks
-from riskgraph.store.timelimit import Expired, Stopped, Worker, check_timeout
+from riskgraph.store.timelimit import (
+    Expired,
+    Stopped,
+    Worker,
+    check_timeout,
+    ended_by_memory,
+    memory_error,
+)
 
 DEFAULT_TIMEOUT = 30.0  # seconds; what `riskgraph query --timeout` defaults to
 
@@ -151,7 +158,7 @@ class EmbeddedStore:
         """
         from riskgraph.query.safety import check_query
 
-        check_query(text)
+        text = check_query(text).text  # what runs is the text that was checked
         timeout = check_timeout(timeout)
         request = (text, dict(bindings or {}))
         worker = self._worker
@@ -236,7 +243,9 @@ def _ask(worker: Worker, request, timeout: float | None, retry: bool = False) ->
         return worker.ask(request, timeout)
     except Expired:
         raise _timed_out(timeout or 0) from None
-    except Stopped:
+    except Stopped as stopped:
+        if ended_by_memory(stopped.exitcode):
+            raise memory_error(worker.memory) from None
         if retry:
             raise
         raise InputError("the query worker stopped without an answer") from None

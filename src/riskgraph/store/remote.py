@@ -520,8 +520,8 @@ class RemoteStore:
         from riskgraph.query.binding import bind_values  # the one place terms become SPARQL text
         from riskgraph.query.safety import check_query
 
-        check_query(text)
-        query = bind_values(text, dict(bindings or {}))
+        # what is sent is the text that was checked
+        query = bind_values(check_query(text).text, dict(bindings or {}))
         form = [("query", query)] + [("default-graph-uri", g) for g in self.graphs]
         request = urllib.request.Request(
             self.endpoint, data=urllib.parse.urlencode(form).encode("ascii"), method="POST",

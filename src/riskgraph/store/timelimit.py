@@ -16,6 +16,11 @@ No child outlives its parent, whatever ends it:
 
 The first ``spawn`` also makes ``multiprocessing`` start its resource tracker, one
 helper per process that ends with it (end-of-file on its own pipe).
+
+A child's memory is capped too (``cap_memory``): once it holds the graph, its address
+space may grow by ``query_memory()`` bytes at most (``RISKGRAPH_QUERY_MEMORY``, in MiB;
+default 2048). Past the cap pyoxigraph cannot allocate and the child ends; the caller
+gets ``MemoryLimit``. ``riskgraph serve``'s workers use the same cap.
 """
 
 from __future__ import annotations
@@ -34,8 +39,74 @@ MIN_TIMEOUT = 0.1  # seconds; below this, starting the child alone takes longer
 PARENT_POLL_SECONDS = 0.5  # how often a child checks that its parent still exists
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
+DEFAULT_QUERY_MEMORY_MIB = 2048
+MEMORY_VARIABLE = "RISKGRAPH_QUERY_MEMORY"
+
 # A function run once in the child that returns the function answering each request.
 Opener = Callable[[], Callable[[Any], bytes]]
+
+
+class MemoryLimit(Exception):
+    """Raised as ``riskgraph.errors.InputError`` by ``memory_error``; kept apart here so
+    that this module imports nothing of riskgraph's at start."""
+
+
+def query_memory() -> int:
+    """Bytes a query child may add to what it holds after loading the graph:
+    ``$RISKGRAPH_QUERY_MEMORY`` MiB, or 2048 MiB; 0 means no cap."""
+    from riskgraph.errors import InputError
+
+    value = os.environ.get(MEMORY_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_QUERY_MEMORY_MIB << 20
+    if not value.isdigit():
+        raise InputError(f"{MEMORY_VARIABLE} must be a whole number of MiB, not {value!r}")
+    return int(value) << 20
+
+
+def cap_memory(extra: int | None) -> None:
+    """Let this process's address space grow by ``extra`` bytes beyond what it holds now
+    (RLIMIT_AS); ``None`` or 0: no cap. A cap relative to the current size works the
+    same for a forked child (which inherits its parent's mappings) and a fresh one."""
+    if not extra:
+        return
+    import faulthandler
+
+    # Reaching the cap ends the process (Rust aborts when an allocation fails): say so in
+    # one line, without a Rust backtrace or a Python stack dump (pytest enables one).
+    os.environ["RUST_BACKTRACE"] = "0"
+    faulthandler.disable()
+    try:
+        import resource
+
+        with open("/proc/self/statm") as handle:
+            now = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = now + extra
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        pass  # not Linux: no cap (documented)
+
+
+def memory_error(cap: int):
+    """The error for a query child that ended past its memory cap."""
+    from riskgraph.errors import InputError
+
+    class QueryMemoryLimit(InputError, MemoryLimit):
+        pass
+
+    return QueryMemoryLimit(f"the query needed more memory than its limit of {cap >> 20:,} MiB "
+                            "and was stopped", hint="add a LIMIT or narrow the patterns; "
+                            f"the limit is set by {MEMORY_VARIABLE} (MiB) or `riskgraph serve "
+                            "--max-query-memory`")
+
+
+def ended_by_memory(exitcode: int | None) -> bool:
+    """A child that ended this way most likely ran out of its capped memory: Rust aborts
+    (SIGABRT) when an allocation fails, Python exits with a MemoryError."""
+    return exitcode in (-signal.SIGABRT, 134, 1)
 
 
 def check_timeout(timeout: float | None) -> float | None:
@@ -62,7 +133,11 @@ class Expired(Exception):
 
 
 class Stopped(Exception):
-    """The child ended without an answer."""
+    """The child ended without an answer; ``exitcode`` says how, where known."""
+
+    def __init__(self, exitcode: int | None = None) -> None:
+        super().__init__(exitcode)
+        self.exitcode = exitcode
 
 
 class Worker:
@@ -72,8 +147,11 @@ class Worker:
     this process's memory; ``opener`` need not be picklable) or "spawn".
     """
 
-    def __init__(self, opener: Opener, method: str = "fork") -> None:
+    def __init__(self, opener: Opener, method: str = "fork",
+                 memory: int | None = None) -> None:
         import multiprocessing
+
+        self.memory = query_memory() if memory is None else memory
 
         context = multiprocessing.get_context(method)
         here, there = context.Pipe()
@@ -81,7 +159,8 @@ class Worker:
         # when this process goes.
         inherited = here if method == "fork" else None
         self._process = context.Process(target=_serve,  # type: ignore[attr-defined]
-                                        args=(there, opener, inherited, os.getpid()),
+                                        args=(there, opener, inherited, os.getpid(),
+                                              self.memory),
                                         name="riskgraph-query", daemon=True)
         try:
             with _main_not_reimported(method):
@@ -111,16 +190,16 @@ class Worker:
                 if timeout is not None and not self._conn.poll(timeout):
                     raise Expired()
                 return self._conn.recv_bytes()
-            except (EOFError, OSError):  # the child is gone
-                self.stop()
-                raise Stopped() from None
+            except (EOFError, OSError):  # the child is gone: let it finish ending,
+                self._process.join(1.0)  # so that its exit code says how it ended
+                raise Stopped(self.stop()) from None
             except BaseException:
                 self.stop()
                 raise
 
-    def stop(self) -> None:
-        """Kill and reap the child (idempotent)."""
-        self._finalizer()
+    def stop(self) -> int | None:
+        """Kill and reap the child (idempotent); its exit code the first time."""
+        return self._finalizer()
 
     def __enter__(self) -> Worker:
         return self
@@ -151,19 +230,26 @@ def _main_not_reimported(method: str):
             main.__dict__.pop("__spec__", None)
 
 
-def _stop(process, conn) -> None:
+def _stop(process, conn) -> int | None:
     with contextlib.suppress(OSError):
         conn.close()
+    exitcode = None
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        process.kill()  # it holds nothing to clean up: it only reads
+        exitcode = process.exitcode  # before the kill: how it ended by itself
+        if exitcode is None:
+            process.kill()  # it holds nothing to clean up: it only reads
     with contextlib.suppress(OSError, ValueError, AssertionError, AttributeError):
         process.join()
+        if exitcode is None:
+            # ended between the look and the kill, or killed here (-SIGKILL)
+            exitcode = process.exitcode
         process.close()  # releases the sentinel descriptor
+    return exitcode
 
 
 # --- in the child ------------------------------------------------------------
 
-def _serve(conn, opener: Opener, inherited, parent: int) -> None:
+def _serve(conn, opener: Opener, inherited, parent: int, memory: int | None = None) -> None:
     # The parent decides when the child ends: Ctrl-C reaches the whole process
     # group, and the parent's own handlers must not run here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -174,6 +260,7 @@ def _serve(conn, opener: Opener, inherited, parent: int) -> None:
         inherited.close()
     _die_with_parent(parent)
     answer = opener()
+    cap_memory(memory)
     while True:
         try:
             request = conn.recv()
