@@ -383,4 +383,6 @@ def test_serve_sends_the_graph_page_with_the_policy_the_page_carries(small_graph
     with app_in_thread(create_app(_NoQueries(), graph_page=lambda: page)) as base:
         response = urllib.request.urlopen(base + "/graph", timeout=30)
         body = response.read().decode("utf-8")
-    assert response.headers["content-security-policy"] == page.csp and body == page.html
+    # the page's policy, plus frame-ancestors (which a <meta> policy cannot carry)
+    header = response.headers["content-security-policy"]
+    assert header == page.csp.rstrip("; ") + "; frame-ancestors 'none'" and body == page.html
