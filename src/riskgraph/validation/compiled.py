@@ -29,8 +29,9 @@ are pyshacl's.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import pyoxigraph as ox
@@ -46,14 +47,29 @@ _MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _UNIQUE_LANG = SH.minCount, SH.maxCount, SH.
     SH.uniqueLang
 _CLASS, _NODE, _NOT, _OR, _AND, _XONE, _FLAGS = (SH["class"], SH.node, SH["not"], SH["or"],
                                                  SH["and"], SH.xone, SH.flags)
+_EQUALS, _DISJOINT, _LESS, _LESS_EQ, _CLOSED = (SH.equals, SH.disjoint, SH.lessThan,
+                                                SH.lessThanOrEquals, SH.closed)
+_Q_MIN, _Q_MAX = SH.qualifiedMinCount, SH.qualifiedMaxCount
+# A shape that is also a class targets its instances (SHACL 2.1.3.3, implicit class target).
+IMPLICIT_CLASS = RDFS.Class
+CLASS_TYPES = (RDFS.Class, OWL.Class)
 # Parameters this engine evaluates; anything else on a shape sends it to pyshacl.
 LOGICAL = {_OR, _AND, _NOT, _XONE}
 VALUE_PARAMS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.flags, SH.languageIn,
                 SH.hasValue, SH["in"], SH.minInclusive, SH.maxInclusive, SH.minExclusive,
                 SH.maxExclusive, SH.minLength, SH.maxLength, SH.node} | LOGICAL
-NODE_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql}
-PROPERTY_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql, SH.minCount, SH.maxCount,
-                                  SH.uniqueLang}
+# sh:equals / sh:disjoint compare the value nodes with a property's values at the focus
+# node; sh:closed lists the properties a value node may have (with sh:ignoredProperties).
+SHAPE_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql, _EQUALS, _DISJOINT, _CLOSED,
+                               SH.ignoredProperties}
+NODE_PARAMS = SHAPE_PARAMS | {SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint,
+                              _Q_MIN, _Q_MAX}  # on a node shape they constrain nothing
+PROPERTY_PARAMS = SHAPE_PARAMS | {SH.minCount, SH.maxCount, SH.uniqueLang, _LESS, _LESS_EQ,
+                                  SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint,
+                                  _Q_MIN, _Q_MAX}
+# Read with the parameter they belong to, never evaluated on their own.
+COMPANIONS = {SH.flags, SH.ignoredProperties, SH.qualifiedValueShape,
+              SH.qualifiedValueShapesDisjoint}
 # Shape metadata that changes no result.
 METADATA = {SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group,
             SH.defaultValue, SH.deactivated, SH.targetClass, SH.targetNode,
@@ -61,7 +77,8 @@ METADATA = {SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order,
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 # One object per parameter, so the evaluator compares them with "is".
 _CANONICAL = {p: p for p in (_MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _UNIQUE_LANG, _CLASS, _NODE,
-                             _NOT, _OR, _AND, _XONE, _FLAGS)}
+                             _NOT, _OR, _AND, _XONE, _FLAGS, _EQUALS, _DISJOINT, _LESS,
+                             _LESS_EQ, _CLOSED, _Q_MIN, _Q_MAX)}
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
 COMPONENT = {
     SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
@@ -77,6 +94,10 @@ COMPONENT = {
     SH["not"]: SH.NotConstraintComponent, SH.xone: SH.XoneConstraintComponent,
     SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
     SH.uniqueLang: SH.UniqueLangConstraintComponent, SH.sparql: SH.SPARQLConstraintComponent,
+    _EQUALS: SH.EqualsConstraintComponent, _DISJOINT: SH.DisjointConstraintComponent,
+    _LESS: SH.LessThanConstraintComponent, _LESS_EQ: SH.LessThanOrEqualsConstraintComponent,
+    _CLOSED: SH.ClosedConstraintComponent, _Q_MIN: SH.QualifiedMinCountConstraintComponent,
+    _Q_MAX: SH.QualifiedMaxCountConstraintComponent,
 }
 # A SPARQL constraint is run once for all focus nodes only when binding $this
 # first could not change its rows.
@@ -93,7 +114,9 @@ _LANG_STRING = ox.NamedNode(str(RDF.langString))
 # ---------------------------------------------------------------------------
 def to_rdflib(term):
     """pyoxigraph term -> rdflib term (plain literals come back without a datatype,
-    as rdflib parses ``"x"``)."""
+    as rdflib parses ``"x"``). A literal keeps its lexical form: rdflib would otherwise
+    rewrite ``"1"^^xsd:boolean`` as ``"true"`` and ``"none"^^xsd:boolean`` as ``"false"``,
+    and the report would name a value the data does not hold."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -102,7 +125,7 @@ def to_rdflib(term):
         return Literal(term.value, lang=term.language)
     if term.datatype == _XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def to_oxigraph(term):
@@ -146,7 +169,9 @@ def store_as_graph(store: ox.Store) -> Graph:
 class Shape:
     node: Node  # the shape's IRI or blank node in the shapes graph
     is_property: bool
-    path: tuple | None = None  # ("p", iri) | ("inv", path) | ("alt", [...]) | ("seq", [...])
+    # ("p", iri) | ("inv", iri) | ("alt", [...]) | ("seq", [...]) | ("star" | "plus" |
+    # "opt", path): an inverse is pushed down to the predicates when compiled
+    path: tuple | None = None
     path_node: object = None  # the sh:path value, as reported in sh:resultPath
     severity: URIRef = SH.Violation
     messages: list[str] = field(default_factory=list)
@@ -186,7 +211,10 @@ class CompiledShapes:
         roots = {s for t in TARGETS for s in shapes.subjects(t, None)}
         roots |= {s for t in SHAPE_TYPES for s in shapes.subjects(RDF.type, t)}
         for node in roots:
-            self.shape(node)
+            shape = self.shape(node)
+            if any((node, RDF.type, t) in shapes for t in CLASS_TYPES) and any(
+                    (node, RDF.type, t) in shapes for t in SHAPE_TYPES):
+                shape.targets.append((IMPLICIT_CLASS, node))
         self.targeted = [s for s in self.shapes.values() if s.targets and not s.deactivated]
         # A shape falls back to pyshacl when it, or a shape it depends on, is unsupported.
         self.fallback = {s.node: self._why_unsupported(s.node, set()) for s in self.targeted}
@@ -196,6 +224,28 @@ class CompiledShapes:
         found = self._lists.get(list_node)
         if found is None:
             found = self._lists[list_node] = list(Collection(self.graph, list_node))
+        return found
+
+    def closed_properties(self, shape: Shape) -> set:
+        """The predicates a value node of a closed shape may have (as IRIs, str)."""
+        found = {str(self.shape(p).path_node) for p in shape.properties
+                 if isinstance(self.shape(p).path_node, URIRef)}
+        ignored = self.graph.value(shape.node, SH.ignoredProperties)
+        if ignored is not None:
+            found |= {str(p) for p in self.members(ignored)}
+        return found
+
+    def siblings(self, node) -> list:
+        """The other qualified value shapes of the shapes that hold property shape ``node``."""
+        g = self.graph
+        own = g.value(node, SH.qualifiedValueShape)
+        found = []
+        for parent in g.subjects(SH.property, node):
+            for sibling in g.objects(parent, SH.property):
+                other = g.value(sibling, SH.qualifiedValueShape)
+                if other is not None and other != own and other not in found:
+                    self.shape(other)
+                    found.append(other)
         return found
 
     def value_test(self, shape: Shape, param, arg):
@@ -230,42 +280,57 @@ class CompiledShapes:
             elif param == SH.property:
                 shape.properties.append(value)
                 self.shape(value)
-                if shape.is_property:
-                    shape.unsupported.append(f"sh:property on property shape {_n3(node)}")
             elif param == SH.sparql:
                 self._sparql(shape, value)
             elif param in allowed:
                 param = _CANONICAL.get(param, param)
+                if param in COMPANIONS or (param in (_Q_MIN, _Q_MAX) and (
+                        not shape.is_property or g.value(node, SH.qualifiedValueShape) is None)):
+                    if param == SH.qualifiedValueShape and shape.is_property:
+                        self.shape(value)
+                    continue
+                if param is _CLOSED and value != Literal(True):
+                    continue
                 shape.constraints.append((param, value))
                 for nested in self._nested(param, value):
                     self.shape(nested)
             elif str(param).startswith(str(SH)) and param not in METADATA:
                 shape.unsupported.append(f"{_n3(param)} on {_n3(node)}")
-        if any(p == SH.flags for p, _ in shape.constraints) and not any(
-                p == SH.pattern for p, _ in shape.constraints):
-            shape.constraints = [(p, v) for p, v in shape.constraints if p != SH.flags]
         return shape
 
-    def _nested(self, param, value) -> list:
+    def _nested(self, param, value, owner=None) -> list:
         if param == SH.node or param == SH["not"]:
             return [value]
+        if param in (_Q_MIN, _Q_MAX) and owner is not None:
+            return [self.graph.value(owner, SH.qualifiedValueShape)]
         if param in LOGICAL:
             return list(Collection(self.graph, value))
         return []
 
-    def _path(self, node):
+    def _path(self, node, depth: int = 0):
+        """The path as an expression (SHACL 2.3.1), the first matching rule winning."""
         g = self.graph
+        if depth > 50:
+            raise ValueError("a path nested more than 50 deep")
         if isinstance(node, URIRef):
             return ("p", node)
         if (node, RDF.first, None) in g:
-            return ("seq", [self._path(n) for n in Collection(g, node)])
-        inverse = g.value(node, SH.inversePath)
-        if inverse is not None:
-            return ("inv", self._path(inverse))
+            steps = [self._path(n, depth + 1) for n in Collection(g, node)]
+            if len(steps) < 2:
+                raise ValueError(f"sequence path {_n3(node)} with fewer than two members")
+            return ("seq", steps)
         alternatives = g.value(node, SH.alternativePath)
         if alternatives is not None:
-            return ("alt", [self._path(n) for n in Collection(g, alternatives)])
-        raise ValueError(f"path {_n3(node)} (zero/one-or-more paths are left to pyshacl)")
+            return ("alt", [self._path(n, depth + 1) for n in Collection(g, alternatives)])
+        inverse = g.value(node, SH.inversePath)
+        if inverse is not None:
+            return _inverse(self._path(inverse, depth + 1))
+        for kind, predicate in (("star", SH.zeroOrMorePath), ("plus", SH.oneOrMorePath),
+                                ("opt", SH.zeroOrOnePath)):
+            inner = g.value(node, predicate)
+            if inner is not None:
+                return (kind, self._path(inner, depth + 1))
+        raise ValueError(f"path {_n3(node)} is not a SHACL property path")
 
     def _sparql(self, shape: Shape, constraint) -> None:
         g = self.graph
@@ -297,12 +362,26 @@ class CompiledShapes:
             return "; ".join(shape.unsupported)
         nested = list(shape.properties)
         for param, value in shape.constraints:
-            nested += self._nested(param, value)
+            nested += self._nested(param, value, node)
         for child in nested:
             why = self._why_unsupported(child, seen)
             if why:
                 return why
         return None
+
+
+def _inverse(path: tuple) -> tuple:
+    """The inverse of a compiled path, with the inversion pushed down to its predicates."""
+    kind, arg = path
+    if kind == "p":
+        return ("inv", arg)
+    if kind == "inv":
+        return ("p", arg)
+    if kind == "seq":
+        return ("seq", [_inverse(p) for p in reversed(arg)])
+    if kind == "alt":
+        return ("alt", [_inverse(p) for p in arg])
+    return (kind, _inverse(arg))
 
 
 def _n3(term) -> str:
@@ -428,28 +507,41 @@ class Evaluator:
         if kind == "p":
             return self.pairs(arg)[0].get(node, _NONE)
         if kind == "inv":
-            if arg[0] != "p":
-                raise ValueError("inverse of a complex path")
-            return self.pairs(arg[1])[1].get(node, _NONE)
+            return self.pairs(arg)[1].get(node, _NONE)
         if kind == "alt":
-            out: list = []
+            out: dict = {}
             for part in arg:
-                out += [v for v in self.values(part, node) if v not in out]
-            return out
-        current = [node]  # sequence
-        for part in arg:
-            step: list = []
-            for n in current:
-                step += [v for v in self.values(part, n) if v not in step]
-            current = step
-        return current
+                out.update(dict.fromkeys(self.values(part, node)))
+            return list(out)
+        if kind == "seq":
+            current = [node]
+            for part in arg:
+                step: dict = {}
+                for n in current:
+                    step.update(dict.fromkeys(self.values(part, n)))
+                current = list(step)
+            return current
+        if kind == "opt":
+            return list(dict.fromkeys([node, *self.values(arg, node)]))
+        # "star" / "plus": every node reached in one step or more (and the node itself for *)
+        reached: dict = {node: None} if kind == "star" else {}
+        frontier = [node]
+        while frontier:
+            found = []
+            for n in frontier:
+                for v in self.values(arg, n):
+                    if v not in reached:
+                        reached[v] = None
+                        found.append(v)
+            frontier = found
+        return list(reached)
 
     # -- targets -------------------------------------------------------------
     def focus_nodes(self, shape: Shape) -> set:
         subjects: set = set()
         others: set = set()
         for kind, target in shape.targets:
-            if kind == SH.targetClass:
+            if kind == SH.targetClass or kind is IMPLICIT_CLASS:
                 subjects |= self.instances(target)
             elif kind == SH.targetSubjectsOf:
                 subjects |= set(self.pairs(target)[0])
@@ -497,8 +589,20 @@ class Evaluator:
                 values = {node: self.values(path, node) for node in focus}
         for param, arg in shape.constraints:
             yield from self._constraint(shape, param, arg, values)
-        for child in shape.properties:
-            yield from self.evaluate(self.compiled.shape(child), focus)
+        if shape.properties and not shape.is_property:
+            for child in shape.properties:
+                yield from self.evaluate(self.compiled.shape(child), focus)
+        elif shape.properties:
+            # The value nodes are the focus nodes of nested property shapes; a value node
+            # reached from two focus nodes is validated twice (SHACL validates each focus
+            # node on its own), so its results are given once per time it is reached.
+            times = Counter(v for vs in values.values() for v in vs)
+            for child in shape.properties:
+                for found in self.evaluate(self.compiled.shape(child), list(times)):
+                    copies = [replace(found, messages=list(found.messages))
+                              for _ in range(times[found.focus] - 1)]
+                    yield found
+                    yield from copies
         if shape.sparql:
             yield from self._sparql(shape, set(focus))
 
@@ -564,14 +668,66 @@ class Evaluator:
                             if param is _AND else count == 1)
                     if not good:
                         yield result(shape, focus, v, param)
-        elif param is _FLAGS:
-            return
+        elif param is _EQUALS or param is _DISJOINT:
+            other = self.pairs(arg)[0]
+            for focus, vs in values.items():
+                theirs = other.get(focus, _NONE)
+                if param is _DISJOINT:
+                    for v in vs:
+                        if v in theirs:
+                            yield result(shape, focus, v, param)
+                    continue
+                for v in vs:
+                    if v not in theirs:
+                        yield result(shape, focus, v, param)
+                for v in theirs:
+                    if v not in vs:
+                        yield result(shape, focus, v, param)
+        elif param is _LESS or param is _LESS_EQ:
+            other = self.pairs(arg)[0]
+            for focus, vs in values.items():
+                for v in vs:
+                    for w in other.get(focus, _NONE):
+                        if not _less(v, w, param is _LESS_EQ):
+                            yield result(shape, focus, v, param)
+        elif param is _CLOSED:
+            allowed = self.compiled.closed_properties(shape)
+            for focus, vs in values.items():
+                for v in vs:
+                    for p, o in self.statements(v):
+                        if p not in allowed:
+                            found = result(shape, focus, o, param)
+                            found.path = URIRef(p)
+                            yield found
+        elif param is _Q_MIN or param is _Q_MAX:
+            yield from self._qualified(shape, param, int(arg), values)
         else:
             test = self.compiled.value_test(shape, param, arg)
             for focus, vs in values.items():
                 for v in vs:
                     if not test(v):
                         yield result(shape, focus, v, param)
+
+    def statements(self, node) -> list:
+        """(predicate, object) of every triple about ``node``, once each (internal terms)."""
+        if isinstance(node, ox.Literal):
+            return _NONE
+        found = {(q.predicate.value, internal(q.object))
+                 for q in self.store.quads_for_pattern(_ox(node), None, None, None)}
+        return sorted(found, key=str)
+
+    def _qualified(self, shape: Shape, param, limit: int, values: dict) -> Iterator[RawResult]:
+        g = self.compiled.graph
+        wanted = g.value(shape.node, SH.qualifiedValueShape)
+        every = {v for vs in values.values() for v in vs}
+        ok = self.conforming(wanted, every)
+        if g.value(shape.node, SH.qualifiedValueShapesDisjoint) == Literal(True):
+            for sibling in self.compiled.siblings(shape.node):
+                ok -= self.conforming(sibling, every)
+        for focus, vs in values.items():
+            count = sum(1 for v in vs if v in ok)
+            if (count < limit) if param is _Q_MIN else (count > limit):
+                yield self._result(shape, focus, None, param)
 
     def _sparql(self, shape: Shape, focus: set) -> Iterator[RawResult]:
         from pyshacl.constraints.constraint_component import ConstraintComponent
@@ -627,6 +783,22 @@ def _duplicate_langs(values: list) -> list[str]:
                 dupes.append(low)
             seen.add(low)
     return dupes
+
+
+def _less(v, w, or_equal: bool) -> bool:
+    """SPARQL's ``<`` (``<=``) on two value nodes; False when they cannot be compared."""
+    if not isinstance(v, ox.Literal) or not isinstance(w, ox.Literal):
+        return False
+    from pyshacl.rdfutil.compare import compare_literal
+
+    a, b = to_rdflib(v), to_rdflib(w)
+    if isinstance(a.value, str) != isinstance(b.value, str) or a.ill_typed or b.ill_typed:
+        return False
+    try:
+        order = compare_literal(a, b)
+    except (TypeError, NotImplementedError):
+        return False
+    return order <= 0 if or_equal else order < 0
 
 
 def _generic(param) -> str:
@@ -739,8 +911,9 @@ def fallback_results(compiled: CompiledShapes, evaluator: Evaluator,
 
     shapes = Graph()
     for triple in compiled.graph:
-        if triple[1] not in TARGETS:
-            shapes.add(triple)
+        if triple[1] not in TARGETS and not (triple[1] == RDF.type and triple[2] in CLASS_TYPES
+                                             and triple[0] in compiled.shapes):
+            shapes.add(triple)  # every target is listed below, for the fallback shapes only
     for node in compiled.fallback:
         for focus in evaluator.focus_nodes(compiled.shape(node)):
             shapes.add((node, SH.targetNode, external(focus)))

@@ -175,3 +175,11 @@ def raw_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
     engine.add_graph(store, data, engine.DATA_GRAPH)
     universe = engine.Universe(store, [engine.DATA_GRAPH])
     return engine.validate_store(compiled_shapes(), store, universe, data=data)
+
+
+def shacl_results(data: Graph, shapes: engine.CompiledShapes) -> list[engine.RawResult]:
+    """SHACL as the specification says: ``data`` is the data graph, with nothing beside
+    it, and any node may be a focus node (for ``--shapes`` and the W3C suite)."""
+    store = ox.Store()
+    engine.add_graph(store, data, engine.DATA_GRAPH)
+    return engine.validate_store(shapes, store, None, data=data)
