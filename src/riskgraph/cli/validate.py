@@ -18,10 +18,13 @@ FORMATS = ("text", "json", "turtle")
               help="FILES are a complete dataset of yours: check them on their own against "
                    "riskgraph's shapes and ontology (fast engine), not as additions to the "
                    "bundled graph.")
+@click.option("--shapes", "shapes", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --whole: check FILES against this SHACL shapes file instead of "
+                   "riskgraph's (plain SHACL, fast engine).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: bool,
-                     output: Path | None) -> None:
+                     shapes: Path | None, output: Path | None) -> None:
     """Check Turtle (or N-Triples, JSON-LD) FILES against riskgraph's SHACL shapes,
     in the context of the bundled graph, so they may refer to existing risks and
     mitigations. With no FILES, validate the bundled data. With --whole, FILES
@@ -32,6 +35,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
       riskgraph validate my-findings.ttl
       riskgraph validate --strict --format json a.ttl b.ttl
       riskgraph validate --whole my-register/*.ttl
+      riskgraph validate --whole --shapes my-shapes.ttl data.ttl
     Exit codes: 0 conforms; 1 violations (or warnings with --strict);
     2 a file could not be read, or held shapes or owl:imports (ignored).
     Files are only read, never changed.
@@ -49,10 +53,13 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
 
     if whole and not files:
         raise click.UsageError("--whole needs the files of your dataset")
-    if output is not None and any(is_same_file(output, f) for f in files):
+    if shapes is not None and not whole:
+        raise click.UsageError("--shapes needs --whole and the files of your dataset")
+    if output is not None and any(is_same_file(output, f) for f in (*files, *(
+            [shapes] if shapes is not None else []))):
         raise InputError("the report would overwrite an input file", file=output,
                          hint="choose another --output path")
-    result = validate(list(files) or None, whole=whole)
+    result = validate(list(files) or None, whole=whole, shapes=shapes)
     if fmt == "text":
         report = render_text(result, strict)
     else:

@@ -28,6 +28,7 @@ are pyshacl's.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -106,6 +107,17 @@ _PER_FOCUS_ONLY = re.compile(r"\b(LIMIT|OFFSET|GROUP\s+BY|HAVING|SERVICE|MINUS|"
                              r"\$currentShape)\b|\{\s*SELECT", re.I)
 _PROJECTS_THIS = re.compile(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?[^{]*[$?]this\b", re.I)
 _XSD_STRING = ox.NamedNode(str(XSD.string))
+
+
+class _IllTypedQuiet(logging.Filter):
+    """rdflib logs a traceback for every ill-typed literal it makes a value of; here an
+    ill-typed literal is data to report (sh:datatype), not an error of the program."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedQuiet())
 _LANG_STRING = ox.NamedNode(str(RDF.langString))
 
 
