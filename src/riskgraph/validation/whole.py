@@ -5,10 +5,12 @@ The dataset is checked on its own against riskgraph's shapes, with the ontology
 beside it as context: every subject of the dataset's files is a focus node, the
 ontology's terms are not. With a shapes file of the user's (``shapes=``, ``--shapes``)
 it is plain SHACL instead: the files are the data graph, with nothing beside them,
-shapes in them are data like any other, and every result is reported. Files are parsed by pyoxigraph (a million triples in
-seconds); a file it cannot parse, or that holds shapes or ``owl:imports``, is read
-again by the contribution reader, which gives the message with file and line (or
-strips the refused content, as for a contribution) and its graph is used instead.
+shapes in them are data like any other, and every result is reported.
+
+Files are parsed by pyoxigraph (a million triples in seconds); a file it cannot
+parse, or that holds shapes or ``owl:imports``, is read again by the contribution
+reader, which gives the message with file and line (or strips the refused content,
+as for a contribution) and its graph is used instead.
 """
 
 from __future__ import annotations
@@ -246,10 +248,12 @@ def _parse_shapes(path: Path) -> tuple[Graph, str]:
         try:
             text = raw.decode("utf-8").removeprefix("\ufeff")
             graph = Graph()
-            for quad in ox.parse(text.encode("utf-8"), format=fmt,
-                                 base_iri=path.resolve().as_uri()):
+            parser = ox.parse(text.encode("utf-8"), format=fmt, base_iri=path.resolve().as_uri())
+            for quad in parser:
                 graph.add((engine.to_rdflib(quad.subject), engine.to_rdflib(quad.predicate),
                            engine.to_rdflib(quad.object)))
+            for prefix, namespace in parser.prefixes.items():  # for the report's short names
+                graph.bind(prefix, namespace, override=False)
             if len(graph):
                 return graph, text
         except (UnicodeDecodeError, SyntaxError, ValueError):
