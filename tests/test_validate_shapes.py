@@ -85,11 +85,14 @@ def test_any_data_against_any_shapes(run_cli, tmp_path, data):
 
 
 def test_the_library_takes_shapes(tmp_path, data):
+    import riskgraph
     from riskgraph.validation.api import validate
 
     report = validate([data], whole=True, shapes=_shapes(tmp_path, SHAPES))
     assert report.engine == "compiled" and report.exit_code() == 1
     assert {p.entity for p in report.problems} == {"ex:b"}
+    top = riskgraph.validate(str(data), whole=True, shapes=str(tmp_path / "shapes.ttl"))
+    assert top.to_json() == report.to_json()
     with pytest.raises(InputError):
         validate([data], shapes=tmp_path / "shapes.ttl")  # needs whole=True
     with pytest.raises(InputError):
