@@ -284,6 +284,33 @@ def test_plain_literal_and_language_rules_match_pyshacl(ontology: Graph):
     assert fast_keys(g, ontology) == expected
 
 
+def test_literals_the_store_retypes_keep_their_datatype(ontology: Graph, tmp_path):
+    """pyoxigraph's store keeps "7"^^xsd:int and the ill-typed "-5"^^xsd:positiveInteger
+    as xsd:integer: rg:outOf's sh:or (xsd:integer | xsd:positiveInteger) then passed
+    them, where pyshacl (and SHACL) reject both. Both the rdflib route and the file
+    route (parsed by pyoxigraph) now judge the literals as written."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    g = Graph()
+    for name, written in (("int", Literal("7", datatype=URIRef(xsd + "int"))),
+                          ("negative", Literal("-5", datatype=URIRef(xsd + "positiveInteger"),
+                                               normalize=False)),
+                          ("fine", Literal("5", datatype=URIRef(xsd + "positiveInteger")))):
+        f = URIRef(f"https://w3id.org/riskgraph/id/figure/{name}")
+        g.add((f, RDF.type, URIRef("https://w3id.org/riskgraph/ns#Figure")))
+        g.add((f, URIRef("https://w3id.org/riskgraph/ns#value"), Literal(1)))
+        g.add((f, URIRef("https://w3id.org/riskgraph/ns#outOf"), written))
+    expected = pyshacl_keys(g, ontology)
+    assert fast_keys(g, ontology) == expected
+    failing = {str(k[0]).rsplit("/", 1)[1] for k in expected
+               if k[5] == SH.OrConstraintComponent}
+    assert failing == {"int", "negative"}
+    path = tmp_path / "figures.ttl"
+    path.write_text(g.serialize(format="turtle"), encoding="utf-8")
+    report = whole.validate_whole([path])
+    assert {p.entity.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for p in report.problems
+            if p.component == "sh:OrConstraintComponent"} == {"int", "negative"}
+
+
 # ---------------------------------------------------------------------------
 # The command and the library entry point
 # ---------------------------------------------------------------------------

@@ -29,10 +29,7 @@ REQUIRED = any(os.environ.get(name) == "1"
                for name in ("RISKGRAPH_REQUIRE_W3C", "RISKGRAPH_REQUIRE_BROWSER"))
 # What the compiled engine gets wrong, with why (pytest runs them as strict xfails, so a
 # fix shows as a failure to remove from here).
-KNOWN = {
-    "property/datatype-ill-formed": "pyoxigraph's store rewrites \"300\"^^xsd:byte (and every "
-                                    "value of a type derived from xsd:integer) as xsd:integer",
-}
+KNOWN: dict[str, str] = {}
 # Constructs taken from the compiled engine in test_fallback_shape_by_shape.
 LEFT_TO_PYSHACL = {SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.closed,
                    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.languageIn, SH.xone}

@@ -161,9 +161,47 @@ def _bnode_id(node: BNode) -> str:
     return text if _BNODE_OK.match(text) else "x" + text.encode().hex()
 
 
-def add_graph(store: ox.Store, graph: Graph, named: ox.NamedNode) -> None:
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named)
-                 for s, p, o in graph)
+def add_graph(store: ox.Store, graph: Graph, named: ox.NamedNode,
+              kept: dict | None = None) -> None:
+    quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named) for s, p, o in graph)
+    if kept is None:
+        store.extend(quads)
+    else:
+        add_quads(store, list(quads), kept)
+
+
+# pyoxigraph's store keeps a literal of a type derived from xsd:integer as xsd:integer
+# ("5"^^xsd:int, and the ill-typed "-5"^^xsd:positiveInteger, come back as xsd:integer):
+# sh:datatype would then judge a literal the data does not hold. Such literals are
+# remembered as written (``kept``) and given back in their place as value nodes.
+RETYPED = frozenset(str(XSD[t]) for t in (
+    "int", "long", "short", "byte", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte", "positiveInteger", "negativeInteger", "nonNegativeInteger",
+    "nonPositiveInteger"))
+# Text that may hold one (a cheap test, so that most files are loaded in bulk).
+RETYPED_IN_TEXT = re.compile(r"[:#](?:int|long|short|byte|unsigned(?:Int|Long|Short|Byte)|"
+                             r"(?:nonN|n)egativeInteger|(?:nonP|p)ositiveInteger)\b")
+_SCRATCH = ox.NamedNode("urn:riskgraph:validate:literal")
+
+
+def add_quads(store: ox.Store, quads: list[ox.Quad], kept: dict) -> None:
+    """Add ``quads`` to the store; record in ``kept`` each literal the store retypes:
+    predicate -> {(subject, literal as stored): [literals as written]}."""
+    store.extend(quads)
+    retyped = [q for q in quads
+               if isinstance(q.object, ox.Literal) and q.object.datatype.value in RETYPED]
+    if not retyped:
+        return
+    scratch = ox.Store()  # the same encoding as the store's: what became of each literal
+    scratch.extend(ox.Quad(ox.NamedNode(f"{_SCRATCH.value}:{i}"), _SCRATCH, q.object)
+                   for i, q in enumerate(retyped))
+    for stored in scratch.quads_for_pattern(None, None, None, None):
+        quad = retyped[int(stored.subject.value.rsplit(":", 1)[1])]
+        if stored.object != quad.object:
+            written = kept.setdefault(quad.predicate.value, {}).setdefault(
+                (internal(quad.subject), stored.object), [])
+            if quad.object not in written:
+                written.append(quad.object)
 
 
 def store_as_graph(store: ox.Store) -> Graph:
@@ -474,10 +512,11 @@ class Evaluator:
     """
 
     def __init__(self, compiled: CompiledShapes, store: ox.Store,
-                 universe: Universe | None = None) -> None:
+                 universe: Universe | None = None, kept: dict | None = None) -> None:
         self.compiled = compiled
         self.store = store
         self.universe = universe
+        self.kept = kept or {}  # literals as written, where the store retyped them
         self._pairs: dict[Node, tuple[dict, dict]] = {}
         self._instances: dict[Node, set] = {}
         self._conforms: dict[object, dict] = {}
@@ -503,6 +542,14 @@ class Evaluator:
                     backward[o].append(s)
                 else:
                     backward[o] = [s]
+            for (s, stored), written in self.kept.get(str(predicate), {}).items():
+                values = forward.get(s, _NONE)
+                if stored in values:
+                    at = values.index(stored)
+                    values[at:at + 1] = written
+                    backward[stored].remove(s)
+                    for literal in written:
+                        backward.setdefault(literal, []).append(s)
             found = self._pairs[predicate] = (forward, backward)
         return found
 
@@ -948,9 +995,10 @@ def fallback_results(compiled: CompiledShapes, evaluator: Evaluator,
 
 
 def validate_store(compiled: CompiledShapes, store: ox.Store, universe: Universe | None = None,
-                   data: Graph | None = None) -> list[RawResult]:
-    """Every result for the store's graph: compiled shapes here, the rest by pyshacl."""
-    evaluator = Evaluator(compiled, store, universe)
+                   data: Graph | None = None, kept: dict | None = None) -> list[RawResult]:
+    """Every result for the store's graph: compiled shapes here, the rest by pyshacl.
+    ``kept``: the literals the store retyped, as ``add_quads`` recorded them."""
+    evaluator = Evaluator(compiled, store, universe, kept)
     results = list(evaluator.run(skip=compiled.fallback))
     results += fallback_results(compiled, evaluator, data)
     return results

@@ -72,7 +72,7 @@ def _refused_content(store: ox.Store, graph: ox.NamedNode, keep_shapes: bool = F
 
 
 def _fast_load(store: ox.Store, path: Path, graph: ox.NamedNode,
-               keep_shapes: bool = False) -> str | None:
+               keep_shapes: bool = False, kept: dict | None = None) -> str | None:
     """Parse with pyoxigraph; the text on success, None when the careful reader must look."""
     fmt = FAST_FORMATS.get(path.suffix.lower())
     try:
@@ -86,7 +86,14 @@ def _fast_load(store: ox.Store, path: Path, graph: ox.NamedNode,
         text = raw.decode("utf-8")
         if text.startswith("\ufeff"):
             return None
-        store.load(raw, format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+        if kept is not None and engine.RETYPED_IN_TEXT.search(text):
+            # parsed here (same blank nodes as in the store) to keep retyped literals
+            engine.add_quads(store, [ox.Quad(q.subject, q.predicate, q.object, graph)
+                                     for q in ox.parse(raw, format=fmt,
+                                                       base_iri=path.resolve().as_uri())],
+                             kept)
+        else:
+            store.load(raw, format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         store.remove_graph(graph) if store.contains_named_graph(graph) else None
         return None
@@ -102,10 +109,11 @@ def _fast_load(store: ox.Store, path: Path, graph: ox.NamedNode,
     return text
 
 
-def load_dataset(paths: list[Path], plain: bool = False,
+def load_dataset(paths: list[Path], plain: bool = False, kept: dict | None = None,
                  ) -> tuple[ox.Store, list[FileReport], list[str | None]]:
     """The ontology and every readable file in one store, one named graph per file.
-    ``plain``: the files only, shapes in them kept as data (for a user's shapes)."""
+    ``plain``: the files only, shapes in them kept as data (for a user's shapes).
+    ``kept`` receives the literals the store retyped (``compiled.add_quads``)."""
     store = ox.Store()
     if not plain:
         _load_ontology(store)
@@ -113,7 +121,7 @@ def load_dataset(paths: list[Path], plain: bool = False,
     for index, path in enumerate(paths):
         graph = _file_graph(index)
         before = len(store)
-        text = _fast_load(store, path, graph, keep_shapes=plain)
+        text = _fast_load(store, path, graph, keep_shapes=plain, kept=kept)
         if text is not None:
             report = FileReport(path)
             report.triples = len(store) - before
@@ -121,7 +129,7 @@ def load_dataset(paths: list[Path], plain: bool = False,
             report, parsed, text = read_contribution(path, max_bytes=MAX_WHOLE_BYTES,
                                                      keep_shapes=plain)
             if parsed is not None:
-                engine.add_graph(store, parsed, graph)
+                engine.add_graph(store, parsed, graph, kept)
         reports.append(report)
         texts.append(text)
     return store, reports, texts
@@ -143,7 +151,8 @@ def validate_whole(paths: Iterable[Path | str],
     files = [Path(p) for p in paths]
     plain = shapes_file is not None
     shapes = compiled_shapes() if shapes_file is None else load_shapes_file(Path(shapes_file))
-    store, reports, texts = load_dataset(files, plain=plain)
+    kept: dict = {}
+    store, reports, texts = load_dataset(files, plain=plain, kept=kept)
     readable = [i for i, r in enumerate(reports) if r.error is None]
     graphs = [_file_graph(i) for i in readable]
     for index in readable:
@@ -153,7 +162,7 @@ def validate_whole(paths: Iterable[Path | str],
     universe = engine.Universe(store, graphs)
     # Plain SHACL: any node may be a focus node; the universe then only says which
     # file a result belongs to.
-    raw = engine.validate_store(shapes, store, None if plain else universe)
+    raw = engine.validate_store(shapes, store, None if plain else universe, kept=kept)
     names = namespace_graph()
     for prefix, namespace in shapes.graph.namespaces() if plain else ():
         names.bind(prefix, namespace, override=False)
@@ -195,19 +204,19 @@ def validate_bundled_fast() -> ValidationResult:
 def raw_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
     """The compiled engine's results for an rdflib dataset (for tests and benchmarks):
     ``data`` is the dataset, ``ontology`` the context beside it."""
-    store = ox.Store()
-    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH)
-    engine.add_graph(store, data, engine.DATA_GRAPH)
+    store, kept = ox.Store(), {}
+    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH, kept)
+    engine.add_graph(store, data, engine.DATA_GRAPH, kept)
     universe = engine.Universe(store, [engine.DATA_GRAPH])
-    return engine.validate_store(compiled_shapes(), store, universe, data=data)
+    return engine.validate_store(compiled_shapes(), store, universe, data=data, kept=kept)
 
 
 def shacl_results(data: Graph, shapes: engine.CompiledShapes) -> list[engine.RawResult]:
     """SHACL as the specification says: ``data`` is the data graph, with nothing beside
     it, and any node may be a focus node (for ``--shapes`` and the W3C suite)."""
-    store = ox.Store()
-    engine.add_graph(store, data, engine.DATA_GRAPH)
-    return engine.validate_store(shapes, store, None, data=data)
+    store, kept = ox.Store(), {}
+    engine.add_graph(store, data, engine.DATA_GRAPH, kept)
+    return engine.validate_store(shapes, store, None, data=data, kept=kept)
 
 
 SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
