@@ -196,7 +196,8 @@ def add_quads(store: ox.Store, quads: list[ox.Quad], kept: dict) -> None:
     scratch.extend(ox.Quad(ox.NamedNode(f"{_SCRATCH.value}:{i}"), _SCRATCH, q.object)
                    for i, q in enumerate(retyped))
     for stored in scratch.quads_for_pattern(None, None, None, None):
-        quad = retyped[int(stored.subject.value.rsplit(":", 1)[1])]
+        subject = cast(ox.NamedNode, stored.subject)  # the scratch subjects are IRIs
+        quad = retyped[int(subject.value.rsplit(":", 1)[1])]
         if stored.object != quad.object:
             written = kept.setdefault(quad.predicate.value, {}).setdefault(
                 (internal(quad.subject), stored.object), [])

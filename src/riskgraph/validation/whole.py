@@ -204,7 +204,7 @@ def validate_bundled_fast() -> ValidationResult:
 def raw_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
     """The compiled engine's results for an rdflib dataset (for tests and benchmarks):
     ``data`` is the dataset, ``ontology`` the context beside it."""
-    store, kept = ox.Store(), {}
+    store, kept = ox.Store(), dict[str, dict]()
     engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH, kept)
     engine.add_graph(store, data, engine.DATA_GRAPH, kept)
     universe = engine.Universe(store, [engine.DATA_GRAPH])
@@ -214,7 +214,7 @@ def raw_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
 def shacl_results(data: Graph, shapes: engine.CompiledShapes) -> list[engine.RawResult]:
     """SHACL as the specification says: ``data`` is the data graph, with nothing beside
     it, and any node may be a focus node (for ``--shapes`` and the W3C suite)."""
-    store, kept = ox.Store(), {}
+    store, kept = ox.Store(), dict[str, dict]()
     engine.add_graph(store, data, engine.DATA_GRAPH, kept)
     return engine.validate_store(shapes, store, None, data=data, kept=kept)
 
