@@ -27,8 +27,8 @@ from riskgraph.validation import compiled
 FOLDER = suite.suite_folder()
 REQUIRED = any(os.environ.get(name) == "1"
                for name in ("RISKGRAPH_REQUIRE_W3C", "RISKGRAPH_REQUIRE_BROWSER"))
-# What the compiled engine gets wrong, with why (pytest runs them as strict xfails, so a
-# fix shows as a failure to remove from here).
+# What the compiled engine gets wrong, by test name, with why (pytest runs them as strict
+# xfails, so a fix shows as a failure to remove from here). Today: nothing.
 KNOWN: dict[str, str] = {}
 # Constructs taken from the compiled engine in test_fallback_shape_by_shape.
 LEFT_TO_PYSHACL = {SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.closed,
