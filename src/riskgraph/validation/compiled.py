@@ -180,7 +180,7 @@ RETYPED = frozenset(str(XSD[t]) for t in (
     "nonPositiveInteger"))
 # Text that may hold one (a cheap test, so that most files are loaded in bulk).
 RETYPED_IN_TEXT = re.compile(r"[:#](?:int|long|short|byte|unsigned(?:Int|Long|Short|Byte)|"
-                             r"(?:nonN|n)egativeInteger|(?:nonP|p)ositiveInteger)\b")
+                             r"(?:nonN|n)egativeInteger|(?:nonP|p)ositiveInteger)(?![\w-]|\.[\w-])")
 _SCRATCH = ox.NamedNode("urn:riskgraph:validate:literal")
 
 
