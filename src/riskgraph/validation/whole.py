@@ -86,7 +86,8 @@ def _fast_load(store: ox.Store, path: Path, graph: ox.NamedNode,
         text = raw.decode("utf-8")
         if text.startswith("\ufeff"):
             return None
-        if kept is not None and engine.RETYPED_IN_TEXT.search(text):
+        if kept is not None and (engine.RETYPED_IN_TEXT.search(text) or "\\u" in text
+                                 or "\\U" in text):  # an escape could spell the type
             # parsed here (same blank nodes as in the store) to keep retyped literals
             engine.add_quads(store, [ox.Quad(q.subject, q.predicate, q.object, graph)
                                      for q in ox.parse(raw, format=fmt,
