@@ -178,9 +178,11 @@ RETYPED = frozenset(str(XSD[t]) for t in (
     "int", "long", "short", "byte", "unsignedInt", "unsignedLong", "unsignedShort",
     "unsignedByte", "positiveInteger", "negativeInteger", "nonNegativeInteger",
     "nonPositiveInteger"))
-# Text that may hold one (a cheap test, so that most files are loaded in bulk).
-RETYPED_IN_TEXT = re.compile(r"[:#](?:int|long|short|byte|unsigned(?:Int|Long|Short|Byte)|"
-                             r"(?:nonN|n)egativeInteger|(?:nonP|p)ositiveInteger)(?![\w-]|\.[\w-])")
+# Text that may hold one: a datatype after ^^ (a cheap test, so that most files are still
+# loaded in bulk; Turtle has no shorthand for these types).
+RETYPED_IN_TEXT = re.compile(r"\^\^(?:<[^>]*|[\w.-]*:)(?:int|long|short|byte|unsigned(?:Int|Long|"
+                             r"Short|Byte)|(?:nonN|n)egativeInteger|(?:nonP|p)ositiveInteger)"
+                             r"(?![\w-]|\.[\w-])")
 _SCRATCH = ox.NamedNode("urn:riskgraph:validate:literal")
 
 
