@@ -183,3 +183,26 @@ def test_hostile_corpus_as_shapes(run_cli, tmp_path, data, listener):
     with pytest.raises(OSError) as nobody:  # ENXIO: nobody opened it for reading
         os.close(os.open(sentinel, os.O_WRONLY | os.O_NONBLOCK))
     assert nobody.value.errno == errno.ENXIO
+
+
+MALFORMED = {
+    "count-not-a-number": 'sh:property [ sh:path ex:name ; sh:minCount "abc" ]',
+    "bad-pattern": 'sh:pattern "(["',
+    "in-not-a-list": "sh:in ex:notalist",
+    "node-a-literal": 'sh:node "lit"',
+    "recursive": "sh:property [ sh:path ex:knows ; sh:node ex:S ]",
+    "bad-path": "sh:property [ sh:path [ sh:foo ex:name ] ; sh:minCount 1 ]",
+    "less-than-a-literal": 'sh:property [ sh:path ex:age ; sh:lessThan "x" ]',
+    "range-an-iri": "sh:property [ sh:path ex:age ; sh:minInclusive ex:x ]",
+}
+
+
+@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_shapes_exit_2_with_a_message(run_cli, tmp_path, data, body):
+    """Before: "unexpected ValueError ... this is a bug" (or a recursion error)."""
+    text = ("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+            f"ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; {body} .\n")
+    result = run_cli("validate", "--whole", "--shapes", str(_shapes(tmp_path, text)), str(data))
+    assert result.exit_code == 2
+    assert "not well-formed SHACL" in result.output and "shapes.ttl" in result.output
+    assert "bug" not in result.output and "Traceback" not in result.output

@@ -261,14 +261,19 @@ class CompiledShapes:
         self.shapes: dict[object, Shape] = {}
         self._lists: dict = {}
         self._tests: dict = {}
+        self._acyclic: set = set()
         roots = {s for t in TARGETS for s in shapes.subjects(t, None)}
         roots |= {s for t in SHAPE_TYPES for s in shapes.subjects(RDF.type, t)}
         for node in roots:
+            if isinstance(node, Literal):
+                raise ShapeError(f"the literal {node.n3()} is used as a shape")
             shape = self.shape(node)
             if any((node, RDF.type, t) in shapes for t in CLASS_TYPES) and any(
                     (node, RDF.type, t) in shapes for t in SHAPE_TYPES):
                 shape.targets.append((IMPLICIT_CLASS, node))
         self.targeted = [s for s in self.shapes.values() if s.targets and not s.deactivated]
+        for shape in self.shapes.values():
+            self._not_recursive(shape.node, [])
         # A shape falls back to pyshacl when it, or a shape it depends on, is unsupported.
         self.fallback = {s.node: self._why_unsupported(s.node, set()) for s in self.targeted}
         self.fallback = {node: why for node, why in self.fallback.items() if why}
@@ -320,8 +325,8 @@ class CompiledShapes:
         if path_node is not None:
             try:
                 shape.path = self._path(path_node)
-            except ValueError as why:
-                shape.unsupported.append(str(why))
+            except ValueError as why:  # every SHACL path compiles: this one is malformed
+                raise ShapeError(f"{why} (on shape {_n3(node)})") from None
         shape.severity = g.value(node, SH.severity) or SH.Violation
         shape.messages = [str(m) for m in g.objects(node, SH.message)]
         shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
@@ -331,12 +336,14 @@ class CompiledShapes:
             if param in TARGETS:
                 shape.targets.append((param, value))
             elif param == SH.property:
+                _well_formed(self.graph, node, param, value)
                 shape.properties.append(value)
                 self.shape(value)
             elif param == SH.sparql:
                 self._sparql(shape, value)
             elif param in allowed:
                 param = _CANONICAL.get(param, param)
+                _well_formed(self.graph, node, param, value)
                 if param in COMPANIONS or (param in (_Q_MIN, _Q_MAX) and (
                         not shape.is_property or g.value(node, SH.qualifiedValueShape) is None)):
                     if param == SH.qualifiedValueShape and shape.is_property:
@@ -346,6 +353,9 @@ class CompiledShapes:
                     continue
                 shape.constraints.append((param, value))
                 for nested in self._nested(param, value):
+                    if isinstance(nested, Literal):
+                        raise ShapeError(f"{_n3(param)} on shape {_n3(node)} names the literal "
+                                         f"{nested.n3()} as a shape")
                     self.shape(nested)
             elif str(param).startswith(str(SH)) and param not in METADATA:
                 shape.unsupported.append(f"{_n3(param)} on {_n3(node)}")
@@ -406,6 +416,24 @@ class CompiledShapes:
         messages = [str(m) for m in g.objects(constraint, SH.message)]
         shape.sparql.append((constraint, "\n".join(prefixes) + "\n" + text, messages))
 
+    def _children(self, node) -> list:
+        shape = self.shapes[node]
+        found = list(shape.properties)
+        for param, value in shape.constraints:
+            found += self._nested(param, value, node)
+        return found
+
+    def _not_recursive(self, node, trail: list) -> None:
+        """SHACL leaves the validation of a recursive shape undefined: refuse it."""
+        if node in trail:
+            raise ShapeError(f"shape {_n3(node)} refers to itself (through sh:node, sh:property "
+                             "or a logical constraint): recursive shapes are undefined in SHACL")
+        if node in self._acyclic:
+            return
+        for child in self._children(node):
+            self._not_recursive(child, trail + [node])
+        self._acyclic.add(node)
+
     def _why_unsupported(self, node, seen: set) -> str | None:
         if node in seen:
             return None
@@ -423,6 +451,46 @@ class CompiledShapes:
         return None
 
 
+class ShapeError(ValueError):
+    """The shapes are not well-formed SHACL (a parameter of the wrong kind, a bad
+    pattern, a malformed path, a recursive shape): nothing can be validated."""
+
+
+_INTEGER_PARAMS = {SH.minCount, SH.maxCount, SH.minLength, SH.maxLength, SH.qualifiedMinCount,
+                   SH.qualifiedMaxCount}
+_IRI_PARAMS = {SH["class"], SH.datatype, SH.nodeKind, SH.equals, SH.disjoint, SH.lessThan,
+               SH.lessThanOrEquals}
+_LIST_PARAMS = {SH["in"], SH.languageIn, SH.ignoredProperties, SH["or"], SH["and"], SH.xone}
+_SHAPE_PARAMS = {SH.node, SH["not"], SH.property, SH.qualifiedValueShape}
+_RANGE_PARAMS = {SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive}
+
+
+def _well_formed(graph: Graph, node, param, value) -> None:
+    """Raise ``ShapeError`` unless ``value`` is of the kind SHACL says ``param`` takes."""
+    where = f"{_n3(param)} on shape {_n3(node)}"
+    if param in _INTEGER_PARAMS and not (isinstance(value, Literal)
+                                         and isinstance(value.value, int)
+                                         and not isinstance(value.value, bool)
+                                         and value.value >= 0):
+        raise ShapeError(f"{where} must be a whole number, not {value.n3()}")
+    if param in _IRI_PARAMS and not isinstance(value, URIRef):
+        raise ShapeError(f"{where} must be an IRI, not {value.n3()}")
+    if param == SH.nodeKind and value not in _KINDS:
+        raise ShapeError(f"{where} must be one of sh:IRI, sh:BlankNode, sh:Literal, ...")
+    if param in _RANGE_PARAMS and not isinstance(value, Literal):
+        raise ShapeError(f"{where} must be a literal, not {value.n3()}")
+    if param in _SHAPE_PARAMS and isinstance(value, Literal):
+        raise ShapeError(f"{where} must name a shape, not the literal {value.n3()}")
+    if param in _LIST_PARAMS and value != RDF.nil and (value, RDF.first, None) not in graph:
+        raise ShapeError(f"{where} must be an RDF list ( ... ), not {value.n3()}")
+    if param == SH.pattern:
+        try:
+            re.compile(str(value))
+        except re.error as why:
+            raise ShapeError(f"{where}: the regular expression {value.n3()} is invalid: "
+                             f"{why}") from None
+
+
 def _inverse(path: tuple) -> tuple:
     """The inverse of a compiled path, with the inversion pushed down to its predicates."""
     kind, arg = path
@@ -438,6 +506,8 @@ def _inverse(path: tuple) -> tuple:
 
 
 def _n3(term) -> str:
+    if isinstance(term, URIRef) and str(term).startswith(str(SH)):
+        return "sh:" + str(term)[len(str(SH)):]
     return f"<{term}>" if isinstance(term, URIRef) else "[]"
 
 
@@ -980,8 +1050,14 @@ def fallback_results(compiled: CompiledShapes, evaluator: Evaluator,
         for focus in evaluator.focus_nodes(compiled.shape(node)):
             shapes.add((node, SH.targetNode, external(focus)))
     graph = data if data is not None else store_as_graph(evaluator.store)
-    _, report, _ = validate(graph, shacl_graph=shapes, inference="none", abort_on_first=False,
-                            allow_warnings=False, meta_shacl=False, js=False, debug=False)
+    from pyshacl.errors import ReportableRuntimeError
+
+    try:
+        _, report, _ = validate(graph, shacl_graph=shapes, inference="none",
+                                abort_on_first=False, allow_warnings=False, meta_shacl=False,
+                                js=False, debug=False)
+    except ReportableRuntimeError as why:  # pyshacl's word for shapes it cannot load
+        raise ShapeError(f"pyshacl, checking the shapes left to it: {why.message}") from None
     found = []
     for result in report.objects(None, SH.result):
         shape = report.value(result, SH.sourceShape)

@@ -163,7 +163,11 @@ def validate_whole(paths: Iterable[Path | str],
     universe = engine.Universe(store, graphs)
     # Plain SHACL: any node may be a focus node; the universe then only says which
     # file a result belongs to.
-    raw = engine.validate_store(shapes, store, None if plain else universe, kept=kept)
+    try:
+        raw = engine.validate_store(shapes, store, None if plain else universe, kept=kept)
+    except engine.ShapeError as why:
+        raise InputError(f"the shapes are not well-formed SHACL: {why}",
+                         file=shapes_file) from None
     names = namespace_graph()
     for prefix, namespace in shapes.graph.namespaces() if plain else ():
         names.bind(prefix, namespace, override=False)
@@ -233,7 +237,10 @@ def load_shapes_file(path: Path) -> engine.CompiledShapes:
                          "or reads imported documents", file=path,
                          line=_line_of(text, str(target)),
                          hint="put the shapes you need in this file")
-    shapes = engine.CompiledShapes(graph)
+    try:
+        shapes = engine.CompiledShapes(graph)
+    except engine.ShapeError as why:
+        raise InputError(f"the shapes are not well-formed SHACL: {why}", file=path) from None
     if not shapes.shapes:
         raise InputError("the shapes file holds no SHACL shape (no sh:NodeShape, "
                          "sh:PropertyShape or target)", file=path)
