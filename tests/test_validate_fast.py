@@ -4,7 +4,7 @@ Differential: on every fixture (each on its own, and all of them with the bundle
 data as one dataset), on the bundled data, and on a generated graph with defects
 injected so that every constraint of every shape is violated at least once, the
 compiled engine and pyshacl report the same set of (focus node, path, value,
-source shape, severity).
+source shape, severity, source constraint component).
 
 pyshacl on a 100k-triple graph takes minutes, so the default run compares on a
 generated graph of about 12k triples with the same defect coverage (one defect
@@ -54,9 +54,9 @@ def ontology() -> Graph:
     return load_files(ontology_files())
 
 
-def _key(focus, path_text, value, shape, severity) -> tuple:
+def _key(focus, path_text, value, shape, severity, component) -> tuple:
     # Blank-node shapes keep their identity in both engines (same shapes graph).
-    return (focus, path_text, value, shape, severity)
+    return (focus, path_text, value, shape, severity, component)
 
 
 def pyshacl_keys(data: Graph, ontology: Graph) -> set:
@@ -65,7 +65,7 @@ def pyshacl_keys(data: Graph, ontology: Graph) -> set:
     merged += data
     problems = check_graph(data, Context(merged, ontology), EntityLocator(""), NAMES)
     return {_key(p.terms["focus"], p.path, p.terms["value"], p.terms["source_shape"],
-                 p.terms["severity"]) for p in problems}
+                 p.terms["severity"], p.terms["component"]) for p in problems}
 
 
 def fast_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
@@ -75,8 +75,8 @@ def fast_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
 def fast_keys(data: Graph, ontology: Graph, results=None) -> set:
     shapes = load_shapes()
     results = fast_results(data, ontology) if results is None else results
-    return {_key(r.focus, _path_text(r.path, shapes, NAMES), r.value, r.shape, r.severity)
-            for r in results}
+    return {_key(r.focus, _path_text(r.path, shapes, NAMES), r.value, r.shape, r.severity,
+                 r.component) for r in results}
 
 
 def _readable_fixtures() -> list[Path]:
@@ -210,11 +210,13 @@ def _shapes_with_label_shape(name: str, target: tuple, constraints: list[tuple])
 def test_unsupported_construct_falls_back_to_pyshacl(ontology: Graph):
     shapes, ex, prop = _shapes_with_label_shape(
         "test-short-label", (SH.targetClass, URIRef("https://w3id.org/riskgraph/ns#Risk")),
-        [(SH.lessThan, RDFS.comment),  # a property pair: not compiled
+        [(SH.sparql, BNode("limited")),  # a SPARQL constraint on a property shape
          (SH.maxLength, Literal(5))])
+    shapes.add((BNode("limited"), SH.select, Literal(
+        "SELECT $this WHERE { $this ?p ?o } LIMIT 1")))
     compiled = engine.CompiledShapes(shapes)
     assert set(compiled.fallback) == {ex}
-    assert "lessThan" in compiled.fallback[ex]
+    assert "needs $this bound first" in compiled.fallback[ex]
     _, data, _ = read_contribution(FIXTURES / "valid" / "new_mitigation_with_assessment.ttl")
     data.add((URIRef("https://w3id.org/riskgraph/id/risk/x"), RDF.type,
               URIRef("https://w3id.org/riskgraph/ns#Risk")))
@@ -225,8 +227,9 @@ def test_unsupported_construct_falls_back_to_pyshacl(ontology: Graph):
     engine.add_graph(store, data, engine.DATA_GRAPH)
     results = engine.validate_store(compiled, store, engine.Universe(store, [engine.DATA_GRAPH]))
     long_label = [r for r in results if r.shape == prop]
-    assert [r.focus for r in long_label] == [URIRef("https://w3id.org/riskgraph/id/risk/x")]
-    assert long_label[0].component == SH.MaxLengthConstraintComponent
+    assert {(r.focus, r.component) for r in long_label} == {
+        (URIRef("https://w3id.org/riskgraph/id/risk/x"), SH.MaxLengthConstraintComponent),
+        (URIRef("https://w3id.org/riskgraph/id/risk/x"), SH.SPARQLConstraintComponent)}
 
 
 def test_length_constraints_match_pyshacl(ontology: Graph):
@@ -281,6 +284,33 @@ def test_plain_literal_and_language_rules_match_pyshacl(ontology: Graph):
     assert fast_keys(g, ontology) == expected
 
 
+def test_literals_the_store_retypes_keep_their_datatype(ontology: Graph, tmp_path):
+    """pyoxigraph's store keeps "7"^^xsd:int and the ill-typed "-5"^^xsd:positiveInteger
+    as xsd:integer: rg:outOf's sh:or (xsd:integer | xsd:positiveInteger) then passed
+    them, where pyshacl (and SHACL) reject both. Both the rdflib route and the file
+    route (parsed by pyoxigraph) now judge the literals as written."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    g = Graph()
+    for name, written in (("int", Literal("7", datatype=URIRef(xsd + "int"))),
+                          ("negative", Literal("-5", datatype=URIRef(xsd + "positiveInteger"),
+                                               normalize=False)),
+                          ("fine", Literal("5", datatype=URIRef(xsd + "positiveInteger")))):
+        f = URIRef(f"https://w3id.org/riskgraph/id/figure/{name}")
+        g.add((f, RDF.type, URIRef("https://w3id.org/riskgraph/ns#Figure")))
+        g.add((f, URIRef("https://w3id.org/riskgraph/ns#value"), Literal(1)))
+        g.add((f, URIRef("https://w3id.org/riskgraph/ns#outOf"), written))
+    expected = pyshacl_keys(g, ontology)
+    assert fast_keys(g, ontology) == expected
+    failing = {str(k[0]).rsplit("/", 1)[1] for k in expected
+               if k[5] == SH.OrConstraintComponent}
+    assert failing == {"int", "negative"}
+    path = tmp_path / "figures.ttl"
+    path.write_text(g.serialize(format="turtle"), encoding="utf-8")
+    report = whole.validate_whole([path])
+    assert {p.entity.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for p in report.problems
+            if p.component == "sh:OrConstraintComponent"} == {"int", "negative"}
+
+
 # ---------------------------------------------------------------------------
 # The command and the library entry point
 # ---------------------------------------------------------------------------
@@ -328,3 +358,29 @@ def test_library_entry_point():
     assert first.file.name == "share_above_one.ttl" and first.line and first.shape
     with pytest.raises(InputError):
         validation.validate(whole=True)
+
+
+# ---------------------------------------------------------------------------
+# One result per failing constraint component (issue 22)
+# ---------------------------------------------------------------------------
+PLAIN_LABEL = """@prefix rg: <https://w3id.org/riskgraph/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/riskgraph/id/mitigation/plain> a rg:Mitigation ;
+  rdfs:label "Plain label" ;
+  skos:definition "A definition"@en .
+"""
+
+
+@pytest.mark.parametrize("whole_mode", [True, False], ids=["whole", "contribution"])
+def test_each_failing_component_is_a_result(tmp_path, whole_mode):
+    """rgsh:label-english has sh:datatype rdf:langString and sh:languageIn ("en"): a plain
+    literal fails both, and the report holds both results, as pyshacl's does (the
+    report folded them into one before)."""
+    import riskgraph.validation.api as validation
+
+    path = tmp_path / "plain.ttl"
+    path.write_text(PLAIN_LABEL, encoding="utf-8")
+    report = validation.validate([path], whole=whole_mode)
+    label = sorted(p.component for p in report.problems if p.shape == "rgsh:label-english")
+    assert label == ["sh:DatatypeConstraintComponent", "sh:LanguageInConstraintComponent"]

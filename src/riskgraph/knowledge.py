@@ -264,7 +264,8 @@ def _store_with(files: tuple[Path, ...]) -> Store:
     return EmbeddedStore.from_ntriples(graph.serialize(format="nt", encoding="utf-8"))
 
 
-def validate(*files: PathArg, whole: bool = False, engine: str = "auto") -> ValidationReport:
+def validate(*files: PathArg, whole: bool = False, engine: str = "auto",
+             shapes: PathArg | None = None) -> ValidationReport:
     """Check files against riskgraph's SHACL shapes; with no files, the bundled data.
 
     Contributions are checked in the context of the bundled graph (they may
@@ -274,10 +275,13 @@ def validate(*files: PathArg, whole: bool = False, engine: str = "auto") -> Vali
     severity, shape, constraint) and ``to_text()``, ``to_json()``,
     ``to_turtle()``. Unreadable files are reported in it, not raised.
     ``engine="pyshacl"`` uses the reference engine for whole datasets too.
+    ``shapes="my-shapes.ttl"`` (with ``whole=True``) checks the files against those
+    shapes instead of riskgraph's, as plain SHACL (docs/shacl-conformance.md).
     """
     from riskgraph.validation.api import validate as run
 
-    return run([Path(f) for f in files] or None, whole=whole, engine=engine)
+    return run([Path(f) for f in files] or None, whole=whole, engine=engine,
+               shapes=None if shapes is None else Path(shapes))
 
 
 def list_queries() -> list[CannedQuery]:

@@ -20,10 +20,13 @@ FORMATS = ("text", "json", "turtle", "sarif", "github")
               help="FILES are a complete dataset of yours: check them on their own against "
                    "riskgraph's shapes and ontology (fast engine), not as additions to the "
                    "bundled graph.")
+@click.option("--shapes", "shapes", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --whole: check FILES against this SHACL shapes file instead of "
+                   "riskgraph's (plain SHACL, fast engine).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of standard output.")
 def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: bool,
-                     output: Path | None) -> None:
+                     shapes: Path | None, output: Path | None) -> None:
     """Check Turtle (or N-Triples, JSON-LD) FILES against riskgraph's SHACL shapes,
     in the context of the bundled graph, so they may refer to existing risks and
     mitigations. With no FILES, validate the bundled data. With --whole, FILES
@@ -35,6 +38,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
       riskgraph validate --strict --format json a.ttl b.ttl
       riskgraph validate --whole my-register/*.ttl
       riskgraph validate --format sarif -o riskgraph.sarif changed.ttl
+      riskgraph validate --whole --shapes my-shapes.ttl data.ttl
     Exit codes: 0 conforms; 1 violations (or warnings with --strict);
     2 a file could not be read, or held shapes or owl:imports (ignored).
     Files are only read, never changed.
@@ -52,9 +56,12 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
 
     if whole and not files:
         raise click.UsageError("--whole needs the files of your dataset")
+    if shapes is not None and not whole:
+        raise click.UsageError("--shapes needs --whole and the files of your dataset")
     if output is not None:
-        refuse_overwriting_inputs(files, files=[output])
-    result = validate(list(files) or None, whole=whole)
+        refuse_overwriting_inputs([*files, *([shapes] if shapes is not None else [])],
+                                  files=[output])
+    result = validate(list(files) or None, whole=whole, shapes=shapes)
     report = {"text": lambda: render_text(result, strict), "github": lambda: render_github(
         result), "json": lambda: render_json(result, strict), "sarif": lambda: render_sarif(
         result), "turtle": lambda: render_turtle(result)}[fmt]()

@@ -28,9 +28,11 @@ are pyshacl's.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import pyoxigraph as ox
@@ -46,14 +48,29 @@ _MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _UNIQUE_LANG = SH.minCount, SH.maxCount, SH.
     SH.uniqueLang
 _CLASS, _NODE, _NOT, _OR, _AND, _XONE, _FLAGS = (SH["class"], SH.node, SH["not"], SH["or"],
                                                  SH["and"], SH.xone, SH.flags)
+_EQUALS, _DISJOINT, _LESS, _LESS_EQ, _CLOSED = (SH.equals, SH.disjoint, SH.lessThan,
+                                                SH.lessThanOrEquals, SH.closed)
+_Q_MIN, _Q_MAX = SH.qualifiedMinCount, SH.qualifiedMaxCount
+# A shape that is also a class targets its instances (SHACL 2.1.3.3, implicit class target).
+IMPLICIT_CLASS = RDFS.Class
+CLASS_TYPES = (RDFS.Class, OWL.Class)
 # Parameters this engine evaluates; anything else on a shape sends it to pyshacl.
 LOGICAL = {_OR, _AND, _NOT, _XONE}
 VALUE_PARAMS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.flags, SH.languageIn,
                 SH.hasValue, SH["in"], SH.minInclusive, SH.maxInclusive, SH.minExclusive,
                 SH.maxExclusive, SH.minLength, SH.maxLength, SH.node} | LOGICAL
-NODE_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql}
-PROPERTY_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql, SH.minCount, SH.maxCount,
-                                  SH.uniqueLang}
+# sh:equals / sh:disjoint compare the value nodes with a property's values at the focus
+# node; sh:closed lists the properties a value node may have (with sh:ignoredProperties).
+SHAPE_PARAMS = VALUE_PARAMS | {SH.property, SH.sparql, _EQUALS, _DISJOINT, _CLOSED,
+                               SH.ignoredProperties}
+NODE_PARAMS = SHAPE_PARAMS | {SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint,
+                              _Q_MIN, _Q_MAX}  # on a node shape they constrain nothing
+PROPERTY_PARAMS = SHAPE_PARAMS | {SH.minCount, SH.maxCount, SH.uniqueLang, _LESS, _LESS_EQ,
+                                  SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint,
+                                  _Q_MIN, _Q_MAX}
+# Read with the parameter they belong to, never evaluated on their own.
+COMPANIONS = {SH.flags, SH.ignoredProperties, SH.qualifiedValueShape,
+              SH.qualifiedValueShapesDisjoint}
 # Shape metadata that changes no result.
 METADATA = {SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group,
             SH.defaultValue, SH.deactivated, SH.targetClass, SH.targetNode,
@@ -61,7 +78,8 @@ METADATA = {SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order,
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 # One object per parameter, so the evaluator compares them with "is".
 _CANONICAL = {p: p for p in (_MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _UNIQUE_LANG, _CLASS, _NODE,
-                             _NOT, _OR, _AND, _XONE, _FLAGS)}
+                             _NOT, _OR, _AND, _XONE, _FLAGS, _EQUALS, _DISJOINT, _LESS,
+                             _LESS_EQ, _CLOSED, _Q_MIN, _Q_MAX)}
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
 COMPONENT = {
     SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
@@ -77,6 +95,10 @@ COMPONENT = {
     SH["not"]: SH.NotConstraintComponent, SH.xone: SH.XoneConstraintComponent,
     SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
     SH.uniqueLang: SH.UniqueLangConstraintComponent, SH.sparql: SH.SPARQLConstraintComponent,
+    _EQUALS: SH.EqualsConstraintComponent, _DISJOINT: SH.DisjointConstraintComponent,
+    _LESS: SH.LessThanConstraintComponent, _LESS_EQ: SH.LessThanOrEqualsConstraintComponent,
+    _CLOSED: SH.ClosedConstraintComponent, _Q_MIN: SH.QualifiedMinCountConstraintComponent,
+    _Q_MAX: SH.QualifiedMaxCountConstraintComponent,
 }
 # A SPARQL constraint is run once for all focus nodes only when binding $this
 # first could not change its rows.
@@ -85,6 +107,17 @@ _PER_FOCUS_ONLY = re.compile(r"\b(LIMIT|OFFSET|GROUP\s+BY|HAVING|SERVICE|MINUS|"
                              r"\$currentShape)\b|\{\s*SELECT", re.I)
 _PROJECTS_THIS = re.compile(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?[^{]*[$?]this\b", re.I)
 _XSD_STRING = ox.NamedNode(str(XSD.string))
+
+
+class _IllTypedQuiet(logging.Filter):
+    """rdflib logs a traceback for every ill-typed literal it makes a value of; here an
+    ill-typed literal is data to report (sh:datatype), not an error of the program."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedQuiet())
 _LANG_STRING = ox.NamedNode(str(RDF.langString))
 
 
@@ -93,7 +126,9 @@ _LANG_STRING = ox.NamedNode(str(RDF.langString))
 # ---------------------------------------------------------------------------
 def to_rdflib(term):
     """pyoxigraph term -> rdflib term (plain literals come back without a datatype,
-    as rdflib parses ``"x"``)."""
+    as rdflib parses ``"x"``). A literal keeps its lexical form: rdflib would otherwise
+    rewrite ``"1"^^xsd:boolean`` as ``"true"`` and ``"none"^^xsd:boolean`` as ``"false"``,
+    and the report would name a value the data does not hold."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -102,7 +137,7 @@ def to_rdflib(term):
         return Literal(term.value, lang=term.language)
     if term.datatype == _XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def to_oxigraph(term):
@@ -126,9 +161,50 @@ def _bnode_id(node: BNode) -> str:
     return text if _BNODE_OK.match(text) else "x" + text.encode().hex()
 
 
-def add_graph(store: ox.Store, graph: Graph, named: ox.NamedNode) -> None:
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named)
-                 for s, p, o in graph)
+def add_graph(store: ox.Store, graph: Graph, named: ox.NamedNode,
+              kept: dict | None = None) -> None:
+    quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), named) for s, p, o in graph)
+    if kept is None:
+        store.extend(quads)
+    else:
+        add_quads(store, list(quads), kept)
+
+
+# pyoxigraph's store keeps a literal of a type derived from xsd:integer as xsd:integer
+# ("5"^^xsd:int, and the ill-typed "-5"^^xsd:positiveInteger, come back as xsd:integer):
+# sh:datatype would then judge a literal the data does not hold. Such literals are
+# remembered as written (``kept``) and given back in their place as value nodes.
+RETYPED = frozenset(str(XSD[t]) for t in (
+    "int", "long", "short", "byte", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte", "positiveInteger", "negativeInteger", "nonNegativeInteger",
+    "nonPositiveInteger"))
+# Text that may hold one: a datatype after ^^ (a cheap test, so that most files are still
+# loaded in bulk; Turtle has no shorthand for these types).
+RETYPED_IN_TEXT = re.compile(r"\^\^(?:<[^>]*|[\w.-]*:)(?:int|long|short|byte|unsigned(?:Int|Long|"
+                             r"Short|Byte)|(?:nonN|n)egativeInteger|(?:nonP|p)ositiveInteger)"
+                             r"(?![\w-]|\.[\w-])")
+_SCRATCH = ox.NamedNode("urn:riskgraph:validate:literal")
+
+
+def add_quads(store: ox.Store, quads: list[ox.Quad], kept: dict) -> None:
+    """Add ``quads`` to the store; record in ``kept`` each literal the store retypes:
+    predicate -> {(subject, literal as stored): [literals as written]}."""
+    store.extend(quads)
+    retyped = [q for q in quads
+               if isinstance(q.object, ox.Literal) and q.object.datatype.value in RETYPED]
+    if not retyped:
+        return
+    scratch = ox.Store()  # the same encoding as the store's: what became of each literal
+    scratch.extend(ox.Quad(ox.NamedNode(f"{_SCRATCH.value}:{i}"), _SCRATCH, q.object)
+                   for i, q in enumerate(retyped))
+    for stored in scratch.quads_for_pattern(None, None, None, None):
+        subject = cast(ox.NamedNode, stored.subject)  # the scratch subjects are IRIs
+        quad = retyped[int(subject.value.rsplit(":", 1)[1])]
+        if stored.object != quad.object:
+            written = kept.setdefault(quad.predicate.value, {}).setdefault(
+                (internal(quad.subject), stored.object), [])
+            if quad.object not in written:
+                written.append(quad.object)
 
 
 def store_as_graph(store: ox.Store) -> Graph:
@@ -146,7 +222,9 @@ def store_as_graph(store: ox.Store) -> Graph:
 class Shape:
     node: Node  # the shape's IRI or blank node in the shapes graph
     is_property: bool
-    path: tuple | None = None  # ("p", iri) | ("inv", path) | ("alt", [...]) | ("seq", [...])
+    # ("p", iri) | ("inv", iri) | ("alt", [...]) | ("seq", [...]) | ("star" | "plus" |
+    # "opt", path): an inverse is pushed down to the predicates when compiled
+    path: tuple | None = None
     path_node: object = None  # the sh:path value, as reported in sh:resultPath
     severity: URIRef = SH.Violation
     messages: list[str] = field(default_factory=list)
@@ -183,11 +261,19 @@ class CompiledShapes:
         self.shapes: dict[object, Shape] = {}
         self._lists: dict = {}
         self._tests: dict = {}
+        self._acyclic: set = set()
         roots = {s for t in TARGETS for s in shapes.subjects(t, None)}
         roots |= {s for t in SHAPE_TYPES for s in shapes.subjects(RDF.type, t)}
         for node in roots:
-            self.shape(node)
+            if isinstance(node, Literal):
+                raise ShapeError(f"the literal {node.n3()} is used as a shape")
+            shape = self.shape(node)
+            if any((node, RDF.type, t) in shapes for t in CLASS_TYPES) and any(
+                    (node, RDF.type, t) in shapes for t in SHAPE_TYPES):
+                shape.targets.append((IMPLICIT_CLASS, node))
         self.targeted = [s for s in self.shapes.values() if s.targets and not s.deactivated]
+        for shape in self.shapes.values():
+            self._not_recursive(shape.node, [])
         # A shape falls back to pyshacl when it, or a shape it depends on, is unsupported.
         self.fallback = {s.node: self._why_unsupported(s.node, set()) for s in self.targeted}
         self.fallback = {node: why for node, why in self.fallback.items() if why}
@@ -196,6 +282,28 @@ class CompiledShapes:
         found = self._lists.get(list_node)
         if found is None:
             found = self._lists[list_node] = list(Collection(self.graph, list_node))
+        return found
+
+    def closed_properties(self, shape: Shape) -> set:
+        """The predicates a value node of a closed shape may have (as IRIs, str)."""
+        found = {str(self.shape(p).path_node) for p in shape.properties
+                 if isinstance(self.shape(p).path_node, URIRef)}
+        ignored = self.graph.value(shape.node, SH.ignoredProperties)
+        if ignored is not None:
+            found |= {str(p) for p in self.members(ignored)}
+        return found
+
+    def siblings(self, node) -> list:
+        """The other qualified value shapes of the shapes that hold property shape ``node``."""
+        g = self.graph
+        own = g.value(node, SH.qualifiedValueShape)
+        found = []
+        for parent in g.subjects(SH.property, node):
+            for sibling in g.objects(parent, SH.property):
+                other = g.value(sibling, SH.qualifiedValueShape)
+                if other is not None and other != own and other not in found:
+                    self.shape(other)
+                    found.append(other)
         return found
 
     def value_test(self, shape: Shape, param, arg):
@@ -217,8 +325,8 @@ class CompiledShapes:
         if path_node is not None:
             try:
                 shape.path = self._path(path_node)
-            except ValueError as why:
-                shape.unsupported.append(str(why))
+            except ValueError as why:  # every SHACL path compiles: this one is malformed
+                raise ShapeError(f"{why} (on shape {_n3(node)})") from None
         shape.severity = g.value(node, SH.severity) or SH.Violation
         shape.messages = [str(m) for m in g.objects(node, SH.message)]
         shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
@@ -228,44 +336,64 @@ class CompiledShapes:
             if param in TARGETS:
                 shape.targets.append((param, value))
             elif param == SH.property:
+                _well_formed(self.graph, node, param, value)
                 shape.properties.append(value)
                 self.shape(value)
-                if shape.is_property:
-                    shape.unsupported.append(f"sh:property on property shape {_n3(node)}")
             elif param == SH.sparql:
                 self._sparql(shape, value)
             elif param in allowed:
                 param = _CANONICAL.get(param, param)
+                _well_formed(self.graph, node, param, value)
+                if param in COMPANIONS or (param in (_Q_MIN, _Q_MAX) and (
+                        not shape.is_property or g.value(node, SH.qualifiedValueShape) is None)):
+                    if param == SH.qualifiedValueShape and shape.is_property:
+                        self.shape(value)
+                    continue
+                if param is _CLOSED and value != Literal(True):
+                    continue
                 shape.constraints.append((param, value))
                 for nested in self._nested(param, value):
+                    if isinstance(nested, Literal):
+                        raise ShapeError(f"{_n3(param)} on shape {_n3(node)} names the literal "
+                                         f"{nested.n3()} as a shape")
                     self.shape(nested)
             elif str(param).startswith(str(SH)) and param not in METADATA:
                 shape.unsupported.append(f"{_n3(param)} on {_n3(node)}")
-        if any(p == SH.flags for p, _ in shape.constraints) and not any(
-                p == SH.pattern for p, _ in shape.constraints):
-            shape.constraints = [(p, v) for p, v in shape.constraints if p != SH.flags]
         return shape
 
-    def _nested(self, param, value) -> list:
+    def _nested(self, param, value, owner=None) -> list:
         if param == SH.node or param == SH["not"]:
             return [value]
+        if param in (_Q_MIN, _Q_MAX) and owner is not None:
+            return [self.graph.value(owner, SH.qualifiedValueShape)]
         if param in LOGICAL:
             return list(Collection(self.graph, value))
         return []
 
-    def _path(self, node):
+    def _path(self, node, depth: int = 0):
+        """The path as an expression (SHACL 2.3.1), the first matching rule winning."""
         g = self.graph
+        if depth > 50:
+            raise ValueError("a path nested more than 50 deep")
         if isinstance(node, URIRef):
             return ("p", node)
         if (node, RDF.first, None) in g:
-            return ("seq", [self._path(n) for n in Collection(g, node)])
-        inverse = g.value(node, SH.inversePath)
-        if inverse is not None:
-            return ("inv", self._path(inverse))
+            steps = [self._path(n, depth + 1) for n in Collection(g, node)]
+            if len(steps) < 2:
+                raise ValueError(f"sequence path {_n3(node)} with fewer than two members")
+            return ("seq", steps)
         alternatives = g.value(node, SH.alternativePath)
         if alternatives is not None:
-            return ("alt", [self._path(n) for n in Collection(g, alternatives)])
-        raise ValueError(f"path {_n3(node)} (zero/one-or-more paths are left to pyshacl)")
+            return ("alt", [self._path(n, depth + 1) for n in Collection(g, alternatives)])
+        inverse = g.value(node, SH.inversePath)
+        if inverse is not None:
+            return _inverse(self._path(inverse, depth + 1))
+        for kind, predicate in (("star", SH.zeroOrMorePath), ("plus", SH.oneOrMorePath),
+                                ("opt", SH.zeroOrOnePath)):
+            inner = g.value(node, predicate)
+            if inner is not None:
+                return (kind, self._path(inner, depth + 1))
+        raise ValueError(f"path {_n3(node)} is not a SHACL property path")
 
     def _sparql(self, shape: Shape, constraint) -> None:
         g = self.graph
@@ -288,6 +416,24 @@ class CompiledShapes:
         messages = [str(m) for m in g.objects(constraint, SH.message)]
         shape.sparql.append((constraint, "\n".join(prefixes) + "\n" + text, messages))
 
+    def _children(self, node) -> list:
+        shape = self.shapes[node]
+        found = list(shape.properties)
+        for param, value in shape.constraints:
+            found += self._nested(param, value, node)
+        return found
+
+    def _not_recursive(self, node, trail: list) -> None:
+        """SHACL leaves the validation of a recursive shape undefined: refuse it."""
+        if node in trail:
+            raise ShapeError(f"shape {_n3(node)} refers to itself (through sh:node, sh:property "
+                             "or a logical constraint): recursive shapes are undefined in SHACL")
+        if node in self._acyclic:
+            return
+        for child in self._children(node):
+            self._not_recursive(child, trail + [node])
+        self._acyclic.add(node)
+
     def _why_unsupported(self, node, seen: set) -> str | None:
         if node in seen:
             return None
@@ -297,7 +443,7 @@ class CompiledShapes:
             return "; ".join(shape.unsupported)
         nested = list(shape.properties)
         for param, value in shape.constraints:
-            nested += self._nested(param, value)
+            nested += self._nested(param, value, node)
         for child in nested:
             why = self._why_unsupported(child, seen)
             if why:
@@ -305,7 +451,63 @@ class CompiledShapes:
         return None
 
 
+class ShapeError(ValueError):
+    """The shapes are not well-formed SHACL (a parameter of the wrong kind, a bad
+    pattern, a malformed path, a recursive shape): nothing can be validated."""
+
+
+_INTEGER_PARAMS = {SH.minCount, SH.maxCount, SH.minLength, SH.maxLength, SH.qualifiedMinCount,
+                   SH.qualifiedMaxCount}
+_IRI_PARAMS = {SH["class"], SH.datatype, SH.nodeKind, SH.equals, SH.disjoint, SH.lessThan,
+               SH.lessThanOrEquals}
+_LIST_PARAMS = {SH["in"], SH.languageIn, SH.ignoredProperties, SH["or"], SH["and"], SH.xone}
+_SHAPE_PARAMS = {SH.node, SH["not"], SH.property, SH.qualifiedValueShape}
+_RANGE_PARAMS = {SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive}
+
+
+def _well_formed(graph: Graph, node, param, value) -> None:
+    """Raise ``ShapeError`` unless ``value`` is of the kind SHACL says ``param`` takes."""
+    where = f"{_n3(param)} on shape {_n3(node)}"
+    if param in _INTEGER_PARAMS and not (isinstance(value, Literal)
+                                         and isinstance(value.value, int)
+                                         and not isinstance(value.value, bool)
+                                         and value.value >= 0):
+        raise ShapeError(f"{where} must be a whole number, not {value.n3()}")
+    if param in _IRI_PARAMS and not isinstance(value, URIRef):
+        raise ShapeError(f"{where} must be an IRI, not {value.n3()}")
+    if param == SH.nodeKind and value not in _KINDS:
+        raise ShapeError(f"{where} must be one of sh:IRI, sh:BlankNode, sh:Literal, ...")
+    if param in _RANGE_PARAMS and not isinstance(value, Literal):
+        raise ShapeError(f"{where} must be a literal, not {value.n3()}")
+    if param in _SHAPE_PARAMS and isinstance(value, Literal):
+        raise ShapeError(f"{where} must name a shape, not the literal {value.n3()}")
+    if param in _LIST_PARAMS and value != RDF.nil and (value, RDF.first, None) not in graph:
+        raise ShapeError(f"{where} must be an RDF list ( ... ), not {value.n3()}")
+    if param == SH.pattern:
+        try:
+            re.compile(str(value))
+        except re.error as why:
+            raise ShapeError(f"{where}: the regular expression {value.n3()} is invalid: "
+                             f"{why}") from None
+
+
+def _inverse(path: tuple) -> tuple:
+    """The inverse of a compiled path, with the inversion pushed down to its predicates."""
+    kind, arg = path
+    if kind == "p":
+        return ("inv", arg)
+    if kind == "inv":
+        return ("p", arg)
+    if kind == "seq":
+        return ("seq", [_inverse(p) for p in reversed(arg)])
+    if kind == "alt":
+        return ("alt", [_inverse(p) for p in arg])
+    return (kind, _inverse(arg))
+
+
 def _n3(term) -> str:
+    if isinstance(term, URIRef) and str(term).startswith(str(SH)):
+        return "sh:" + str(term)[len(str(SH)):]
     return f"<{term}>" if isinstance(term, URIRef) else "[]"
 
 
@@ -383,10 +585,11 @@ class Evaluator:
     """
 
     def __init__(self, compiled: CompiledShapes, store: ox.Store,
-                 universe: Universe | None = None) -> None:
+                 universe: Universe | None = None, kept: dict | None = None) -> None:
         self.compiled = compiled
         self.store = store
         self.universe = universe
+        self.kept = kept or {}  # literals as written, where the store retyped them
         self._pairs: dict[Node, tuple[dict, dict]] = {}
         self._instances: dict[Node, set] = {}
         self._conforms: dict[object, dict] = {}
@@ -412,6 +615,14 @@ class Evaluator:
                     backward[o].append(s)
                 else:
                     backward[o] = [s]
+            for (s, stored), written in self.kept.get(str(predicate), {}).items():
+                values = forward.get(s, _NONE)
+                if stored in values:
+                    at = values.index(stored)
+                    values[at:at + 1] = written
+                    backward[stored].remove(s)
+                    for literal in written:
+                        backward.setdefault(literal, []).append(s)
             found = self._pairs[predicate] = (forward, backward)
         return found
 
@@ -428,28 +639,41 @@ class Evaluator:
         if kind == "p":
             return self.pairs(arg)[0].get(node, _NONE)
         if kind == "inv":
-            if arg[0] != "p":
-                raise ValueError("inverse of a complex path")
-            return self.pairs(arg[1])[1].get(node, _NONE)
+            return self.pairs(arg)[1].get(node, _NONE)
         if kind == "alt":
-            out: list = []
+            out: dict = {}
             for part in arg:
-                out += [v for v in self.values(part, node) if v not in out]
-            return out
-        current = [node]  # sequence
-        for part in arg:
-            step: list = []
-            for n in current:
-                step += [v for v in self.values(part, n) if v not in step]
-            current = step
-        return current
+                out.update(dict.fromkeys(self.values(part, node)))
+            return list(out)
+        if kind == "seq":
+            current = [node]
+            for part in arg:
+                step: dict = {}
+                for n in current:
+                    step.update(dict.fromkeys(self.values(part, n)))
+                current = list(step)
+            return current
+        if kind == "opt":
+            return list(dict.fromkeys([node, *self.values(arg, node)]))
+        # "star" / "plus": every node reached in one step or more (and the node itself for *)
+        reached: dict = {node: None} if kind == "star" else {}
+        frontier = [node]
+        while frontier:
+            found = []
+            for n in frontier:
+                for v in self.values(arg, n):
+                    if v not in reached:
+                        reached[v] = None
+                        found.append(v)
+            frontier = found
+        return list(reached)
 
     # -- targets -------------------------------------------------------------
     def focus_nodes(self, shape: Shape) -> set:
         subjects: set = set()
         others: set = set()
         for kind, target in shape.targets:
-            if kind == SH.targetClass:
+            if kind == SH.targetClass or kind is IMPLICIT_CLASS:
                 subjects |= self.instances(target)
             elif kind == SH.targetSubjectsOf:
                 subjects |= set(self.pairs(target)[0])
@@ -497,8 +721,20 @@ class Evaluator:
                 values = {node: self.values(path, node) for node in focus}
         for param, arg in shape.constraints:
             yield from self._constraint(shape, param, arg, values)
-        for child in shape.properties:
-            yield from self.evaluate(self.compiled.shape(child), focus)
+        if shape.properties and not shape.is_property:
+            for child in shape.properties:
+                yield from self.evaluate(self.compiled.shape(child), focus)
+        elif shape.properties:
+            # The value nodes are the focus nodes of nested property shapes; a value node
+            # reached from two focus nodes is validated twice (SHACL validates each focus
+            # node on its own), so its results are given once per time it is reached.
+            times = Counter(v for vs in values.values() for v in vs)
+            for child in shape.properties:
+                for found in self.evaluate(self.compiled.shape(child), list(times)):
+                    copies = [replace(found, messages=list(found.messages))
+                              for _ in range(times[found.focus] - 1)]
+                    yield found
+                    yield from copies
         if shape.sparql:
             yield from self._sparql(shape, set(focus))
 
@@ -564,14 +800,66 @@ class Evaluator:
                             if param is _AND else count == 1)
                     if not good:
                         yield result(shape, focus, v, param)
-        elif param is _FLAGS:
-            return
+        elif param is _EQUALS or param is _DISJOINT:
+            other = self.pairs(arg)[0]
+            for focus, vs in values.items():
+                theirs = other.get(focus, _NONE)
+                if param is _DISJOINT:
+                    for v in vs:
+                        if v in theirs:
+                            yield result(shape, focus, v, param)
+                    continue
+                for v in vs:
+                    if v not in theirs:
+                        yield result(shape, focus, v, param)
+                for v in theirs:
+                    if v not in vs:
+                        yield result(shape, focus, v, param)
+        elif param is _LESS or param is _LESS_EQ:
+            other = self.pairs(arg)[0]
+            for focus, vs in values.items():
+                for v in vs:
+                    for w in other.get(focus, _NONE):
+                        if not _less(v, w, param is _LESS_EQ):
+                            yield result(shape, focus, v, param)
+        elif param is _CLOSED:
+            allowed = self.compiled.closed_properties(shape)
+            for focus, vs in values.items():
+                for v in vs:
+                    for p, o in self.statements(v):
+                        if p not in allowed:
+                            found = result(shape, focus, o, param)
+                            found.path = URIRef(p)
+                            yield found
+        elif param is _Q_MIN or param is _Q_MAX:
+            yield from self._qualified(shape, param, int(arg), values)
         else:
             test = self.compiled.value_test(shape, param, arg)
             for focus, vs in values.items():
                 for v in vs:
                     if not test(v):
                         yield result(shape, focus, v, param)
+
+    def statements(self, node) -> list:
+        """(predicate, object) of every triple about ``node``, once each (internal terms)."""
+        if isinstance(node, ox.Literal):
+            return _NONE
+        found = {(q.predicate.value, internal(q.object))
+                 for q in self.store.quads_for_pattern(_ox(node), None, None, None)}
+        return sorted(found, key=str)
+
+    def _qualified(self, shape: Shape, param, limit: int, values: dict) -> Iterator[RawResult]:
+        g = self.compiled.graph
+        wanted = g.value(shape.node, SH.qualifiedValueShape)
+        every = {v for vs in values.values() for v in vs}
+        ok = self.conforming(wanted, every)
+        if g.value(shape.node, SH.qualifiedValueShapesDisjoint) == Literal(True):
+            for sibling in self.compiled.siblings(shape.node):
+                ok -= self.conforming(sibling, every)
+        for focus, vs in values.items():
+            count = sum(1 for v in vs if v in ok)
+            if (count < limit) if param is _Q_MIN else (count > limit):
+                yield self._result(shape, focus, None, param)
 
     def _sparql(self, shape: Shape, focus: set) -> Iterator[RawResult]:
         from pyshacl.constraints.constraint_component import ConstraintComponent
@@ -627,6 +915,22 @@ def _duplicate_langs(values: list) -> list[str]:
                 dupes.append(low)
             seen.add(low)
     return dupes
+
+
+def _less(v, w, or_equal: bool) -> bool:
+    """SPARQL's ``<`` (``<=``) on two value nodes; False when they cannot be compared."""
+    if not isinstance(v, ox.Literal) or not isinstance(w, ox.Literal):
+        return False
+    from pyshacl.rdfutil.compare import compare_literal
+
+    a, b = to_rdflib(v), to_rdflib(w)
+    if isinstance(a.value, str) != isinstance(b.value, str) or a.ill_typed or b.ill_typed:
+        return False
+    try:
+        order = compare_literal(a, b)
+    except (TypeError, NotImplementedError):
+        return False
+    return order <= 0 if or_equal else order < 0
 
 
 def _generic(param) -> str:
@@ -739,14 +1043,21 @@ def fallback_results(compiled: CompiledShapes, evaluator: Evaluator,
 
     shapes = Graph()
     for triple in compiled.graph:
-        if triple[1] not in TARGETS:
-            shapes.add(triple)
+        if triple[1] not in TARGETS and not (triple[1] == RDF.type and triple[2] in CLASS_TYPES
+                                             and triple[0] in compiled.shapes):
+            shapes.add(triple)  # every target is listed below, for the fallback shapes only
     for node in compiled.fallback:
         for focus in evaluator.focus_nodes(compiled.shape(node)):
             shapes.add((node, SH.targetNode, external(focus)))
     graph = data if data is not None else store_as_graph(evaluator.store)
-    _, report, _ = validate(graph, shacl_graph=shapes, inference="none", abort_on_first=False,
-                            allow_warnings=False, meta_shacl=False, js=False, debug=False)
+    from pyshacl.errors import ReportableRuntimeError
+
+    try:
+        _, report, _ = validate(graph, shacl_graph=shapes, inference="none",
+                                abort_on_first=False, allow_warnings=False, meta_shacl=False,
+                                js=False, debug=False)
+    except ReportableRuntimeError as why:  # pyshacl's word for shapes it cannot load
+        raise ShapeError(f"pyshacl, checking the shapes left to it: {why.message}") from None
     found = []
     for result in report.objects(None, SH.result):
         shape = report.value(result, SH.sourceShape)
@@ -763,9 +1074,10 @@ def fallback_results(compiled: CompiledShapes, evaluator: Evaluator,
 
 
 def validate_store(compiled: CompiledShapes, store: ox.Store, universe: Universe | None = None,
-                   data: Graph | None = None) -> list[RawResult]:
-    """Every result for the store's graph: compiled shapes here, the rest by pyshacl."""
-    evaluator = Evaluator(compiled, store, universe)
+                   data: Graph | None = None, kept: dict | None = None) -> list[RawResult]:
+    """Every result for the store's graph: compiled shapes here, the rest by pyshacl.
+    ``kept``: the literals the store retyped, as ``add_quads`` recorded them."""
+    evaluator = Evaluator(compiled, store, universe, kept)
     results = list(evaluator.run(skip=compiled.fallback))
     results += fallback_results(compiled, evaluator, data)
     return results

@@ -333,8 +333,10 @@ def _placeholder_hint(error: InputError, text: str | None) -> InputError:
     return error
 
 
-def read_contribution(path: Path, max_bytes: int | None = None,
+def read_contribution(path: Path, max_bytes: int | None = None, keep_shapes: bool = False,
                       ) -> tuple[FileReport, Graph | None, str | None]:
+    """Read one file; shapes in it are stripped and reported unless ``keep_shapes``
+    (data checked against a user's own shapes, where they are data like any other)."""
     report = FileReport(Path(path))
     try:
         loaded = read_rdf_file(path) if max_bytes is None else read_rdf_file(
@@ -347,7 +349,7 @@ def read_contribution(path: Path, max_bytes: int | None = None,
         report.error = _placeholder_hint(error, text)
         return report, None, None
     graph = loaded.graph
-    shapes = strip_shapes(graph)
+    shapes = 0 if keep_shapes else strip_shapes(graph)
     if shapes:
         report.ignored.append(
             f"{shapes} SHACL shape(s) in this file were ignored: riskgraph validates only "
@@ -391,7 +393,8 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
             problems = sort_problems(problems + rule_problems(
                 rules, graph, existing, context.graph, locator, names))
         for problem in problems:
-            key = (problem.entity, problem.path, problem.value, problem.message)
+            key = (problem.entity, problem.path, problem.value, problem.message,
+                   problem.shape, problem.component)
             if key not in seen:  # an entity written in two files is reported once
                 seen.add(key)
                 problem.file = report.path

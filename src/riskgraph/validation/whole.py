@@ -3,10 +3,14 @@ with the compiled engine (``compiled.py``) on pyoxigraph.
 
 The dataset is checked on its own against riskgraph's shapes, with the ontology
 beside it as context: every subject of the dataset's files is a focus node, the
-ontology's terms are not. Files are parsed by pyoxigraph (a million triples in
-seconds); a file it cannot parse, or that holds shapes or ``owl:imports``, is read
-again by the contribution reader, which gives the message with file and line (or
-strips the refused content, as for a contribution) and its graph is used instead.
+ontology's terms are not. With a shapes file of the user's (``shapes=``, ``--shapes``)
+it is plain SHACL instead: the files are the data graph, with nothing beside them,
+shapes in them are data like any other, and every result is reported.
+
+Files are parsed by pyoxigraph (a million triples in seconds); a file it cannot
+parse, or that holds shapes or ``owl:imports``, is read again by the contribution
+reader, which gives the message with file and line (or strips the refused content,
+as for a contribution) and its graph is used instead.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, SH
 
 from riskgraph import resources
-from riskgraph.io.rdf import ontology_files
+from riskgraph.errors import InputError
+from riskgraph.io.files import read_bytes
+from riskgraph.io.rdf import MAX_BYTES, ontology_files, read_rdf_file
 from riskgraph.validation import compiled as engine
 from riskgraph.validation.locate import locator_for
 from riskgraph.validation.scoped import (
@@ -55,16 +61,18 @@ def _load_ontology(store: ox.Store) -> None:
                    base_iri=path.resolve().as_uri(), to_graph=engine.ONTOLOGY_GRAPH)
 
 
-def _refused_content(store: ox.Store, graph: ox.NamedNode) -> bool:
+def _refused_content(store: ox.Store, graph: ox.NamedNode, keep_shapes: bool = False) -> bool:
     """Shapes or owl:imports: left to the contribution reader, which strips and reports them."""
-    answer = store.query(f"ASK {{ GRAPH <{graph.value}> {{ {{ ?s <{OWL.imports}> ?o }} UNION "
-                         f"{{ ?s ?p ?o FILTER (STRSTARTS(STR(?p), \"{SH}\") || "
-                         f"STRSTARTS(STR(?o), \"{SH}\")) }} }} }}")
+    shapes = "" if keep_shapes else (f"UNION {{ ?s ?p ?o FILTER (STRSTARTS(STR(?p), \"{SH}\") "
+                                     f"|| STRSTARTS(STR(?o), \"{SH}\")) }}")
+    answer = store.query(f"ASK {{ GRAPH <{graph.value}> {{ {{ ?s <{OWL.imports}> ?o }} "
+                         f"{shapes} }} }}")
     assert isinstance(answer, ox.QueryBoolean)  # an ASK query
     return bool(answer)
 
 
-def _fast_load(store: ox.Store, path: Path, graph: ox.NamedNode) -> str | None:
+def _fast_load(store: ox.Store, path: Path, graph: ox.NamedNode,
+               keep_shapes: bool = False, kept: dict | None = None) -> str | None:
     """Parse with pyoxigraph; the text on success, None when the careful reader must look."""
     fmt = FAST_FORMATS.get(path.suffix.lower())
     try:
@@ -78,36 +86,51 @@ def _fast_load(store: ox.Store, path: Path, graph: ox.NamedNode) -> str | None:
         text = raw.decode("utf-8")
         if text.startswith("\ufeff"):
             return None
-        store.load(raw, format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+        if kept is not None and (engine.RETYPED_IN_TEXT.search(text) or "\\u" in text
+                                 or "\\U" in text):  # an escape could spell the type
+            # parsed here (same blank nodes as in the store) to keep retyped literals
+            engine.add_quads(store, [ox.Quad(q.subject, q.predicate, q.object, graph)
+                                     for q in ox.parse(raw, format=fmt,
+                                                       base_iri=path.resolve().as_uri())],
+                             kept)
+        else:
+            store.load(raw, format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         store.remove_graph(graph) if store.contains_named_graph(graph) else None
         return None
     # Shapes in the data are never used (shapes come from ontology/shapes.ttl only) and
     # pyoxigraph follows no import: this check only reports them, as for a contribution.
-    suspicious = any(word in text for word in ("shacl", "imports", "\\u", "\\U", "@base", "BASE"))
-    if not store.contains_named_graph(graph) or (suspicious and _refused_content(store, graph)):
+    words = ("imports",) if keep_shapes else ("shacl", "imports")
+    suspicious = any(word in text for word in (*words, "\\u", "\\U", "@base", "BASE"))
+    if not store.contains_named_graph(graph) or (
+            suspicious and _refused_content(store, graph, keep_shapes)):
         if store.contains_named_graph(graph):
             store.remove_graph(graph)
         return None
     return text
 
 
-def load_dataset(paths: list[Path]) -> tuple[ox.Store, list[FileReport], list[str | None]]:
-    """The ontology and every readable file in one store, one named graph per file."""
+def load_dataset(paths: list[Path], plain: bool = False, kept: dict | None = None,
+                 ) -> tuple[ox.Store, list[FileReport], list[str | None]]:
+    """The ontology and every readable file in one store, one named graph per file.
+    ``plain``: the files only, shapes in them kept as data (for a user's shapes).
+    ``kept`` receives the literals the store retyped (``compiled.add_quads``)."""
     store = ox.Store()
-    _load_ontology(store)
+    if not plain:
+        _load_ontology(store)
     reports, texts = [], []
     for index, path in enumerate(paths):
         graph = _file_graph(index)
         before = len(store)
-        text = _fast_load(store, path, graph)
+        text = _fast_load(store, path, graph, keep_shapes=plain, kept=kept)
         if text is not None:
             report = FileReport(path)
             report.triples = len(store) - before
         else:
-            report, parsed, text = read_contribution(path, max_bytes=MAX_WHOLE_BYTES)
+            report, parsed, text = read_contribution(path, max_bytes=MAX_WHOLE_BYTES,
+                                                     keep_shapes=plain)
             if parsed is not None:
-                engine.add_graph(store, parsed, graph)
+                engine.add_graph(store, parsed, graph, kept)
         reports.append(report)
         texts.append(text)
     return store, reports, texts
@@ -122,20 +145,32 @@ def _entity_count(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(next(iter(rows))[0].value)
 
 
-def validate_whole(paths: Iterable[Path | str]) -> ValidationResult:
-    """Validate the files as one complete dataset, with the ontology as context."""
+def validate_whole(paths: Iterable[Path | str],
+                   shapes_file: Path | str | None = None) -> ValidationResult:
+    """Validate the files as one complete dataset, with the ontology as context; or,
+    given ``shapes_file``, against those shapes alone, as plain SHACL."""
     files = [Path(p) for p in paths]
-    store, reports, texts = load_dataset(files)
+    plain = shapes_file is not None
+    shapes = compiled_shapes() if shapes_file is None else load_shapes_file(Path(shapes_file))
+    kept: dict = {}
+    store, reports, texts = load_dataset(files, plain=plain, kept=kept)
     readable = [i for i, r in enumerate(reports) if r.error is None]
     graphs = [_file_graph(i) for i in readable]
     for index in readable:
         reports[index].entities = _entity_count(store, _file_graph(index))
-    shapes = compiled_shapes()
     if not readable:
         return ValidationResult(reports, engine="compiled")
     universe = engine.Universe(store, graphs)
-    raw = engine.validate_store(shapes, store, universe)
+    # Plain SHACL: any node may be a focus node; the universe then only says which
+    # file a result belongs to.
+    try:
+        raw = engine.validate_store(shapes, store, None if plain else universe, kept=kept)
+    except engine.ShapeError as why:
+        raise InputError(f"the shapes are not well-formed SHACL: {why}",
+                         file=shapes_file) from None
     names = namespace_graph()
+    for prefix, namespace in shapes.graph.namespaces() if plain else ():
+        names.bind(prefix, namespace, override=False)
     locators: dict[int, object] = {}
     seen: set = set()
     for result in raw:
@@ -150,8 +185,12 @@ def validate_whole(paths: Iterable[Path | str]) -> ValidationResult:
         problem = make_problem(result.focus, path_node, result.value, result.severity,
                                result.messages, result.shape, result.component,
                                locators[index], names, shapes.graph)
-        key = (problem.entity, problem.path, problem.value, problem.message)
-        if key in seen:
+        # Each failing constraint component is a result of its own. riskgraph's own shapes
+        # fold a result reached twice (as the contribution reader does); a user's shapes
+        # get every result, as SHACL says.
+        key = (problem.entity, problem.path, problem.value, problem.message, problem.shape,
+               problem.component)
+        if key in seen and not plain:
             continue
         seen.add(key)
         problem.file = reports[index].path
@@ -170,8 +209,99 @@ def validate_bundled_fast() -> ValidationResult:
 def raw_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
     """The compiled engine's results for an rdflib dataset (for tests and benchmarks):
     ``data`` is the dataset, ``ontology`` the context beside it."""
-    store = ox.Store()
-    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH)
-    engine.add_graph(store, data, engine.DATA_GRAPH)
+    store, kept = ox.Store(), dict[str, dict]()
+    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH, kept)
+    engine.add_graph(store, data, engine.DATA_GRAPH, kept)
     universe = engine.Universe(store, [engine.DATA_GRAPH])
-    return engine.validate_store(compiled_shapes(), store, universe, data=data)
+    return engine.validate_store(compiled_shapes(), store, universe, data=data, kept=kept)
+
+
+def shacl_results(data: Graph, shapes: engine.CompiledShapes) -> list[engine.RawResult]:
+    """SHACL as the specification says: ``data`` is the data graph, with nothing beside
+    it, and any node may be a focus node (for ``--shapes`` and the W3C suite)."""
+    store, kept = ox.Store(), dict[str, dict]()
+    engine.add_graph(store, data, engine.DATA_GRAPH, kept)
+    return engine.validate_store(shapes, store, None, data=data, kept=kept)
+
+
+SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
+
+
+def load_shapes_file(path: Path) -> engine.CompiledShapes:
+    """A user's shapes file, read as any input is: nothing fetched, an error with file
+    and line (``InputError``, exit code 2); ``owl:imports`` refused, not followed; every
+    SPARQL text in it checked as a user's query before anything runs."""
+    graph, text = _parse_shapes(path)
+    for target in graph.objects(None, OWL.imports):
+        raise InputError(f"owl:imports <{target}> in the shapes file: riskgraph never fetches "
+                         "or reads imported documents", file=path,
+                         line=_line_of(text, str(target)),
+                         hint="put the shapes you need in this file")
+    _check_sparql(graph, path, text)  # before compiling: the shapes then run the checked text
+    try:
+        shapes = engine.CompiledShapes(graph)
+    except engine.ShapeError as why:
+        raise InputError(f"the shapes are not well-formed SHACL: {why}", file=path) from None
+    if not shapes.shapes:
+        raise InputError("the shapes file holds no SHACL shape (no sh:NodeShape, "
+                         "sh:PropertyShape or target)", file=path)
+    return shapes
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    at = text.find(needle.strip().split("\n")[0]) if needle.strip() else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _parse_shapes(path: Path) -> tuple[Graph, str]:
+    """Turtle and N-Triples are parsed by pyoxigraph, which keeps every literal as written
+    (rdflib's parser rewrites ``"1"^^xsd:boolean`` as ``"true"``, which SHACL does not
+    treat alike, and refuses ill-typed literals that are data like any other). Any other
+    format, or a file pyoxigraph refuses, goes to the contribution reader, whose error
+    names the file and line."""
+    fmt = FAST_FORMATS.get(path.suffix.lower())
+    if fmt is not None:
+        raw = read_bytes(path, MAX_BYTES, what="shapes file")
+        try:
+            text = raw.decode("utf-8").removeprefix("\ufeff")
+            graph = Graph()
+            parser = ox.parse(text.encode("utf-8"), format=fmt, base_iri=path.resolve().as_uri())
+            for quad in parser:
+                graph.add((engine.to_rdflib(quad.subject), engine.to_rdflib(quad.predicate),
+                           engine.to_rdflib(quad.object)))
+            for prefix, namespace in parser.prefixes.items():  # for the report's short names
+                graph.bind(prefix, namespace, override=False)
+            if len(graph):
+                return graph, text
+        except (UnicodeDecodeError, SyntaxError, ValueError):
+            pass
+    loaded = read_rdf_file(path)
+    return loaded.graph, loaded.text
+
+
+def _check_sparql(graph: Graph, path: Path, text: str) -> None:
+    """Every SPARQL text of the shapes, with every prefix the file declares for SPARQL,
+    through the check user queries get (no SERVICE, no update, no foreign FROM)."""
+    from riskgraph.query.safety import check_query
+
+    prefixes = "".join(f"PREFIX {graph.value(d, SH.prefix)}: <{graph.value(d, SH.namespace)}>\n"
+                       for d in graph.objects(None, SH.declare))
+    for predicate in SPARQL_TEXTS:
+        for query in list(graph.objects(None, predicate)):
+            if predicate == SH.update:
+                raise InputError("sh:update in the shapes file: riskgraph runs no update",
+                                 file=path, line=_line_of(text, str(query)))
+            try:
+                checked = check_query(prefixes + str(query), source=str(path)).text
+            except InputError as error:
+                raise InputError(f"SPARQL in the shapes file refused: {error.message}",
+                                 file=path, line=_line_of(text, str(query)),
+                                 hint=error.hint) from None
+            # What runs is what was checked: the shape carries the checked text (comments
+            # blanked, line ends and escapes resolved), not the text as written.
+            if checked != prefixes + str(query):
+                body = checked.removeprefix(prefixes)
+                for subject in list(graph.subjects(predicate, query)):
+                    graph.remove((subject, predicate, query))
+                    graph.add((subject, predicate, Literal(body, lang=query.language,
+                                                           datatype=query.datatype)))
