@@ -18,24 +18,20 @@ def bundle(tmp_path, monkeypatch):
         os.utime(path, ns=(1_600_000_000 * 10**9, 1_600_000_000 * 10**9))
     monkeypatch.setattr(cache, "bundle_files", lambda: list(files))
     monkeypatch.setenv("RISKGRAPH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # ctime is now: trust it at once in this test
     return files
 
 
-def test_fingerprint_is_the_content_hash_and_is_remembered(bundle, monkeypatch):
+def test_fingerprint_is_the_content_hash_and_no_memo_file_is_trusted(bundle):
     first = cache.fingerprint()
     assert first == cache.content_fingerprint(bundle)
-    assert (cache.cache_root() / cache.STAT_MEMO).is_file()
-
-    def unread(files):
-        raise AssertionError("the files were read again although their stat is unchanged")
-
-    monkeypatch.setattr(cache, "content_fingerprint", unread)
-    assert cache.fingerprint() == first
+    assert not (cache.cache_root() / "fingerprints.json").exists()  # no memo to trust
 
 
-def test_a_changed_file_changes_the_fingerprint_even_with_the_same_size_and_mtime(bundle):
+def test_a_changed_file_changes_the_fingerprint_even_with_the_same_size_and_mtime(
+        bundle, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # ctime is now: remember it at once
     first = cache.fingerprint()
+    assert cache.fingerprint() == first  # from this process's memo
     old = bundle[1].stat()
     time.sleep(0.05)  # past the clock tick of the ctime just remembered
     bundle[1].write_text("<http://a> <http://b> <http://d> .\n")  # same size
@@ -44,12 +40,6 @@ def test_a_changed_file_changes_the_fingerprint_even_with_the_same_size_and_mtim
     changed = cache.fingerprint()
     assert changed != first
     assert changed == cache.content_fingerprint(bundle)
-
-
-def test_a_recently_changed_file_is_not_trusted_by_its_stat(bundle, monkeypatch):
-    monkeypatch.setattr(cache, "RACY_NS", 3600 * 10**9)
-    cache.fingerprint()
-    assert not (cache.cache_root() / cache.STAT_MEMO).exists()
 
 
 # --- integrity (issue 10, case 10): a damaged cache is rebuilt, with a note ----------
@@ -232,7 +222,7 @@ def test_concurrent_first_runs_share_one_sound_cache(tmp_path):
     inode, count, problem = lines.pop().split()
     assert count == "1" and problem == "None"
     left = {p.name for p in (tmp_path / "cache").iterdir() if not p.name.startswith(".")}
-    memos = {cache.STAT_MEMO, cache.VERIFIED_MEMO}
+    memos = {cache.VERIFIED_MEMO}
     assert len(left - memos) == 1  # the fingerprint's directory, and nothing else
     assert [p.name for p in (tmp_path / "cache").iterdir()
             if p.name.endswith((".tmp", ".old"))] == []
@@ -337,3 +327,19 @@ def test_a_graph_just_built_is_kept_so_the_next_query_does_not_build_again(tmp_p
 
     monkeypatch.setattr(cache_module, "_build_ntriples", no_build)
     assert cache_module.ensure_cached_graph() == kept
+
+
+def test_a_graph_built_over_a_damaged_cache_is_kept_and_not_noted_again(private_cache,
+                                                                       monkeypatch, capsys):
+    data = private_cache.read_bytes()
+    private_cache.write_bytes(b"")
+    monkeypatch.setattr(cache, "_DAMAGED", {})
+    assert cache.remember_built_graph(data, 6885) == private_cache
+    capsys.readouterr()
+
+    def no_build():
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(cache, "_build_ntriples", no_build)
+    assert cache.ensure_cached_graph() == private_cache
+    assert "damaged" not in capsys.readouterr().err

@@ -1,90 +1,65 @@
-"""A cache of the built graph, keyed by the content of the bundled files.
+"""The built graph, cached by the content of the bundled files.
 
-The query path reads the cached N-Triples instead of reasoning at every call;
-this module imports nothing heavy so that ``riskgraph query`` starts fast. For
-the same reason the content hash of the bundled files is remembered against
-their ``stat`` (size, mtime, ctime, inode): they are read again only when it changes.
-
-The cache of one fingerprint is a directory, written whole beside its final place
-and renamed into it (all or nothing): the graph as N-Triples, the same graph as an
-on-disk pyoxigraph store (``store/``, which a cold query opens read-only in a few
-milliseconds instead of parsing the N-Triples) and its integrity record
-(``integrity.json``: size, sha256 and triple count of the N-Triples, size and sha256
-of each file of the store). A directory in place is never written again, so a reader
-never sees a store being written; writers take a lock file, and a sound directory is
-never replaced. A graph that does not match its record (truncated, emptied, edited) is
-rebuilt, with a note. A cache directory that cannot be written does not stop a command:
-the graph is built into a temporary directory, removed at exit, with a note.
-
-The cache trusts nobody else (``riskgraph.io.private``): its folder is created 0700 and
-refused if another user owns it or others may write it; a cache directory, file or memo
-that is a link, not the user's own or writable by others is not used (a directory is
-rebuilt, a memo ignored); nothing is written through a link or waits on a FIFO. So an
-integrity record alone never makes a directory trusted: only the user can have written it.
+One directory per fingerprint (a sha256 of riskgraph's version and the bundled files,
+3 ms, never kept on disk): the graph as N-Triples, the same graph as an
+on-disk pyoxigraph store (``store/``, opened read-only by a cold query) and their
+integrity record (size and sha256 of every file). Written whole beside its place and
+renamed in (``io.atomic``) under a lock; never written again in place. A directory that
+does not match its record is rebuilt, with a note; one that is not the user's own work
+(``io.private``: a link, someone else's, writable by others) is rebuilt whatever its
+record says. Hashing a directory reads 20 MB, so one that matched is remembered by its
+files' stat (``verified.json``). An unwritable cache costs speed only (a temporary copy).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import stat
+import sys
 import time
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 from riskgraph import __version__, resources
+from riskgraph.errors import CheckFailed, InputError
+from riskgraph.io.private import open_lock, path_problem, private_root, read_private, write_private
+from riskgraph.namespaces import PROJECT_GRAPH
 
 CACHED_NAME = "riskgraph.nt"
 INTEGRITY_NAME = "integrity.json"
-STORE_NAME = "store"  # the on-disk copy of the graph, beside CACHED_NAME
-# Part of the fingerprint: a cache directory written by an older layout is not reused.
-CACHE_LAYOUT = "nt+store"
-STAT_MEMO = "fingerprints.json"
-VERIFIED_MEMO = "verified.json"  # cache directories whose sha256 matched, by their files' stat
+STORE_NAME = "store"
+CACHE_LAYOUT = "nt+store"  # in the fingerprint: a directory of another layout is not reused
+VERIFIED_MEMO = "verified.json"  # directories whose sha256 matched, by their files' stat
 MEMO_SIZE = 16
 # A file changed this recently may change again within its timestamp's granularity
 # without its stat changing, so its stat is not trusted yet (git's "racily clean").
 RACY_NS = 2_000_000_000
+_FINGERPRINTS: dict[str, str] = {}  # this process's, by the stat of the files
+_DAMAGED: dict[Path, str] = {}  # checked this process: why it was removed, "" if sound
+_FALLEN_BACK: dict[Path, Path] = {}  # cache path that could not be written -> the copy
 
 
 def cache_root() -> Path:
-    """Where the cache lives (not checked: ``private_cache_root`` checks it)."""
+    """Where the cache lives (``private_root`` checks it)."""
     configured = os.environ.get("RISKGRAPH_CACHE")
-    if configured:
-        return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "riskgraph"
-
-
-def private_cache_root() -> Path:
-    """The cache folder, created 0700; ``InputError`` if it is not the user's own."""
-    from riskgraph.io.private import private_root
-
-    return private_root(cache_root())
-
-
-def _trusted_root() -> Path | None:
-    """The cache folder if it can be trusted, else None (memos are then skipped)."""
-    from riskgraph.errors import InputError
-
-    try:
-        return private_cache_root()
-    except InputError:
-        return None
+    return Path(configured) if configured else Path(base) / "riskgraph"
 
 
 def bundle_files() -> list[Path]:
-    onto = resources.ontology_dir()
-    files = [resources.core_ontology()]
-    if resources.alignments_file().exists():
-        files.append(resources.alignments_file())
-    return (files + resources.data_files() + sorted(onto.glob("shapes*.ttl"))
-            + resources.rule_files())
+    alignments = [resources.alignments_file()] if resources.alignments_file().exists() else []
+    return ([resources.core_ontology(), *alignments, *resources.data_files(),
+             *sorted(resources.ontology_dir().glob("shapes*.ttl")), *resources.rule_files()])
 
 
 def content_fingerprint(files: list[Path]) -> str:
-    import hashlib
-
     digest = hashlib.sha256(f"{__version__} {CACHE_LAYOUT}".encode())
     for path in files:
         digest.update(path.name.encode())
@@ -93,67 +68,42 @@ def content_fingerprint(files: list[Path]) -> str:
 
 
 def fingerprint(extra: list[Path] | None = None) -> str:
-    """The content hash of the bundled files (and ``extra``), via the stat memo."""
+    """The content hash of the bundled files (and ``extra``). Remembered in this process
+    only (a query asks twice), by the files' stat, once that is old enough to trust."""
     files = bundle_files() + list(extra or [])
-    stats = [(str(p), s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
-             for p, s in ((p, p.stat()) for p in files)]
-    key = json.dumps([__version__, CACHE_LAYOUT, stats])
-    root = _trusted_root()
-    if root is None:
-        return content_fingerprint(files)
-    memo_path = root / STAT_MEMO
-
-    memo = _read_memo(memo_path)
-    value = memo.get(key)
-    if isinstance(value, str):
-        return value
-    value = content_fingerprint(files)
-    newest = max((max(s[2], s[3]) for s in stats), default=0)
-    if time.time_ns() - newest > RACY_NS:
-        memo[key] = value
-        _write_memo(memo_path, dict(list(memo.items())[-MEMO_SIZE:]))
-    return value
+    stamps = [_stamp(path, str(path)) for path in files]
+    key = json.dumps(stamps)
+    if key not in _FINGERPRINTS:
+        value = content_fingerprint(files)
+        if not _settled(stamps):
+            return value
+        _FINGERPRINTS[key] = value
+    return _FINGERPRINTS[key]
 
 
-def _read_memo(path: Path) -> dict:
-    """A memo of the user's own (see ``io.private``); anything else counts as empty."""
-    from riskgraph.errors import InputError
-    from riskgraph.io.private import read_private
-
-    try:
-        memo = json.loads(read_private(path, 1024 * 1024))
-    except (InputError, ValueError):
-        return {}
-    return memo if isinstance(memo, dict) else {}
+def _stamp(path: Path, name: str) -> tuple[str, int, int, int, int]:
+    info = path.stat()
+    return (name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
-def _write_memo(path: Path, memo: dict) -> None:
-    from riskgraph.io.private import write_private
-
-    with contextlib.suppress(OSError):  # an unwritable cache only costs speed
-        write_private(path, json.dumps(memo).encode())
-
-
-_DAMAGED: dict[Path, str] = {}
+def _settled(stamps: list[tuple[str, int, int, int, int]]) -> bool:
+    """Whether these stats are old enough that the next change must show in them."""
+    return time.time_ns() - max((max(s[2], s[3]) for s in stamps), default=0) > RACY_NS
 
 
 def cached_graph_path() -> Path:
-    """Where the built graph is cached. A cached graph that does not match its
-    integrity record is removed here (and the reason kept for ``ensure_cached_graph``
-    to note), so that nothing, not even a worker started early, loads it."""
-    path = private_cache_root() / fingerprint() / CACHED_NAME
+    """Where the built graph is cached. A damaged directory is removed here (the reason
+    kept for ``ensure_cached_graph`` to note), so that nothing, not even a worker started
+    early, loads it."""
+    path = private_root(cache_root()) / fingerprint() / CACHED_NAME  # InputError: not private
     if path not in _DAMAGED and os.path.lexists(path.parent):
         problem = integrity_problem(path)
-        if problem is not None and _remove_damaged(path):
-            _DAMAGED[path] = problem
-        else:
-            _DAMAGED[path] = ""
+        _DAMAGED[path] = problem if problem and _remove_damaged(path) else ""
     return path
 
 
 def sound_cached_graph() -> Path | None:
-    """The cached graph if it is there and matches its integrity record, else None
-    (never builds)."""
+    """The cached graph if it is there and sound, else None (never builds)."""
     path = cached_graph_path()
     return path if path.is_file() and not _DAMAGED.get(path) else None
 
@@ -164,9 +114,9 @@ def cached_store_dir(path: Path) -> Path:
 
 
 def _remove_damaged(path: Path) -> bool:
-    """Remove the damaged cache directory of ``path``, unless another process has
-    replaced it with a sound one meanwhile (False then)."""
-    from riskgraph.io.atomic import remove_folder
+    """Remove the damaged directory of ``path``, unless another process has replaced it
+    with a sound one meanwhile (False then)."""
+    from riskgraph.io.atomic import remove_folder  # writing only
 
     with contextlib.suppress(OSError), _locked(path.parent):
         if integrity_problem(path) is None:
@@ -175,96 +125,65 @@ def _remove_damaged(path: Path) -> bool:
     return True
 
 
-def integrity_problem(path: Path, *, full: bool = True) -> str | None:
-    """Why the cached graph at ``path`` (and the store beside it) cannot be trusted,
-    or None if they match their record.
-
-    ``full`` also compares the sha256 of every file (reads them); otherwise only sizes.
-    """
-    from riskgraph.errors import InputError
-    from riskgraph.io.files import read_bytes
-    from riskgraph.io.private import read_private
-
-    untrusted = _ownership_problem(path.parent)
-    if untrusted is not None:
-        return untrusted
+def integrity_problem(path: Path) -> str | None:
+    """Why the cache directory of the graph ``path`` cannot be trusted, or None."""
+    unit = path.parent
+    entries = [(unit, True), *((e, e.name == STORE_NAME) for e in _listing(unit)),
+               *((e, False) for e in _listing(unit / STORE_NAME))]
+    for entry, directory in entries:  # the user's own work, or not used whatever it holds
+        if (why := path_problem(entry, directory=directory)) is not None:
+            return f"{'the directory' if entry == unit else entry.name} {why}"
     try:
-        record = json.loads(read_private(path.parent / INTEGRITY_NAME, 64 * 1024))
-        size, digest, triples = record["bytes"], record["sha256"], record["triples"]
-        store = {str(name): (int(entry[0]), str(entry[1]))
-                 for name, entry in record["store"].items()}
-    except (InputError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        record = json.loads(read_private(unit / INTEGRITY_NAME, 64 * 1024))
+        files = [(path, int(record["bytes"]), str(record["sha256"]), "the graph file")]
+        files += [(unit / STORE_NAME / name, int(size), str(digest), f"the store's file {name}")
+                  for name, (size, digest) in sorted(record["store"].items())]
+        triples = record["triples"]
+    except (InputError, ValueError, KeyError, TypeError, AttributeError):
         return "its integrity record is missing or unreadable"
-    files = [(path, size, digest, "the graph file")]
-    files += [(cached_store_dir(path) / name, size_, digest_, f"the store's file {name}")
-              for name, (size_, digest_) in sorted(store.items())]
-    stats = []
-    for file, expected, _, what in files:
+    stamps = []
+    for file, size, _, what in [*files, (unit / INTEGRITY_NAME, -1, "", "its record")]:
         try:
-            info = file.stat()
+            stamps.append(_stamp(file, file.name))
         except OSError:
             return f"{what} is missing"
-        if info.st_size != expected:
-            return f"{what} holds {info.st_size:,} bytes where {expected:,} were written"
-        stats.append((file.name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        if size >= 0 and stamps[-1][1] != size:
+            return f"{what} holds {stamps[-1][1]:,} bytes where {size:,} were written"
     if not triples:
         return "it holds no triples"
-    try:
-        present = {p.name for p in cached_store_dir(path).iterdir()}
-    except OSError:
-        return "its store is missing"
-    if not store or present != set(store):
+    if {e.name for e in _listing(unit / STORE_NAME)} != {f.name for f, *_ in files[1:]} \
+            or len(files) == 1:
         return "its store's files are not those written"
-    if full:
+    memo_path, key = unit.parent / VERIFIED_MEMO, json.dumps(stamps)
+    try:
+        memo = json.loads(read_private(memo_path, 1024 * 1024))
+        memo = memo if isinstance(memo, dict) else {}
+    except (InputError, ValueError):
+        memo = {}
+    if memo.get(str(unit)) == key:  # hashed before, and not touched since
+        return None
+    for file, size, digest, what in files:
         try:
-            info = (path.parent / INTEGRITY_NAME).stat()
-        except OSError:
-            return "its integrity record is missing or unreadable"
-        stats.append((INTEGRITY_NAME, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-                      info.st_ino))
-        key = json.dumps(stats)
-        memo_path = path.parent.parent / VERIFIED_MEMO
-        memo = _read_memo(memo_path)
-        if memo.get(str(path.parent)) == key:  # hashed before, and not touched since
-            return None
-        for file, expected, digest_, what in files:
-            try:
-                actual_digest = _sha256(read_bytes(file, expected + 1))
-            except InputError as exc:
-                return exc.message
-            if actual_digest != digest_:
+            if _sha256(read_private(file, size)) != digest:
                 return f"the content of {what} does not match its sha256"
-        newest = max(max(s[2], s[3]) for s in stats)
-        if time.time_ns() - newest > RACY_NS:  # see fingerprint(): trust only an old stat
-            memo.pop(str(path.parent), None)
-            memo[str(path.parent)] = key
-            _write_memo(memo_path, dict(list(memo.items())[-MEMO_SIZE:]))
+        except InputError as exc:
+            return exc.message
+    if _settled(stamps):
+        memo.pop(str(unit), None)
+        memo[str(unit)] = key
+        with contextlib.suppress(OSError):  # an unwritable memo only costs speed
+            write_private(memo_path, json.dumps(dict(list(memo.items())[-MEMO_SIZE:])).encode())
     return None
 
 
-def _ownership_problem(unit: Path) -> str | None:
-    """Why the cache directory ``unit`` or something in it may not be the user's own
-    work (a link, someone else's, writable by others), or None."""
-    from riskgraph.io.private import path_problem
-
-    why = path_problem(unit, directory=True)
-    if why is not None:
-        return f"the directory {why}"
-    for folder in (unit, unit / STORE_NAME):
-        try:
-            entries = list(folder.iterdir())
-        except OSError:
-            continue  # a missing store is found by the integrity check
-        for entry in entries:
-            why = path_problem(entry, directory=entry.name == STORE_NAME and folder == unit)
-            if why is not None:
-                return f"{entry.name} {why}"
-    return None
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []  # a missing store is found by the integrity check
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
 
 
@@ -276,78 +195,46 @@ def cached_triple_count(path: Path) -> int | None:
         return None
 
 
-def _note(text: str) -> None:
-    import sys
-
-    print(f"note: {text}", file=sys.stderr)
-
-
 def write_cached_graph(path: Path, data: bytes, triples: int, *,
                        keep_sound: bool = False) -> Path:
-    """Write the cache directory of ``path`` (its parent): the N-Triples ``data``, the
-    same graph as an on-disk store and their integrity record, all or nothing.
+    """Write the cache directory of ``path`` (the N-Triples ``data``, the same graph as a
+    store, their record) beside its place and rename it in under a lock: all or nothing.
+    What is there is replaced, unless ``keep_sound`` and it is sound (another process wrote
+    it meanwhile, and may use it). ``InputError`` if the cache cannot be written."""
+    import shutil  # writing only, as below
 
-    The directory is written beside its place and renamed into it under a lock; a
-    directory already there is replaced, unless ``keep_sound`` and it is sound (another
-    process wrote it meanwhile: it is kept, and it may be in use). Raises ``InputError``
-    when the cache cannot be written; a failure or a signal leaves no temporary files.
-    """
-    import shutil
-
-    from riskgraph.errors import InputError
     from riskgraph.io.atomic import fresh_folder, install_folder, signals_held
-    from riskgraph.namespaces import PROJECT_GRAPH
-    from riskgraph.store import rocks
+    from riskgraph.store import rocks  # store imports build: build imports store lazily
 
     unit = path.parent
-    tmp = fresh_folder(unit, 0o700)  # InputError when the cache cannot be written
+    tmp = fresh_folder(unit, 0o700)  # new and private: nothing can be planted in it
     try:
-        _write_new(tmp / CACHED_NAME, data)
+        (tmp / CACHED_NAME).write_bytes(data)  # a torn write is found by the record
         rocks.write(tmp / STORE_NAME, data, PROJECT_GRAPH)
-        store = {file.name: [len(body), _sha256(body)]
-                 for file in sorted((tmp / STORE_NAME).iterdir())
-                 for body in [file.read_bytes()]}
+        store = {f.name: [len(body), _sha256(body)]
+                 for f in sorted((tmp / STORE_NAME).iterdir()) for body in [f.read_bytes()]}
         record = {"bytes": len(data), "sha256": _sha256(data), "triples": triples,
                   "store": store}
-        _write_new(tmp / INTEGRITY_NAME, (json.dumps(record, indent=2) + "\n").encode())
-        _not_writable_by_others(tmp)  # whatever the umask (002 is common), or it is refused
+        (tmp / INTEGRITY_NAME).write_text(json.dumps(record, indent=2) + "\n")
+        for entry in [tmp, *tmp.rglob("*")]:  # whatever the umask (002 is common)
+            if not entry.is_symlink():
+                os.chmod(entry, stat.S_IMODE(entry.lstat().st_mode) & ~0o022)
         with _locked(unit), signals_held():
             if not (keep_sound and unit.exists() and integrity_problem(path) is None):
                 install_folder(tmp, unit, None)  # in the private cache: all is riskgraph's
     except OSError as exc:
         raise InputError(f"cannot write the cache: {exc.strerror or exc}", file=unit) from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # gone already if it was renamed into place
+        shutil.rmtree(tmp, ignore_errors=True)  # gone already if it was renamed in
     return path
-
-
-def _not_writable_by_others(folder: Path) -> None:
-    """Take group and others' write permission from everything under ``folder``."""
-    for entry in [folder, *folder.rglob("*")]:
-        mode = entry.lstat().st_mode
-        if mode & 0o022 and not entry.is_symlink():
-            os.chmod(entry, stat.S_IMODE(mode) & ~0o022)
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 @contextlib.contextmanager
 def _locked(unit: Path):
-    """Hold the lock of the cache directory ``unit`` (a file beside it): one writer at
-    a time decides whether to replace the directory."""
-    try:
-        import fcntl
-    except ImportError:  # not on this platform: the renames are atomic all the same
+    """One writer at a time decides whether to replace the directory ``unit``."""
+    if fcntl is None:  # not on this platform: the renames are atomic all the same
         yield
         return
-    from riskgraph.io.private import open_lock
-
     fd = open_lock(unit.with_name(f".{unit.name}.lock"))  # never a link or a FIFO
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -356,73 +243,55 @@ def _locked(unit: Path):
         os.close(fd)
 
 
-_FALLEN_BACK: dict[Path, Path] = {}  # cache path that could not be written -> the copy
-
-
-def _fallback_dir() -> Path:
-    """A private temporary directory for the graph, removed when the process exits."""
-    import atexit
-    import shutil
-    import tempfile
-
-    directory = Path(tempfile.mkdtemp(prefix="riskgraph-cache-"))
-    atexit.register(shutil.rmtree, directory, True)
-    return directory
-
-
 def ensure_cached_graph() -> Path:
-    """The built (asserted + inferred) graph as N-Triples, building it on a miss.
-
-    A cached graph that does not match its integrity record is rebuilt (with a
-    note on stderr). Raises ``CheckFailed`` when the bundled data is inconsistent.
-    """
-    from riskgraph.errors import InputError
-
+    """The built (asserted + inferred) graph as N-Triples, built on a miss. A damaged
+    cache is rebuilt, with a note; ``CheckFailed`` if the bundled data is inconsistent."""
     path = cached_graph_path()
     if path in _FALLEN_BACK and _FALLEN_BACK[path].is_file():  # built once this process
         return _FALLEN_BACK[path]
-    problem = _DAMAGED.get(path)  # checked by cached_graph_path ("" when sound)
-    if path.exists() and not problem:
+    if problem := _DAMAGED.get(path):
+        print(f"note: the cached graph {path} was damaged ({problem}); rebuilding it",
+              file=sys.stderr)
+    elif path.exists():
         return path
-    if problem:
-        _note(f"the cached graph {path} was damaged ({problem}); rebuilding it")
     data, triples = _build_ntriples()
     _DAMAGED.pop(path, None)  # noted once; what is written now is checked afresh
     try:
         return write_cached_graph(path, data, triples, keep_sound=True)
     except InputError as exc:
-        fallback = _fallback_dir() / "graph" / CACHED_NAME
-        _note(f"cannot write the cache ({exc.message}: {exc.file}); using a temporary copy "
-              f"of the graph (set RISKGRAPH_CACHE to a writable directory to keep it)")
-        _FALLEN_BACK[path] = write_cached_graph(fallback, data, triples)
+        import atexit
+        import shutil
+        import tempfile
+
+        print(f"note: cannot write the cache ({exc.message}: {exc.file}); using a temporary "
+              "copy of the graph (set RISKGRAPH_CACHE to a writable directory to keep it)",
+              file=sys.stderr)
+        directory = tempfile.mkdtemp(prefix="riskgraph-cache-")
+        atexit.register(shutil.rmtree, directory, True)
+        _FALLEN_BACK[path] = write_cached_graph(Path(directory) / "graph" / CACHED_NAME,
+                                                data, triples)
         return _FALLEN_BACK[path]
 
 
 def remember_built_graph(data: bytes, triples: int) -> Path | None:
     """Keep a graph just built from the bundled files (N-Triples ``data``) as the cache,
-    unless a sound one is there, so that the queries after a build do not build again.
-    Never raises: a cache that cannot be written is only a missed shortcut."""
-    from riskgraph.errors import InputError
-
+    unless a sound one is there. Never raises: a cache not written is a missed shortcut."""
     try:
         path = cached_graph_path()
         if path.exists() and not _DAMAGED.get(path):
             return path
-        _DAMAGED.pop(path, None)
+        _DAMAGED.pop(path, None)  # what is written now is checked afresh
         return write_cached_graph(path, data, triples, keep_sound=True)
     except (InputError, OSError):
         return None
 
 
 def _build_ntriples() -> tuple[bytes, int]:
-    from riskgraph.build.pipeline import build
-    from riskgraph.errors import CheckFailed
+    from riskgraph.build.pipeline import build  # HermiT: only on a miss
 
     result = build(None)
-    if not result.ok:
+    if not result.ok or result.graph is None:
         problems = [str(c) for c in result.reasoning.clashes] + [str(u) for u in result.undeclared]
         raise CheckFailed("the bundled ontology and data do not pass their checks: "
                           + "; ".join(problems or ["inconsistent"]))
-    graph = result.graph
-    assert graph is not None  # build() always returns the graph it built
-    return graph.serialize(format="nt", encoding="utf-8"), len(graph)
+    return result.graph.serialize(format="nt", encoding="utf-8"), len(result.graph)
