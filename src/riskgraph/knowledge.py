@@ -25,7 +25,7 @@ from riskgraph.query.results import QueryResult, Term
 
 if TYPE_CHECKING:
     from riskgraph.query.canned import CannedQuery
-    from riskgraph.validation.results import ValidationResult as ValidationReport
+    from riskgraph.validation.results import ValidationReport
 
 PathArg = str | PathLike[str]
 # A canned query is named like a Python identifier; anything else is SPARQL text.

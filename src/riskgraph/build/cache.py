@@ -25,7 +25,8 @@ import os
 import time
 from pathlib import Path
 
-from riskgraph import __version__, resources
+from riskgraph import resources
+from riskgraph.version import __version__
 
 CACHED_NAME = "riskgraph.nt"
 INTEGRITY_NAME = "integrity.json"

@@ -60,8 +60,8 @@ def write_store(source: Path | bytes, directory: Path | str,
     import shutil
     import tempfile
 
-    from riskgraph import __version__
     from riskgraph.build.cache import fingerprint
+    from riskgraph.version import __version__
 
     directory = Path(directory)
     foreign = directory.exists() and not (directory / MARKER).is_file()

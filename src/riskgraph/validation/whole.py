@@ -26,7 +26,7 @@ from riskgraph.validation import compiled as engine
 from riskgraph.validation.locate import locator_for
 from riskgraph.validation.scoped import (
     FileReport,
-    ValidationResult,
+    ValidationReport,
     load_shapes,
     make_problem,
     namespace_graph,
@@ -122,7 +122,7 @@ def _entity_count(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(next(iter(rows))[0].value)
 
 
-def validate_whole(paths: Iterable[Path | str]) -> ValidationResult:
+def validate_whole(paths: Iterable[Path | str]) -> ValidationReport:
     """Validate the files as one complete dataset, with the ontology as context."""
     files = [Path(p) for p in paths]
     store, reports, texts = load_dataset(files)
@@ -132,7 +132,7 @@ def validate_whole(paths: Iterable[Path | str]) -> ValidationResult:
         reports[index].entities = _entity_count(store, _file_graph(index))
     shapes = compiled_shapes()
     if not readable:
-        return ValidationResult(reports, engine="compiled")
+        return ValidationReport(reports, engine="compiled")
     universe = engine.Universe(store, graphs)
     raw = engine.validate_store(shapes, store, universe)
     names = namespace_graph()
@@ -159,10 +159,10 @@ def validate_whole(paths: Iterable[Path | str]) -> ValidationResult:
     for report in reports:
         sort_problems(report.problems)
     fallback = {str(node): why for node, why in shapes.fallback.items()}
-    return ValidationResult(reports, engine="compiled", fallback=fallback)
+    return ValidationReport(reports, engine="compiled", fallback=fallback)
 
 
-def validate_bundled_fast() -> ValidationResult:
+def validate_bundled_fast() -> ValidationReport:
     """The bundled data/ as one dataset, with the compiled engine."""
     return validate_whole(resources.data_files())
 
