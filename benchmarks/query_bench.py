@@ -35,7 +35,7 @@ from pathlib import Path
 from benchmarks.synthetic import concept, generate, iri
 from riskgraph.query.binding import bind_values
 from riskgraph.query.canned import list_queries, prepare
-from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.store.local import EmbeddedStore
 from riskgraph.store.timelimit import Expired, Worker
 
 # Values that exist in the synthetic graphs (their labels differ from the real data's).

@@ -576,8 +576,8 @@ def test_contributing_guide_names_templates_and_tools():
         assert name in guide
 
 
-def test_readme_documents_every_validate_option_and_exit_code():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_docs_document_every_validate_option_and_exit_code():
+    readme = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     section = readme.split("<!-- BEGIN commands-validate -->", 1)[1].split(
         "<!-- END commands-validate -->", 1)[0]
     for option in ("--format json", "--format turtle", "--strict", "-o ", "--whole"):

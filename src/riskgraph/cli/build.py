@@ -29,7 +29,7 @@ def echo_warnings(warnings) -> None:
 def check_store_dir(directory: Path) -> None:
     """Refuse, before any work, a --store target that ``write_store`` would refuse."""
     from riskgraph.errors import InputError
-    from riskgraph.store.embedded import MARKER
+    from riskgraph.store.ondisk import MARKER
 
     if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
         raise InputError("exists and is not a riskgraph store; riskgraph will not overwrite "
@@ -81,7 +81,7 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
         check_store_dir(store_dir)  # before anything is written or computed
 
     def write_the_store(graph) -> None:
-        from riskgraph.store.embedded import write_store
+        from riskgraph.store.ondisk import write_store
 
         assert store_dir is not None  # passed to build() only when --store is given
         stores.append(write_store(graph.serialize(format="nt", encoding="utf-8"), store_dir,
