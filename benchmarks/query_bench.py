@@ -2,7 +2,10 @@
 rdflib in-memory Graph, in the same run, at about 10k, 100k and 1M triples.
 
     .venv/bin/python -m benchmarks.query_bench [--sizes 10000 100000 1000000]
-        [--rdflib-cap SECONDS] [--repeat N] [--process-repeat N] [--process-only]
+        [--rdflib-cap SECONDS] [--repeat N] [--process-repeat N] [--process-only] [--tiny]
+
+``--tiny`` runs every part once on a small graph (tests/test_benchmarks.py: the script
+still runs; its figures mean nothing).
 
 Each graph is ``benchmarks.synthetic.generate(n)`` plus the ontology and the
 superclass types and inverse properties riskgraph's reasoner adds, so that the
@@ -44,15 +47,24 @@ BENCH_PARAMS = {
     "mitigations_for_domain": {"risk": "4.2"},
     "evidence_for_mitigation": {"mitigation": str(iri("mitigation", "mitigation-1"))},
     "publication_claims": {"publication": str(iri("publication", "paper-1"))},
+    "catalogue_mitigations_for_risk": {"risk": "4.2"},
+    "taxonomy_matches": {"from": "mit-domain-taxonomy"},
 }
 
 
 def build_graph(n: int):
     """Synthetic data + ontology + the reasoner's superclass types and inverses."""
+    from rdflib import Literal
+    from rdflib.namespace import RDF, RDFS, SKOS
+
     from riskgraph.io.rdf import load_files, ontology_files
     from riskgraph.reason.reasoner import materialise
 
     graph = generate(n)
+    # The generator leaves its concept schemes untyped; the real data types them.
+    for scheme in set(graph.objects(None, SKOS.inScheme)):
+        graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+        graph.add((scheme, RDFS.label, Literal(str(scheme).rsplit("/", 1)[1], lang="en")))
     load_files(ontology_files(), graph)
     inferred = materialise(graph)
     for triple in inferred:
@@ -162,7 +174,11 @@ def main() -> None:
                         help="runs of each whole process (medians are printed)")
     parser.add_argument("--process-only", action="store_true",
                         help="time only the whole processes on the bundled data")
+    parser.add_argument("--tiny", action="store_true",
+                        help="one run of everything on a small graph (does the script run?)")
     args = parser.parse_args()
+    if args.tiny:
+        args.sizes, args.repeat, args.process_repeat, args.rdflib_cap = [1000], 1, 1, 2.0
     if args.process_only:
         bench_process(args.process_repeat)
         return
