@@ -206,7 +206,7 @@ def main() -> None:
                         help="one run of everything on a small graph (does the script run?)")
     args = parser.parse_args()
     if args.tiny:
-        args.sizes, args.runs, args.pyshacl_cap = "300", 1, 20.0
+        args.sizes, args.runs, args.pyshacl_cap = "300", 1, 5.0
     if args.child:
         _child(*args.child)
         return

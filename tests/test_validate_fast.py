@@ -68,7 +68,15 @@ def pyshacl_keys(data: Graph, ontology: Graph) -> set:
 
 
 def fast_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
-    return whole.raw_results(data, ontology)
+    """The compiled engine's results for an rdflib dataset: ``data`` is the dataset,
+    ``ontology`` the context beside it."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH)
+    engine.add_graph(store, data, engine.DATA_GRAPH)
+    universe = engine.Universe(store, [engine.DATA_GRAPH])
+    return engine.validate_store(whole.compiled_shapes(), store, universe, data=data)
 
 
 def fast_keys(data: Graph, ontology: Graph, results=None) -> set:

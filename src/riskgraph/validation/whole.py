@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import OWL, SH
 
 from riskgraph import resources
@@ -165,13 +165,3 @@ def validate_whole(paths: Iterable[Path | str]) -> ValidationReport:
 def validate_bundled_fast() -> ValidationReport:
     """The bundled data/ as one dataset, with the compiled engine."""
     return validate_whole(resources.data_files())
-
-
-def raw_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
-    """The compiled engine's results for an rdflib dataset (for tests and benchmarks):
-    ``data`` is the dataset, ``ontology`` the context beside it."""
-    store = ox.Store()
-    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH)
-    engine.add_graph(store, data, engine.DATA_GRAPH)
-    universe = engine.Universe(store, [engine.DATA_GRAPH])
-    return engine.validate_store(compiled_shapes(), store, universe, data=data)
