@@ -228,7 +228,7 @@ def report_graph(result: ValidationReport) -> Any:
         node = BNode()
         terms = problem.terms
         graph.add((report, SH.result, node))
-        graph.add((node, RDF.type, SH.ValidationReport))
+        graph.add((node, RDF.type, SH.ValidationResult))
         graph.add((node, SH.resultMessage, Literal(problem.message)))
         for predicate, key in ((SH.focusNode, "focus"), (SH.resultPath, "path"),
                                (SH.value, "value"), (SH.resultSeverity, "severity"),
