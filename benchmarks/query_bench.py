@@ -2,7 +2,10 @@
 rdflib in-memory Graph, in the same run, at about 10k, 100k and 1M triples.
 
     .venv/bin/python -m benchmarks.query_bench [--sizes 10000 100000 1000000]
-        [--rdflib-cap SECONDS] [--repeat N] [--process-repeat N] [--process-only]
+        [--rdflib-cap SECONDS] [--repeat N] [--process-repeat N] [--process-only] [--tiny]
+
+``--tiny`` runs every part once on a small graph (tests/test_benchmarks.py: the script
+still runs; its figures mean nothing).
 
 Each graph is ``benchmarks.synthetic.generate(n)`` plus the ontology and the
 superclass types and inverse properties riskgraph's reasoner adds, so that the
@@ -36,7 +39,7 @@ from benchmarks.synthetic import concept, generate, iri
 from riskgraph.errors import InputError
 from riskgraph.query.binding import bind_values
 from riskgraph.query.canned import list_queries, prepare
-from riskgraph.store.embedded import EmbeddedStore
+from riskgraph.store.local import EmbeddedStore
 from riskgraph.store.timelimit import Expired, Worker
 
 # Values that exist in the synthetic graphs (their labels differ from the real data's).
@@ -46,15 +49,23 @@ BENCH_PARAMS = {
     "evidence_for_mitigation": {"mitigation": str(iri("mitigation", "mitigation-1"))},
     "publication_claims": {"publication": str(iri("publication", "paper-1"))},
     "catalogue_mitigations_for_risk": {"risk": "4.2"},
+    "taxonomy_matches": {"from": "mit-domain-taxonomy"},
 }
 
 
 def build_graph(n: int):
     """Synthetic data + ontology + the reasoner's superclass types and inverses."""
+    from rdflib import Literal
+    from rdflib.namespace import RDF, RDFS, SKOS
+
     from riskgraph.io.rdf import load_files, ontology_files
     from riskgraph.reason.reasoner import materialise
 
     graph = generate(n)
+    # The generator leaves its concept schemes untyped; the real data types them.
+    for scheme in set(graph.objects(None, SKOS.inScheme)):
+        graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+        graph.add((scheme, RDFS.label, Literal(str(scheme).rsplit("/", 1)[1], lang="en")))
     load_files(ontology_files(), graph)
     inferred = materialise(graph)
     for triple in inferred:
@@ -93,7 +104,8 @@ def _in_child(work, cap: float) -> tuple[float | None, int | None]:
     return float(data[0]), int(data[1])
 
 
-def bench_size(n: int, cap: float, repeat: int) -> list[tuple[str, float, float | None, bool]]:
+def bench_size(n: int, cap: float, repeat: int, rdflib_queries: int | None = None,
+               ) -> list[tuple[str, float, float | None, bool]]:
     print(f"\n== about {n:,} generated triples", flush=True)
     start = time.perf_counter()
     graph = build_graph(n)
@@ -106,7 +118,7 @@ def bench_size(n: int, cap: float, repeat: int) -> list[tuple[str, float, float 
     print(f"   {'query':<26} {'rows':>6} {'oxigraph':>10} {'forked':>10} {'rdflib':>10} "
           f"{'ratio':>9}")
     out = []
-    for query in list_queries():
+    for number, query in enumerate(list_queries()):
         try:
             prepared = prepare(query, BENCH_PARAMS.get(query.name, {}), store, timeout=cap)
         except InputError as err:  # a parameter the synthetic graph has no value for
@@ -115,13 +127,19 @@ def bench_size(n: int, cap: float, repeat: int) -> list[tuple[str, float, float 
         text = bind_values(prepared.text, prepared.bindings)
         times, forked = [], []
         result = None
+        with_rdflib = rdflib_queries is None or number < rdflib_queries
         for _ in range(repeat):
             t0 = time.perf_counter()
             result = store.select(prepared.text, prepared.bindings, timeout=None)
             times.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            store.select(prepared.text, prepared.bindings, timeout=cap * 10)
-            forked.append(time.perf_counter() - t0)
+            if with_rdflib:
+                t0 = time.perf_counter()
+                store.select(prepared.text, prepared.bindings, timeout=cap * 10)
+                forked.append(time.perf_counter() - t0)
+        if not with_rdflib:  # --tiny: every query prepared and run, only a few compared
+            print(f"   {query.name:<26} {len(result.rows) if result else 0:>6} "
+                  f"{statistics.median(times) * 1000:>8.1f}ms", flush=True)
+            continue
         ox_time, fork_time = statistics.median(times), statistics.median(forked)
         rows = len(result.rows) if result is not None else 0
         rd_time, rd_rows = _in_child(lambda text=text: len(list(graph.query(text))), cap)
@@ -143,7 +161,7 @@ def bench_size(n: int, cap: float, repeat: int) -> list[tuple[str, float, float 
     return out
 
 
-def bench_process(repeat: int) -> None:
+def bench_process(repeat: int, only: int | None = None) -> None:
     """Median wall time of whole processes, measured in turn so that they share the noise."""
     from riskgraph.build.cache import ensure_cached_graph
 
@@ -156,6 +174,8 @@ def bench_process(repeat: int) -> None:
                                                   "effective_mitigations"],
         "riskgraph query graph_summary": [py, "-m", "riskgraph", "query", "graph_summary"],
     }
+    if only is not None:
+        commands = dict(list(commands.items())[:only])
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, argv in commands.items():
@@ -181,16 +201,21 @@ def main() -> None:
                         help="runs of each whole process (medians are printed)")
     parser.add_argument("--process-only", action="store_true",
                         help="time only the whole processes on the bundled data")
+    parser.add_argument("--tiny", action="store_true",
+                        help="one run of everything on a small graph (does the script run?)")
     args = parser.parse_args()
+    if args.tiny:
+        args.sizes, args.repeat, args.process_repeat, args.rdflib_cap = [600], 1, 1, 2.0
     if args.process_only:
         bench_process(args.process_repeat)
         return
     summary = []
     for n in args.sizes:
-        results = bench_size(n, args.rdflib_cap, args.repeat if n < 1_000_000 else 1)
+        results = bench_size(n, args.rdflib_cap, args.repeat if n < 1_000_000 else 1,
+                             rdflib_queries=2 if args.tiny else None)
         ratios = [args.rdflib_cap / ox if capped else rd / ox for _, ox, rd, capped in results]
         summary.append((n, statistics.median(ratios), sum(c for *_, c in results)))
-    bench_process(args.process_repeat)
+    bench_process(args.process_repeat, only=3 if args.tiny else None)
     print("\n== summary: median rdflib/oxigraph ratio per size (target >= 30x at >= 100k)")
     for n, ratio, capped in summary:
         extra = f", {capped} rdflib queries capped (lower bound)" if capped else ""

@@ -29,7 +29,10 @@ most 2 times.
 so code and data differ only by this branch's changes.
 
 Run: .venv/bin/python benchmarks/size_bench.py [--baseline-ref REF] [--skip validate,demo]
-     [--repeat N]
+     [--repeat N] [--tiny]
+
+``--tiny`` times only the validate step, once, against HEAD (tests/test_benchmarks.py: the
+script still runs; its figures mean nothing).
 """
 
 from __future__ import annotations
@@ -213,7 +216,12 @@ def main() -> None:
                         help="cold query processes per tree (coldquery step)")
     parser.add_argument("--compare-ref", action="append", default=[],
                         help="another git ref to time in the coldquery step's loop")
+    parser.add_argument("--tiny", action="store_true",
+                        help="only the validate step, once, against HEAD (does it run?)")
     args = parser.parse_args()
+    if args.tiny:
+        args.baseline_ref, args.repeat = args.baseline_ref or "HEAD", 1
+        args.skip = "build,demo,query,graph,coldquery"
     skip = {s for s in args.skip.split(",") if s}
     work = Path(tempfile.mkdtemp(prefix="size-bench-"))
     ref = args.baseline_ref or subprocess.run(

@@ -1,11 +1,13 @@
 """Which mitigations do experts rate effective for each risk area, and on what evidence?
 
 A short riskgraph script: run it as `python docs/example.py [OUT_DIR]`. It writes one CSV
-per risk area and the CBRN answer's graph page into OUT_DIR (default: riskgraph-example).
+per risk area and the CBRN answer's graph page into OUT_DIR (default: a new temporary
+directory, printed, so that nothing is written into the checkout or wherever you run it).
 """
 
 import csv
 import sys
+import tempfile
 from pathlib import Path
 
 import riskgraph
@@ -34,4 +36,6 @@ def main(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "riskgraph-example"))
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="riskgraph-"))
+    main(out)
+    print(f"written to {out}")

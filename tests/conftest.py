@@ -48,3 +48,13 @@ def loopback_servers():
     for server in started:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def bundled_reference():
+    """pyshacl's report on the bundled data/ (``validate_bundled``), computed once per
+    session: it takes tens of seconds, and several tests compare against it. Tests must
+    not change it."""
+    from riskgraph.validation.scoped import validate_bundled
+
+    return validate_bundled()

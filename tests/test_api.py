@@ -230,11 +230,16 @@ def test_documented_code_blocks_run(source, tmp_path):
 
 
 def test_example_script_runs(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "docs" / "example.py"), str(tmp_path)],
-                         capture_output=True, text=True, timeout=300)
+    """Without an argument it writes into a new temporary directory, never the checkout."""
+    before = sorted(p.name for p in ROOT.iterdir())
+    out = subprocess.run([sys.executable, str(ROOT / "docs" / "example.py")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "TMPDIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr
-    assert "CBRN:" in out.stdout and (tmp_path / "cbrn.html").is_file()
-    assert (tmp_path / "effective-cbrn.csv").read_text().startswith("label,")
+    assert sorted(p.name for p in ROOT.iterdir()) == before
+    (written,) = tmp_path.iterdir()
+    assert "CBRN:" in out.stdout and (written / "cbrn.html").is_file()
+    assert (written / "effective-cbrn.csv").read_text().startswith("label,")
 
 
 def test_graph_page_draws_the_answer_of_the_graph_it_was_given(tmp_path):
@@ -244,7 +249,7 @@ def test_graph_page_draws_the_answer_of_the_graph_it_was_given(tmp_path):
 
     from riskgraph.build.cache import ensure_cached_graph
     from riskgraph.page.render import page_data
-    from riskgraph.store.embedded import write_store
+    from riskgraph.store.ondisk import write_store
 
     assessment = ox.NamedNode("https://w3id.org/riskgraph/ns#Assessment")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -3,12 +3,10 @@ user-query safety parse; only plain IRIs fill them, and users' queries stay chec
 
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pytest
-from serve_process import app_in_thread
+from starlette.testclient import TestClient
 
 from riskgraph.errors import InputError
 from riskgraph.serve.entity import TemplateQuery, entity_query, exists_query, graph_query, plain_iri
@@ -41,7 +39,7 @@ def test_templates_hold_the_iri_and_refuse_a_hostile_one():
                 build(iri)
 
 
-# --- the server: a real worker pool over a tiny graph, the app under uvicorn ----------
+# --- the server: a real worker pool over a tiny graph, the app under Starlette's test client
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
@@ -55,19 +53,15 @@ def served(tmp_path_factory):
     backend = LocalBackend([graph], workers=1)
     backend.start()
     try:
-        with app_in_thread(create_app(backend)) as base:
-            yield base, backend
+        with TestClient(create_app(backend)) as client:
+            yield client, backend
     finally:
         backend.close()
 
 
-def _get(url: str, accept: str = "text/html") -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"Accept": accept})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+def _get(client: TestClient, path: str, accept: str = "text/html") -> tuple[int, bytes]:
+    response = client.get(path, headers={"Accept": accept})
+    return response.status_code, response.content
 
 
 @pytest.fixture
@@ -87,10 +81,10 @@ def no_safety_parse(monkeypatch):
 
 def test_entity_page_and_rdf_skip_the_safety_parse(served, no_safety_parse):
     base, _ = served
-    status, body = _get(base + "/id/mitigation/plain-entity")
+    status, body = _get(base, "/id/mitigation/plain-entity")
     assert status == 200, body
     assert b"Plain one" in body
-    status, body = _get(base + "/id/mitigation/plain-entity", "application/n-triples")
+    status, body = _get(base, "/id/mitigation/plain-entity", "application/n-triples")
     assert status == 200 and b"Plain one" in body
     assert no_safety_parse == []
 
@@ -98,7 +92,7 @@ def test_entity_page_and_rdf_skip_the_safety_parse(served, no_safety_parse):
 def test_sparql_endpoint_still_refuses_service(served):
     base, _ = served
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
-    status, body = _get(base + "/sparql?" + urllib.parse.urlencode({"query": query}),
+    status, body = _get(base, "/sparql?" + urllib.parse.urlencode({"query": query}),
                         "application/sparql-results+json")
     assert status == 400 and b"SERVICE is not allowed" in body
 
@@ -108,7 +102,7 @@ def test_sparql_endpoint_still_refuses_service(served):
     "mitigation/x%22", "mitigation/x%20y", "mitigation/x%5Cu003e"])
 def test_hostile_entity_path_cannot_inject(served, no_safety_parse, path):
     base, _ = served
-    status, body = _get(base + "/id/" + path)
+    status, body = _get(base, "/id/" + path)
     assert status == 404, body
     assert no_safety_parse == []  # refused before any query was built
 

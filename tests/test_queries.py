@@ -30,7 +30,7 @@ TESTED = {"effective_mitigations", "mitigations_for_domain", "who_does_what",
 
 @pytest.fixture(scope="module")
 def store():
-    from riskgraph.store.embedded import default_store
+    from riskgraph.store.choose import default_store
 
     return default_store()
 
@@ -415,7 +415,8 @@ def _default_params(query) -> dict[str, str]:
 
 def test_disk_store_gives_the_same_rows(store, tmp_path):
     from riskgraph.build.cache import ensure_cached_graph
-    from riskgraph.store.embedded import EmbeddedStore, write_store
+    from riskgraph.store.local import EmbeddedStore
+    from riskgraph.store.ondisk import write_store
 
     info = write_store(ensure_cached_graph(), tmp_path / "store")
     assert info.triples == len(store)

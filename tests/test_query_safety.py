@@ -191,7 +191,9 @@ def test_query_over_time_limit_is_stopped(run_cli):
 
 
 def test_time_limit_on_disk_store(tmp_path):
-    from riskgraph.store.embedded import EmbeddedStore, QueryTimeout, write_store
+    from riskgraph.errors import QueryTimeout
+    from riskgraph.store.local import EmbeddedStore
+    from riskgraph.store.ondisk import write_store
 
     write_store(b"".join(b"<http://a/%d> <http://b> <http://c/%d> .\n" % (i, i)
                          for i in range(300)), tmp_path / "store")

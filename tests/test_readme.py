@@ -61,3 +61,37 @@ def test_readme_documents_the_exit_codes():
     table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     for code in ("0", "1", "2"):
         assert f"| {code} |" in table
+
+
+def test_readme_is_short():
+    """A newcomer reads it in five minutes; the rest lives in docs/."""
+    assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) < 250
+
+
+def test_command_reference_is_current():
+    """docs/commands.md is what `python docs/generate_commands.py` writes from --help."""
+    import runpy
+
+    generator = runpy.run_path(str(ROOT / "docs" / "generate_commands.py"))
+    current = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert current == generator["render"](), \
+        "docs/commands.md is stale: run `python docs/generate_commands.py`"
+
+
+# Written by other work in progress; a link to it is allowed before it lands.
+PENDING_DOCS = {"docs/graph-page.md"}
+
+
+def test_relative_links_in_the_docs_resolve():
+    pages = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md",
+             *sorted((ROOT / "docs").glob("*.md"))]
+    broken = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target) or target.startswith("#") or "[" in target:
+                continue
+            path = (page.parent / target.split("#", 1)[0]).resolve()
+            if not path.exists() and str(path.relative_to(ROOT)) not in PENDING_DOCS:
+                broken.append(f"{page.name}: {target}")
+    assert not broken, broken

@@ -322,7 +322,7 @@ def test_serves_an_on_disk_store(tmp_path):
     from serve_process import start as start_server
 
     from riskgraph.build.cache import ensure_cached_graph
-    from riskgraph.store.embedded import write_store
+    from riskgraph.store.ondisk import write_store
 
     write_store(ensure_cached_graph(), tmp_path / "store")
     served = start_server(tmp_path, "--store", str(tmp_path / "store"))

@@ -351,6 +351,13 @@ def test_canned_query_gives_the_same_rows_on_virtuoso(name, params, needs_rows, 
         # rg:mitigates ?target; a plan Virtuoso 7.2 picks after those queries is
         # suspected. Not strict, so a pass is seen too; a failure carries
         # _diagnose_no_rows's account of where the rows are lost.
+        # 2026-12-07, not reproduced (so neither explained nor shown to be Virtuoso's):
+        # this module alone (54 passed, this case XPASS), its canned cases alone
+        # (effective_mitigations and contested_mitigations first: XPASS), and a probe
+        # that pushed to a fresh Virtuoso 7.2 and ran effective_mitigations,
+        # contested_mitigations and this query 12 times from 17 s after the push
+        # began: 120 rows every time, as embedded. What remains different is the
+        # fresh clone; the xfail stays until a failing run's diagnosis says more.
         request.applymarker(pytest.mark.xfail(reason="Virtuoso sometimes returns no rows "
                                               "after effective_mitigations", strict=False))
     from riskgraph.query.canned import run_query

@@ -26,7 +26,7 @@ from riskgraph.query.results import QueryResult, Term
 if TYPE_CHECKING:
     from riskgraph.page.render import RenderedPage
     from riskgraph.query.canned import CannedQuery
-    from riskgraph.validation.results import ValidationResult as ValidationReport
+    from riskgraph.validation.results import ValidationReport
 
 PathArg = str | PathLike[str]
 # A canned query is named like a Python identifier; anything else is SPARQL text.
@@ -237,20 +237,20 @@ def load(extra: Iterable[PathArg] | PathArg = (), *, store: PathArg | None = Non
         remote = RemoteStore(endpoint, list(graphs) if graphs is not None else None, auth)
         return KnowledgeGraph(remote, f"endpoint {endpoint}")
     if store is not None:
-        from riskgraph.store.embedded import EmbeddedStore
+        from riskgraph.store.local import EmbeddedStore
 
         return KnowledgeGraph(EmbeddedStore.open(Path(store)), f"store {store}")
     if files:
         return KnowledgeGraph(_store_with(files), "bundled graph with "
                               + ", ".join(p.name for p in files), files)
-    from riskgraph.store.embedded import default_store
+    from riskgraph.store.choose import default_store
 
     return KnowledgeGraph(default_store(), "bundled graph")
 
 
 def _store_with(files: tuple[Path, ...]) -> Store:
     from riskgraph.build.pipeline import check
-    from riskgraph.store.embedded import EmbeddedStore
+    from riskgraph.store.local import EmbeddedStore
 
     checked = check(list(files))
     if not checked.reasoning.consistent:

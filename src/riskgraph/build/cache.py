@@ -27,10 +27,11 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from riskgraph import __version__, resources
+from riskgraph import resources
 from riskgraph.errors import CheckFailed, InputError
 from riskgraph.io.private import open_lock, path_problem, private_root, read_private, write_private
 from riskgraph.namespaces import PROJECT_GRAPH
+from riskgraph.version import __version__
 
 CACHED_NAME = "riskgraph.nt"
 INTEGRITY_NAME = "integrity.json"

@@ -129,15 +129,6 @@ def check(extra: list[Path] | None = None, *, use_hermit: bool | None = None) ->
     return CheckedGraph(asserted, undeclared, reasoning, warnings)
 
 
-def merged_graph(extra: list[Path] | None = None) -> tuple[Graph, ReasoningResult]:
-    """Asserted plus inferred triples, and the reasoning result."""
-    checked = check(extra)
-    graph = checked.asserted
-    if checked.reasoning.consistent:
-        graph += checked.reasoning.inferred
-    return graph, checked.reasoning
-
-
 def output_paths(out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     """The files ``build`` writes into ``out_dir``, each checked (``InputError`` if one
     could not be written safely); nothing is created."""

@@ -72,7 +72,7 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
         check_folder(store_dir, MARKER, "store")  # before anything is written or computed
 
     def write_the_store(graph) -> None:
-        from riskgraph.store.embedded import write_store
+        from riskgraph.store.ondisk import write_store
 
         assert store_dir is not None  # passed to build() only when --store is given
         stores.append(write_store(graph.serialize(format="nt", encoding="utf-8"), store_dir,

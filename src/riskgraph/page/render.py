@@ -18,7 +18,6 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from riskgraph import __version__
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PREFIXES, expand
 from riskgraph.page.embed import csp_hash, script_json
@@ -26,6 +25,7 @@ from riskgraph.page.layout import Group, force_layout, group_text
 from riskgraph.page.matrix import Matrix, evidence_matrix
 from riskgraph.page.model import GraphModel, build_model, neighbourhood
 from riskgraph.page.triples import TripleIndex, as_index
+from riskgraph.version import __version__
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # auto: the page kind's own layout (answer bands, focus blocks, whole-graph groups);

@@ -19,10 +19,16 @@ from pathlib import Path
 
 from riskgraph import resources
 from riskgraph.errors import InputError
-from riskgraph.namespaces import XSD_IRI, compact, expand
+from riskgraph.namespaces import compact, expand
 from riskgraph.query.frontmatter import parse_front_matter
 from riskgraph.query.lexer import tokenize
-from riskgraph.query.resolve import LITERAL_FORMS, auto_term, literal_term, resolve_iri
+from riskgraph.query.resolve import (
+    LITERAL_FORMS,
+    Param,
+    auto_term,
+    literal_term,
+    resolve_iri,
+)
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.query.safety import check_canned, check_query
 
@@ -36,27 +42,6 @@ PARAM_KEYS = {"name", "description", "default", "class", "datatype", "example"}
 MAX_QUERY_BYTES = 1_000_000  # a query file larger than this is a mistake
 CLOSE_NAME_CUTOFF = 0.5  # difflib similarity for "did you mean" on query names
 _PARAM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    variable: str  # the SPARQL variable without '?': "_area" or "__year"
-    required: bool
-    kind: str  # "iri" (resolved against the store), "literal" or "auto" (undeclared)
-    default: str | None = None
-    description: str = ""
-    classes: tuple[str, ...] = ()  # for "iri": the classes whose instances are accepted
-    datatype: str | None = None  # for "literal"
-    example: str | None = None
-
-    @property
-    def type_label(self) -> str:
-        if self.kind == "iri":
-            return " or ".join(compact(c) for c in self.classes)
-        if self.kind == "literal":
-            return compact(self.datatype or XSD_IRI + "string")
-        return "IRI or text"
 
 
 @dataclass

@@ -7,15 +7,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import XSD_IRI, expand
+from riskgraph.namespaces import XSD_IRI, compact, expand
 from riskgraph.query.binding import IRI_OK
 from riskgraph.query.results import Term
-
-if TYPE_CHECKING:
-    from riskgraph.query.canned import Param
 
 # The datatypes a literal parameter may have: (the pattern a value must match, how to say it)
 LITERAL_FORMS = {
@@ -28,6 +24,27 @@ LITERAL_FORMS = {
 }
 CHOICES_LISTED_MAX = 40  # up to this many candidates, an unknown value lists them all
 CLOSE_MATCH_CUTOFF = 0.5  # difflib similarity for "close matches"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    variable: str  # the SPARQL variable without '?': "_area" or "__year"
+    required: bool
+    kind: str  # "iri" (resolved against the store), "literal" or "auto" (undeclared)
+    default: str | None = None
+    description: str = ""
+    classes: tuple[str, ...] = ()  # for "iri": the classes whose instances are accepted
+    datatype: str | None = None  # for "literal"
+    example: str | None = None
+
+    @property
+    def type_label(self) -> str:
+        if self.kind == "iri":
+            return " or ".join(compact(c) for c in self.classes)
+        if self.kind == "literal":
+            return compact(self.datatype or XSD_IRI + "string")
+        return "IRI or text"
 CLOSE_MATCHES_SHOWN = 5
 
 RESOLVE_QUERY = """\

@@ -508,7 +508,7 @@ def openapi_document(queries) -> dict:
 
 
 def _version() -> str:
-    from riskgraph import __version__
+    from riskgraph.version import __version__
 
     return __version__
 

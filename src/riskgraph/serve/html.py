@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from riskgraph import __version__
+from riskgraph.version import __version__
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"

@@ -58,9 +58,6 @@ class Linker:
         self.suffix = suffix
         self.static = static  # the static site: no editor, no endpoint
 
-    def at_depth(self, depth: int) -> Linker:
-        return Linker("../" * depth if self.static else self.root, self.suffix, self.static)
-
     def page(self, name: str) -> str:
         """A top-level page: "", "queries", "ontology", "browse", "graph", "editor"."""
         if not name:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from riskgraph import __version__
 from riskgraph.io.atomic import (
     check_folder,
     fresh_folder,
@@ -26,6 +25,7 @@ from riskgraph.io.atomic import (
 from riskgraph.serve import pages
 from riskgraph.serve.html import SITE_CSP, STATIC
 from riskgraph.serve.links import Linker, entity_path
+from riskgraph.version import __version__
 
 MARKER = ".riskgraph-site"
 DEFAULT_BASE_URL = "https://w3id.org/riskgraph/"

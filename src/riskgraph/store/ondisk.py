@@ -56,9 +56,9 @@ def write_store(source: Path | bytes, directory: Path | str,
     so a failed run leaves nothing half-written. An existing riskgraph store there is
     replaced; any other existing, non-empty directory is refused.
     """
-    from riskgraph import __version__
     from riskgraph.build.cache import fingerprint
     from riskgraph.io.atomic import new_folder
+    from riskgraph.version import __version__
 
     directory = Path(directory)
     with new_folder(directory, MARKER, what="store") as tmp:

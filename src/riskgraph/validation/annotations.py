@@ -2,7 +2,7 @@
 services and editors read it) and GitHub Actions workflow-command annotations (a
 problem appears on the changed line of a pull request).
 
-Both are renderings of a ``ValidationResult`` like the text and JSON reports, and
+Both are renderings of a ``ValidationReport`` like the text and JSON reports, and
 point at the same place: the offending statement's line and column, else the
 entity's line. A file that could not be read, or held content riskgraph refuses,
 is a result too (rules ``riskgraph/unreadable`` and ``riskgraph/refused``).
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from riskgraph.validation.results import FileReport, Problem, ValidationResult
+from riskgraph.validation.results import FileReport, Problem, ValidationReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"Violation": "error", "Warning": "warning", "Info": "note"}
@@ -54,7 +54,7 @@ def headline(problem: Problem) -> str:
     return f"{subject}: {problem.message}"
 
 
-def findings(result: ValidationResult) -> list[Finding]:
+def findings(result: ValidationReport) -> list[Finding]:
     found: list[Finding] = []
     for report in result.files:
         found += _file_findings(report)
@@ -109,7 +109,7 @@ def _region(finding: Finding) -> dict | None:
     return region
 
 
-def sarif_log(result: ValidationResult) -> dict:
+def sarif_log(result: ValidationReport) -> dict:
     """The report as a SARIF 2.1.0 log (a dict, ready for ``json.dumps``)."""
     from riskgraph import __version__
 
@@ -157,7 +157,7 @@ def sarif_log(result: ValidationResult) -> dict:
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def render_sarif(result: ValidationResult) -> str:
+def render_sarif(result: ValidationReport) -> str:
     return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -187,5 +187,5 @@ def github_line(finding: Finding) -> str:
     return f"::{GITHUB_COMMANDS[finding.level]} {joined}::{_escape_data(finding.message)}"
 
 
-def render_github(result: ValidationResult) -> str:
+def render_github(result: ValidationReport) -> str:
     return "".join(github_line(finding) + "\n" for finding in findings(result))

@@ -18,9 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from riskgraph.errors import InputError
-from riskgraph.validation.scoped import ValidationResult
-
-ValidationReport = ValidationResult
+from riskgraph.validation.results import ValidationReport
 
 
 def validate(paths: Iterable[Path | str] | None = None, *, whole: bool = False,

@@ -75,7 +75,7 @@ class FileReport:
 
 
 @dataclass
-class ValidationResult:
+class ValidationReport:
     """The report of one validation run, whichever engine produced it."""
 
     files: list[FileReport]
@@ -165,7 +165,7 @@ def file_text(report: FileReport) -> list[str]:
     return lines
 
 
-def summary(result: ValidationResult, strict: bool = False) -> str:
+def summary(result: ValidationReport, strict: bool = False) -> str:
     files = len(result.files)
     text = (f"checked {_plural(files, 'file')}: {_plural(result.violation_count, 'violation')}, "
             f"{_plural(result.warning_count, 'warning')}")
@@ -179,7 +179,7 @@ def summary(result: ValidationResult, strict: bool = False) -> str:
     return text
 
 
-def render_text(result: ValidationResult, strict: bool = False) -> str:
+def render_text(result: ValidationReport, strict: bool = False) -> str:
     lines: list[str] = []
     for report in result.files:
         lines += file_text(report)
@@ -195,7 +195,7 @@ def _error_dict(report: FileReport) -> dict | None:
             "hint": error.hint}
 
 
-def as_dict(result: ValidationResult, strict: bool = False) -> dict:
+def as_dict(result: ValidationReport, strict: bool = False) -> dict:
     files = []
     for report in result.files:
         entities = [{"entity": entity, "iri": str(items[0].terms.get("focus", entity)),
@@ -212,11 +212,11 @@ def as_dict(result: ValidationResult, strict: bool = False) -> dict:
             "unreadable": result.unreadable_count, "files": files}
 
 
-def render_json(result: ValidationResult, strict: bool = False) -> str:
+def render_json(result: ValidationReport, strict: bool = False) -> str:
     return json.dumps(as_dict(result, strict), indent=2, ensure_ascii=False) + "\n"
 
 
-def report_graph(result: ValidationResult) -> Any:
+def report_graph(result: ValidationReport) -> Any:
     """The standard SHACL validation report (an rdflib graph) over every file that was
     validated; rdflib is imported here only, so that the report itself stays light."""
     from rdflib import BNode, Graph, Literal, URIRef
@@ -245,11 +245,11 @@ def report_graph(result: ValidationResult) -> Any:
     return graph
 
 
-def render_turtle(result: ValidationResult) -> str:
+def render_turtle(result: ValidationReport) -> str:
     return report_graph(result).serialize(format="turtle")
 
 
-def errors_text(result: ValidationResult) -> str:
+def errors_text(result: ValidationReport) -> str:
     """Unreadable files and ignored content: for stderr when stdout holds JSON or Turtle."""
     lines = []
     for report in result.files:

@@ -35,7 +35,7 @@ from riskgraph.io.rdf import load_bundled, load_files, ontology_files, read_rdf_
 from riskgraph.namespaces import bind_prefixes
 from riskgraph.reason.classes import superclass_closure
 from riskgraph.validation.locate import LOCAL_NAME, EntityLocator
-from riskgraph.validation.results import RGSH_IRI, FileReport, Problem, ValidationResult
+from riskgraph.validation.results import RGSH_IRI, FileReport, Problem, ValidationReport
 
 RGSH = Namespace(RGSH_IRI)
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.Shape)
@@ -364,7 +364,7 @@ def read_contribution(path: Path, max_bytes: int | None = None, keep_shapes: boo
 
 
 def validate_files(paths: Iterable[Path | str], *, context: Context | None = None,
-                   bundled_context: bool = True) -> ValidationResult:
+                   bundled_context: bool = True) -> ValidationReport:
     """Validate each file; every problem in every readable file is reported.
 
     Files are validated together with the bundled graph and with each other, so a
@@ -399,7 +399,7 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
                 seen.add(key)
                 problem.file = report.path
                 report.problems.append(problem)
-    return ValidationResult(reports)
+    return ValidationReport(reports)
 
 
 def _existing_without(paths: list[Path]) -> Graph:
@@ -444,10 +444,10 @@ def _merge(graphs: Iterable[Graph]) -> Graph:
     return merged
 
 
-def validate_bundled() -> ValidationResult:
+def validate_bundled() -> ValidationReport:
     """Validate every file of data/ against the shapes, in the context of all of them."""
     files = resources.data_files()
     if not files:
-        return ValidationResult([])
+        return ValidationReport([])
     # The data files are their own context: a broken one is reported, not fatal.
     return validate_files(files, bundled_context=False)

@@ -32,7 +32,7 @@ from riskgraph.validation import compiled as engine
 from riskgraph.validation.locate import locator_for
 from riskgraph.validation.scoped import (
     FileReport,
-    ValidationResult,
+    ValidationReport,
     load_shapes,
     make_problem,
     namespace_graph,
@@ -146,7 +146,7 @@ def _entity_count(store: ox.Store, graph: ox.NamedNode) -> int:
 
 
 def validate_whole(paths: Iterable[Path | str],
-                   shapes_file: Path | str | None = None) -> ValidationResult:
+                   shapes_file: Path | str | None = None) -> ValidationReport:
     """Validate the files as one complete dataset, with the ontology as context; or,
     given ``shapes_file``, against those shapes alone, as plain SHACL."""
     files = [Path(p) for p in paths]
@@ -159,7 +159,7 @@ def validate_whole(paths: Iterable[Path | str],
     for index in readable:
         reports[index].entities = _entity_count(store, _file_graph(index))
     if not readable:
-        return ValidationResult(reports, engine="compiled")
+        return ValidationReport(reports, engine="compiled")
     universe = engine.Universe(store, graphs)
     # Plain SHACL: any node may be a focus node; the universe then only says which
     # file a result belongs to.
@@ -198,22 +198,12 @@ def validate_whole(paths: Iterable[Path | str],
     for report in reports:
         sort_problems(report.problems)
     fallback = {str(node): why for node, why in shapes.fallback.items()}
-    return ValidationResult(reports, engine="compiled", fallback=fallback)
+    return ValidationReport(reports, engine="compiled", fallback=fallback)
 
 
-def validate_bundled_fast() -> ValidationResult:
+def validate_bundled_fast() -> ValidationReport:
     """The bundled data/ as one dataset, with the compiled engine."""
     return validate_whole(resources.data_files())
-
-
-def raw_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
-    """The compiled engine's results for an rdflib dataset (for tests and benchmarks):
-    ``data`` is the dataset, ``ontology`` the context beside it."""
-    store, kept = ox.Store(), dict[str, dict]()
-    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH, kept)
-    engine.add_graph(store, data, engine.DATA_GRAPH, kept)
-    universe = engine.Universe(store, [engine.DATA_GRAPH])
-    return engine.validate_store(compiled_shapes(), store, universe, data=data, kept=kept)
 
 
 def shacl_results(data: Graph, shapes: engine.CompiledShapes) -> list[engine.RawResult]:
