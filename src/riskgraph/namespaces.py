@@ -76,6 +76,11 @@ RG_TERMS = (
     # who placed a statement, and the evidence grades (ontology/rules/evidence-grade.rq)
     "CuratedLink", "EvidenceGrade", "GradeLevel", "curatedProperty", "gradeFor", "gradeLevel",
     "gradeOf", "gradeRank", "linkObject", "linkPredicate", "linkSubject", "sourcedProperty",
+    # the MIT AI Risk Repository and the AI Incident Database (riskgraph import mit-repository,
+    # riskgraph import aiid)
+    "LocatedReference", "RepositoryRiskCategory", "RepositoryRiskSubcategory", "allegedDeployer",
+    "allegedDeveloper", "allegedHarmedParty", "mitDomain", "mitEntity", "mitIntent",
+    "mitSubdomain", "mitTiming", "page", "referenceFor", "sameIncidentAs", "taxonomyCode",
 )
 
 

@@ -111,7 +111,7 @@ def _region(finding: Finding) -> dict | None:
 
 def sarif_log(result: ValidationReport) -> dict:
     """The report as a SARIF 2.1.0 log (a dict, ready for ``json.dumps``)."""
-    from riskgraph import __version__
+    from riskgraph.version import __version__
 
     found = findings(result)
     rules: dict[str, int] = {}

@@ -291,7 +291,8 @@ def _check_sparql(graph: Graph, path: Path, text: str) -> None:
             # blanked, line ends and escapes resolved), not the text as written.
             if checked != prefixes + str(query):
                 body = checked.removeprefix(prefixes)
+                written = query if isinstance(query, Literal) else Literal(str(query))
                 for subject in list(graph.subjects(predicate, query)):
                     graph.remove((subject, predicate, query))
-                    graph.add((subject, predicate, Literal(body, lang=query.language,
-                                                           datatype=query.datatype)))
+                    graph.add((subject, predicate, Literal(body, lang=written.language,
+                                                           datatype=written.datatype)))
