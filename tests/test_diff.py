@@ -17,7 +17,10 @@ from riskgraph.diff import diff
 from riskgraph.diff.changes import triple_diff
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSESSMENT = "assessment:example-data-curation-cbrn"
+ASSESSMENT = "assessment:example-structured-access-cbrn"
+# A mitigation with no row in the CBRN answer yet, so the answer (one row per mitigation)
+# gains a row.
+MITIGATION = "mitigation:structured-access"
 CONTRIBUTION = """\
 @prefix rg: <https://w3id.org/riskgraph/ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -30,13 +33,13 @@ CONTRIBUTION = """\
 @prefix assessment: <https://w3id.org/riskgraph/id/assessment/> .
 @prefix figure: <https://w3id.org/riskgraph/id/figure/> .
 
-assessment:example-data-curation-cbrn a rg:Assessment ;
-    rdfs:label "Example: data curation, CBRN"@en ;
-    skos:definition "An example judgement of data curation for CBRN risks (a test)."@en ;
-    rg:assessedMitigation mitigation:data-curation ;
+assessment:example-structured-access-cbrn a rg:Assessment ;
+    rdfs:label "Example: structured access, CBRN"@en ;
+    skos:definition "An example judgement of structured access for CBRN risks (a test)."@en ;
+    rg:assessedMitigation mitigation:structured-access ;
     rg:assessedFor concept:area-cbrn ;
     rg:stance concept:stance-effective ;
-    rg:hasFigure figure:example-data-curation-cbrn-agreement ;
+    rg:hasFigure figure:example-structured-access-cbrn-agreement ;
     rg:locator "Table 2" ;
     dcterms:source publication:fixture-2025-example .
 
@@ -48,7 +51,7 @@ publication:fixture-2025-example a rg:Paper ;
     rg:authorList "Ada Example; Ben Sample" ;
     dcterms:issued "2025-03"^^xsd:gYearMonth .
 
-figure:example-data-curation-cbrn-agreement a rg:Figure ;
+figure:example-structured-access-cbrn-agreement a rg:Figure ;
     rg:measure concept:measure-share-agreeing-effective ;
     rg:comparator concept:comparator-greater-than ;
     rg:value 0.6 ;
@@ -71,13 +74,13 @@ def cbrn_diff(contribution):
 def test_a_new_cbrn_assessment_is_reported_in_words(cbrn_diff):
     (change,) = [c for c in cbrn_diff.entities if c.name == ASSESSMENT]
     assert (change.kind, change.change) == ("assessment", "added")
-    assert change.summary == ("Data curation effective for CBRN, >60%, source "
+    assert change.summary == ("Structured access effective for CBRN, >60%, source "
                               "Example and Sample (2025), A fixture paper")
     assert cbrn_diff.by_class == {"assessment": {"added": 1}, "figure": {"added": 1},
                                   "paper": {"added": 1}}
     assert cbrn_diff.by_dataset == {"(no dataset)": {"added": 3}}
     assert cbrn_diff.triples_removed == 0 and cbrn_diff.triples_added == 20
-    assert f"assessment {ASSESSMENT} added: Data curation effective for CBRN" in \
+    assert f"assessment {ASSESSMENT} added: Structured access effective for CBRN" in \
         cbrn_diff.to_text()
 
 
@@ -87,9 +90,9 @@ def test_the_new_row_in_the_cbrn_answer_and_no_other(cbrn_diff):
     assert answer.params == {"area": "concept:area-cbrn"}
     assert answer.removed == []
     (row,) = answer.added
-    # whole rows, keyed on the query's own columns (none named here but the new ids)
+    # whole rows, keyed on the query's own columns (none named here but the mitigation)
     assert set(row) <= set(answer.columns)
-    assert ASSESSMENT in row.values() and ">60%" in row.values()
+    assert MITIGATION in row.values() and any(">60%" in v for v in row.values())
 
 
 def test_markdown_and_json(cbrn_diff):
@@ -98,7 +101,7 @@ def test_markdown_and_json(cbrn_diff):
     assert "&gt;60%" in markdown and "| + |" in markdown
     data = json.loads(cbrn_diff.to_json())
     assert data["same"] is False
-    assert data["answers"][0]["added"][0]["assessment"] == ASSESSMENT
+    assert MITIGATION in data["answers"][0]["added"][0].values()
 
 
 def _relabelled(graph: Graph) -> Graph:

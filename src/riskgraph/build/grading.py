@@ -23,11 +23,18 @@ def rule_triples(curated: Graph, rules: list[Path] | None = None) -> Graph:
     store.bulk_load(curated.serialize(format="nt", encoding="utf-8"),
                     format=ox.RdfFormat.N_TRIPLES)
     out = Graph()
+    data = ox.serialize(construct(store, rules), format=ox.RdfFormat.N_TRIPLES)
+    if data:
+        out.parse(data=data.decode("utf-8"), format="nt")
+    return out
+
+
+def construct(store: ox.Store, rules: list[Path] | None = None) -> list[ox.Triple]:
+    """What every rule constructs from ``store`` (all its graphs as one)."""
+    out: list[ox.Triple] = []
     for rule in rules if rules is not None else resources.rule_files():
-        result = store.query(rule.read_text(encoding="utf-8"))
+        result = store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True)
         if not isinstance(result, ox.QueryTriples):
             raise ValueError(f"{rule.name}: a rule is a CONSTRUCT query")
-        data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-        if data:
-            out.parse(data=data.decode("utf-8"), format="nt")
+        out.extend(result)
     return out
