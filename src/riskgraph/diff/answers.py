@@ -43,10 +43,9 @@ def store_of(triples: set):
     """An in-memory store of the triples, as riskgraph's own stores hold them."""
     import pyoxigraph as ox
 
+    from riskgraph.build.grading import construct
     from riskgraph.store.local import EmbeddedStore
     from riskgraph.validation.compiled import to_oxigraph
-
-    from riskgraph.build.grading import construct
 
     store = ox.Store()
     graph = ox.NamedNode(PROJECT_GRAPH)
