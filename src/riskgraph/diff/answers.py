@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
+from riskgraph.build.grading import construct
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PROJECT_GRAPH, RG_IRI, compact
 from riskgraph.query.results import QueryResult, Term
@@ -43,7 +44,6 @@ def store_of(triples: set):
     """An in-memory store of the triples, as riskgraph's own stores hold them."""
     import pyoxigraph as ox
 
-    from riskgraph.build.grading import construct
     from riskgraph.store.local import EmbeddedStore
     from riskgraph.validation.compiled import to_oxigraph
 
