@@ -5,7 +5,19 @@
   performance.mark("riskgraph:start");
   var DATA = JSON.parse(document.getElementById("graph-data").textContent);
   // The data leaves out empty fields and writes each distinct detail once (render.py).
+  // A prefixed name comes from the page's namespaces, as render.short_of derives it.
+  var NS = DATA.ns || [];
+  function shortOf(iri) {
+    var best = null;
+    for (var q = 0; q < NS.length; q++) {
+      if (iri.lastIndexOf(NS[q][1], 0) === 0 && (!best || NS[q][1].length > best[1].length)) best = NS[q];
+    }
+    if (!best) return iri;
+    var local = iri.slice(best[1].length);
+    return local && local.indexOf(" ") < 0 ? best[0] + ":" + local : iri;
+  }
   DATA.nodes.forEach(function (n) {
+    if (n.s === undefined) n.s = shortOf(n.id);
     n.d = n.d || "";
     n.k = n.k || [];
     n.t = n.t ? n.t.map(function (j) { return DATA.details[j]; }) : [];
