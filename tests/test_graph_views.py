@@ -113,8 +113,10 @@ def test_whole_graph_starts_on_the_curated_layer_and_a_few_groups():
     assert {"parties (agents)", "incidents", "repository risks", "located references"} <= names
     # Prefixed names are derived on the page (not written per node) and read the same.
     assert all(n["s"] == compact(n["id"], PREFIXES) for n in data["nodes"])
-    assert sum("s" in n for n in json.loads(re.search(
-        r'id="graph-data">(.*?)</script>', page.html, re.S).group(1))["nodes"]) == 0
+    raw = json.loads(re.search(r'id="graph-data">(.*?)</script>', page.html, re.S).group(1))
+    assert not [n for n in raw["nodes"] if "s" in n or "id" in n]  # all under namespaces
+    assert [n["id"] for n in data["nodes"]][:3] == \
+        [dict(raw["ns"])[n["i"].split(":")[0]] + n["i"].split(":", 1)[1] for n in raw["nodes"][:3]]
 
 
 def test_source_dataset_facet_comes_from_void_in_dataset():

@@ -175,6 +175,10 @@ def page_data(html: str) -> dict:
     data = json.loads(match.group(1))
     details = data.get("details", [])
     for n in data["nodes"]:
+        if "i" in n:  # a prefixed name under the page's namespaces
+            prefix, local = n["i"].split(":", 1)
+            n["id"] = dict(data["ns"])[prefix] + local
+            n["s"] = n.pop("i")
         n.setdefault("s", short_of(n["id"], data.get("ns", [])))
         n.setdefault("d", "")
         n.setdefault("k", [])
@@ -224,13 +228,17 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                 detail_index[known] = len(details)
                 details.append(detail)
             refs.append(detail_index[known])
-        node = {"id": key, "l": a["label"], "c": class_index[a["cls"]],
+        # An IRI under one of the page's namespaces is written as its prefixed name ("i"),
+        # which graph.js expands; any other as it is ("id", with "s" where it has one).
+        short = a["short"]
+        node = ({"i": short} if short != key and short == short_of(key, namespaces) else
+                {"id": key}) | {"l": a["label"], "c": class_index[a["cls"]],
                 "z": a["size"],
                 "f": {str(facet_index[f]): [facet_value[f][v] for v in vals
                                             if v in facet_value[f]]
                       for f, vals in a.get("facets", {}).items()}}
-        if a["short"] != short_of(key, namespaces):
-            node["s"] = a["short"]
+        if "id" in node and short != short_of(key, namespaces):
+            node["s"] = short
         if a["definition"]:
             node["d"] = a["definition"]
         if a["codes"]:

@@ -16,7 +16,15 @@
     var local = iri.slice(best[1].length);
     return local && local.indexOf(" ") < 0 ? best[0] + ":" + local : iri;
   }
+  var NS_OF = {};
+  NS.forEach(function (p) { NS_OF[p[0]] = p[1]; });
   DATA.nodes.forEach(function (n) {
+    if (n.i !== undefined) {  // a prefixed name: the IRI is its namespace and local name
+      var colon = n.i.indexOf(":");
+      n.id = NS_OF[n.i.slice(0, colon)] + n.i.slice(colon + 1);
+      n.s = n.i;
+      delete n.i;
+    }
     if (n.s === undefined) n.s = shortOf(n.id);
     n.d = n.d || "";
     n.k = n.k || [];
