@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 from page_helpers import graph_page
 
-from riskgraph.namespaces import ID
+from riskgraph.namespaces import ID, PREFIXES, compact
 from riskgraph.page.layout import wrap_label
 from riskgraph.page.render import page_data
 from riskgraph.page.views import QUERY_SHAPES
@@ -104,6 +106,17 @@ def test_whole_graph_starts_on_the_curated_layer_and_a_few_groups():
     assert len(grouped) == sum(len(g["m"]) for g in data["groups"])  # each in one group
     assert len(data["nodes"]) - len(grouped) < 200  # the first view stays small
     assert sum("mapping record" in g["l"] for g in folded) == 1
+    # The imports (AIID parties and incidents, the MIT repository's risks and located
+    # references) were groups named by class IRI ("agent") or inside "risks": each is a
+    # labelled group of its own, none drawn at first.
+    names = {g["l"].rsplit(" (", 1)[0] for g in folded}
+    assert {"parties (agents)", "incidents", "repository risks", "located references"} <= names
+    # Prefixed names are derived on the page (not written per node) and read the same.
+    assert all(n["s"] == compact(n["id"], PREFIXES) for n in data["nodes"])
+    raw = json.loads(re.search(r'id="graph-data">(.*?)</script>', page.html, re.S).group(1))
+    assert not [n for n in raw["nodes"] if "s" in n or "id" in n]  # all under namespaces
+    assert [n["id"] for n in data["nodes"]][:3] == \
+        [dict(raw["ns"])[n["i"].split(":")[0]] + n["i"].split(":", 1)[1] for n in raw["nodes"][:3]]
 
 
 def test_source_dataset_facet_comes_from_void_in_dataset():

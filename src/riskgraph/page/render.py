@@ -167,6 +167,18 @@ def _default_font(size: float) -> int:
     return math.floor(10 + (size - 8) / 2 + 0.5)
 
 
+def short_of(iri: str, namespaces: list[list[str]]) -> str:
+    """The prefixed name graph.js derives from an IRI and the page's namespace table
+    (as namespaces.compact does: the longest namespace; a local name that would not
+    read back leaves the IRI)."""
+    best = max((item for item in namespaces if iri.startswith(item[1])),
+               key=lambda item: len(item[1]), default=None)
+    if best is None:
+        return iri
+    local = iri[len(best[1]):]
+    return f"{best[0]}:{local}" if local and " " not in local else iri
+
+
 def page_data(html: str) -> dict:
     """The graph data of a page's ``graph-data`` block, with what the writer leaves out
     restored as graph.js restores it (empty fields, default font, shared details)."""
@@ -177,6 +189,11 @@ def page_data(html: str) -> dict:
     data = json.loads(match.group(1))
     details = data.get("details", [])
     for n in data["nodes"]:
+        if "i" in n:  # a prefixed name under the page's namespaces
+            prefix, local = n["i"].split(":", 1)
+            n["id"] = dict(data["ns"])[prefix] + local
+            n["s"] = n.pop("i")
+        n.setdefault("s", short_of(n["id"], data.get("ns", [])))
         n.setdefault("d", "")
         n.setdefault("k", [])
         n["t"] = [details[j] for j in n.get("t", [])]
@@ -205,6 +222,16 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
     # default fields are left out; graph.js restores them as it reads the data.
     details: list = []
     detail_index: dict[tuple, int] = {}
+    # Prefixed names are derived on the page from the namespaces they use (short_of):
+    # written out only where that would not give the same name.
+    spaces: dict[str, str] = {}
+    for key in order:
+        short = g.nodes[key]["short"]
+        if short != key and ":" in short:
+            prefix, local = short.split(":", 1)
+            if key.endswith(local):
+                spaces.setdefault(key[:len(key) - len(local)], prefix)
+    namespaces = sorted([p, ns] for ns, p in spaces.items())
     nodes = []
     for key in order:
         a = g.nodes[key]
@@ -215,11 +242,17 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                 detail_index[known] = len(details)
                 details.append(detail)
             refs.append(detail_index[known])
-        node = {"id": key, "l": a["label"], "s": a["short"], "c": class_index[a["cls"]],
+        # An IRI under one of the page's namespaces is written as its prefixed name ("i"),
+        # which graph.js expands; any other as it is ("id", with "s" where it has one).
+        short = a["short"]
+        node = ({"i": short} if short != key and short == short_of(key, namespaces) else
+                {"id": key}) | {"l": a["label"], "c": class_index[a["cls"]],
                 "z": a["size"],
                 "f": {str(facet_index[f]): [facet_value[f][v] for v in vals
                                             if v in facet_value[f]]
                       for f, vals in a.get("facets", {}).items()}}
+        if "id" in node and short != short_of(key, namespaces):
+            node["s"] = short
         if a["definition"]:
             node["d"] = a["definition"]
         if a["codes"]:
@@ -253,7 +286,8 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                      "count": s.count, "evidence": s.iri in model.evidence_classes,
                      "source": s.iri in model.source_classes,
                      "concept": s.iri in model.concept_classes} for s in model.styles.values()],
-        "props": props, "details": details, "nodes": nodes, "edges": edges, "physics": physics,
+        "props": props, "details": details, "ns": namespaces, "nodes": nodes, "edges": edges,
+        "physics": physics,
         "facets": [{"label": f.label, "values": [[label, index.get(v, -1)]
                                                  for v, label in f.values]}
                    for f in model.facets],

@@ -253,17 +253,28 @@ WHOLE_FONTS = (24, 20, 22, 22)  # per band: big enough to read at the first view
 WHOLE_ROWS_MAX = 20
 
 
+# Imported records that outnumber everything curated get a group of their own on the whole
+# graph, named for what they are (the MIT AI Risk Repository's risks would otherwise swell
+# "risks", and the AIID's parties and incidents sit in groups named by class IRI).
+WHOLE_GROUP_NAMES = {"RepositoryRiskCategory": "repository risks",
+                     "RepositoryRiskSubcategory": "repository risks",
+                     "Incident": "incidents", "LocatedReference": "located references",
+                     "http://www.w3.org/ns/prov#Agent": "parties (agents)"}
+
+
 def _whole_groups(model: GraphModel, keys) -> list[Group]:
-    """One group per role; the "other" role one per class (mapping records, people, ...)."""
+    """One group per role; the "other" role one per class (mapping records, people, ...);
+    the imported records of WHOLE_GROUP_NAMES one per kind."""
     from riskgraph.namespaces import RG_IRI
 
     g = model.graph
     own = {RG_IRI + name for _, name in FIRST_VIEW}  # too big for the first view: by class
+    named = {(c if ":" in c else RG_IRI + c): n for c, n in WHOLE_GROUP_NAMES.items()}
     by_name: dict[str, list[str]] = defaultdict(list)
     for key in keys:
         cls = g.nodes[key]["cls"]
         role = _role(model, key)
-        name = model.styles[cls].label if cls in own else \
+        name = model.styles[cls].label if cls in own else named.get(cls) or \
             ROLE_GROUPS.get(role) or model.styles[cls].label
         by_name[name].append(key)
     groups = []

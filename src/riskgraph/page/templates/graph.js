@@ -5,7 +5,27 @@
   performance.mark("riskgraph:start");
   var DATA = JSON.parse(document.getElementById("graph-data").textContent);
   // The data leaves out empty fields and writes each distinct detail once (render.py).
+  // A prefixed name comes from the page's namespaces, as render.short_of derives it.
+  var NS = DATA.ns || [];
+  function shortOf(iri) {
+    var best = null;
+    for (var q = 0; q < NS.length; q++) {
+      if (iri.lastIndexOf(NS[q][1], 0) === 0 && (!best || NS[q][1].length > best[1].length)) best = NS[q];
+    }
+    if (!best) return iri;
+    var local = iri.slice(best[1].length);
+    return local && local.indexOf(" ") < 0 ? best[0] + ":" + local : iri;
+  }
+  var NS_OF = {};
+  NS.forEach(function (p) { NS_OF[p[0]] = p[1]; });
   DATA.nodes.forEach(function (n) {
+    if (n.i !== undefined) {  // a prefixed name: the IRI is its namespace and local name
+      var colon = n.i.indexOf(":");
+      n.id = NS_OF[n.i.slice(0, colon)] + n.i.slice(colon + 1);
+      n.s = n.i;
+      delete n.i;
+    }
+    if (n.s === undefined) n.s = shortOf(n.id);
     n.d = n.d || "";
     n.k = n.k || [];
     n.t = n.t ? n.t.map(function (j) { return DATA.details[j]; }) : [];
@@ -142,12 +162,28 @@
   var drawnEdges = {};  // id -> true for the edges in the vis DataSet
   // Edge names show on hover and for the selected node's links, never all at once: on a
   // laid-out answer they would cover the entity labels.
+  // A link into a folded group is drawn once per pair of ends: ends are numbers here (an
+  // entity i, a folded group N + k), and a pair's edge id (a string) is made once.
+  function endCode(i) {
+    if (present[i]) return i;
+    var k = groupOf[i];
+    return k !== undefined && !groupOpen[k] ? N + k : -1;  // -1: filtered out
+  }
+  function endId(c) { return c < N ? c : groupId(c - N); }
   function wantedEdges() {
-    var want = {}, list = [];
+    var want = {}, list = [], pairs = new Set(), M = N + DATA.groups.length;
     for (var e = 0; e < DATA.edges.length; e++) {
-      var d = DATA.edges[e], a = drawnEnd(d[0]), b = drawnEnd(d[1]);
-      if (a === b || a === null || b === null) continue;
-      var id = typeof a === "number" && typeof b === "number" ? e : "x" + a + "|" + b;
+      var d = DATA.edges[e], ca = endCode(d[0]), cb = endCode(d[1]);
+      if (ca === cb || ca < 0 || cb < 0) continue;
+      var id = e, a = ca, b = cb;
+      if (ca >= N || cb >= N) {
+        var pair = ca * M + cb;
+        if (pairs.has(pair)) continue;
+        pairs.add(pair);
+        a = endId(ca);
+        b = endId(cb);
+        id = "x" + a + "|" + b;
+      }
       if (want[id]) continue;
       want[id] = true;
       var edge = { id: id, from: a, to: b };
@@ -685,8 +721,10 @@
   var searchBox = document.getElementById("search");
   var results = document.getElementById("search-results");
   var resultsBox = document.getElementById("search-box");
-  var index = DATA.nodes.map(function (n) { return (n.l + " " + n.s + " " + n.k.join(" ") + " " + n.id).toLowerCase(); });
+  // Built at the first search: thousands of entities' strings would delay the first view.
+  var index = null;
   function search() {
+    if (!index) index = DATA.nodes.map(function (n) { return (n.l + " " + n.s + " " + n.k.join(" ") + " " + n.id).toLowerCase(); });
     var q = searchBox.value.trim().toLowerCase();
     results.textContent = "";
     resultsBox.hidden = !q;
