@@ -221,13 +221,11 @@ def test_hostile_corpus(world, command, tmp_path, monkeypatch):
     if command == "graph":
         # The refused files are read after the bundled graph, which is not what is under
         # test here (the real process below draws it): an empty one keeps each run short.
-        from rdflib import Graph
+        from riskgraph.knowledge import KnowledgeGraph
+        from riskgraph.page.triples import TripleIndex
 
-        from riskgraph.page import render
-
-        if hasattr(render, "_bundled_graph"):
-            monkeypatch.setattr(render, "_bundled_graph",
-                                lambda: (render.as_index(Graph()), "test"))
+        monkeypatch.setattr(KnowledgeGraph, "_page_graph",
+                            lambda self: (TripleIndex.from_ntriples(b""), "test"))
     results = _in_process(inside, argv_for, TIME_LIMIT)
     results.append(real_process(real))
 

@@ -72,11 +72,11 @@ def fast_results(data: Graph, ontology: Graph) -> list[engine.RawResult]:
     ``ontology`` the context beside it."""
     import pyoxigraph as ox
 
-    store = ox.Store()
-    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH)
-    engine.add_graph(store, data, engine.DATA_GRAPH)
+    store, kept = ox.Store(), dict[str, dict]()  # literals the store would retype, as written
+    engine.add_graph(store, ontology, engine.ONTOLOGY_GRAPH, kept)
+    engine.add_graph(store, data, engine.DATA_GRAPH, kept)
     universe = engine.Universe(store, [engine.DATA_GRAPH])
-    return engine.validate_store(whole.compiled_shapes(), store, universe, data=data)
+    return engine.validate_store(whole.compiled_shapes(), store, universe, data=data, kept=kept)
 
 
 def fast_keys(data: Graph, ontology: Graph, results=None) -> set:

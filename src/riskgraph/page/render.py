@@ -153,13 +153,18 @@ def _query_answer(model: GraphModel, name: str, params: dict[str, str],
 
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 EVIDENCE_GRADE = "https://w3id.org/riskgraph/ns#EvidenceGrade"
+ASSESSMENT = "https://w3id.org/riskgraph/ns#Assessment"
 
 
 def _derived_from(model: GraphModel, key: str) -> list[str]:
-    """``key``, or for an evidence grade the evidence it was derived from."""
+    """``key``, or for an evidence grade the assessments it was derived from. Claims a grade
+    also rests on are left to the panel and the matrix: drawn as the answer too, they pull
+    their papers' other mitigations and risks in, and the fitted view shrinks below the
+    size at which labels are drawn."""
     if model.graph.nodes[key].get("cls") != EVIDENCE_GRADE:
         return [key]
-    return sorted(o for _, o, p in model.graph.out_edges(key, data="prop") if p == PROV_DERIVED)
+    return sorted(o for _, o, p in model.graph.out_edges(key, data="prop")
+                  if p == PROV_DERIVED and model.graph.nodes[o].get("cls") == ASSESSMENT)
 
 
 def _default_font(size: float) -> int:
