@@ -288,3 +288,21 @@ def test_risk_dossier_lists_each_incident_of_a_domain_once(store):
     found = [r for r in rows(store, "risk_dossier", risk="4") if r["part"] == "2 incident"]
     items = [r["item"] for r in found]
     assert len(items) == len(set(items)) == 157  # the snapshot's domain-4 classifications
+
+
+@pytest.mark.parametrize("command", ["mit-repository", "aiid"])
+def test_an_import_never_replaces_a_folder_it_did_not_make(run_cli, tmp_path, command):
+    """The two imports passed no marker to the one folder writer: a TypeError ("this is a
+    bug") instead of the refusal import nexus gives, after reading the whole input."""
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("chapter one", encoding="utf-8")
+    source = tmp_path / ("in.xlsx" if command == "mit-repository" else "snapshot")
+    if command == "aiid":
+        source.mkdir()
+    else:
+        source.write_bytes(b"not read")
+    result = run_cli("import", command, "--from", str(source), "-o", str(mine))
+    assert result.exit_code == 2 and "bug" not in result.output, result.output
+    assert "thesis" in result.output
+    assert [p.name for p in mine.iterdir()] == ["thesis.tex"]

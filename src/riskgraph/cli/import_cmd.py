@@ -78,7 +78,6 @@ def nexus_command(source: Path | None, out_dir: Path | None) -> None:
     click.echo(f"wrote {len(written)} files to {target}")
 
 
-
 @import_command.command("mit-repository")
 @click.option("--from", "source", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -100,22 +99,13 @@ def mit_repository_command(source: Path, out_dir: Path | None) -> None:
     import zipfile
 
     from riskgraph import resources
-    from riskgraph.errors import InputError
-    from riskgraph.importers.folder import replace_folder
     from riskgraph.importers.mit_repository import import_mit_repository
-    from riskgraph.io.atomic import check_folder, refuse_overwriting_inputs
 
-    target = out_dir or resources.data_dir() / "external" / "mit-ai-risk-repository"
-    refuse_overwriting_inputs([source], folders=[target])
-    check_folder(target, REPORT, "import")  # refused before the spreadsheet is read
-    try:
-        result = import_mit_repository(source)
-    except (zipfile.BadZipFile, KeyError, ValueError, StopIteration, OSError) as exc:
-        raise InputError(f"not a readable AI Risk Repository spreadsheet ({exc})", file=source,
-                         hint="pass the .xlsx file of the repository's version 3") from exc
-    written = replace_folder(target, result.files, REPORT)
-    click.echo(result.summary())
-    click.echo(f"wrote {len(written)} files to {target}")
+    _run_import(source, out_dir or resources.data_dir() / "external" / "mit-ai-risk-repository",
+                import_mit_repository,
+                (zipfile.BadZipFile, KeyError, ValueError, StopIteration, OSError),
+                "AI Risk Repository spreadsheet",
+                "pass the .xlsx file of the repository's version 3")
 
 
 @import_command.command("aiid")
@@ -138,20 +128,28 @@ def aiid_command(source: Path, out_dir: Path | None) -> None:
     import csv
 
     from riskgraph import resources
-    from riskgraph.errors import InputError
     from riskgraph.importers.aiid import import_aiid
+
+    _run_import(source, out_dir or resources.data_dir() / "external" / "aiid", import_aiid,
+                (UnicodeDecodeError, OSError, KeyError, ValueError, csv.Error),
+                "AI Incident Database snapshot",
+                "the folder needs incidents.csv, classifications_MIT.csv and license.txt")
+
+
+def _run_import(source: Path, target: Path, read, errors: tuple, what: str,
+                hint: str) -> None:
+    """What the imports of one file or folder share: a folder riskgraph did not make, or
+    one holding the input, is refused before anything is read; the folder is written whole."""
+    from riskgraph.errors import InputError
     from riskgraph.importers.folder import replace_folder
     from riskgraph.io.atomic import check_folder, refuse_overwriting_inputs
 
-    target = out_dir or resources.data_dir() / "external" / "aiid"
     refuse_overwriting_inputs([source], folders=[target])
-    check_folder(target, REPORT, "import")  # refused before the snapshot is read
+    check_folder(target, REPORT, "import")
     try:
-        result = import_aiid(source)
-    except (UnicodeDecodeError, OSError, KeyError, ValueError, csv.Error) as exc:
-        raise InputError(f"not a readable AI Incident Database snapshot ({exc})", file=source,
-                         hint="the folder needs incidents.csv, classifications_MIT.csv and "
-                              "license.txt") from exc
+        result = read(source)
+    except errors as exc:
+        raise InputError(f"not a readable {what} ({exc})", file=source, hint=hint) from exc
     written = replace_folder(target, result.files, REPORT)
     click.echo(result.summary())
     click.echo(f"wrote {len(written)} files to {target}")
