@@ -1,36 +1,36 @@
 """Talk to a SPARQL 1.1 server: run queries (SPARQL 1.1 Protocol) and upload
-graphs (SPARQL 1.1 Graph Store HTTP Protocol).
+graphs (SPARQL 1.1 Graph Store HTTP Protocol), with httpx (httpx2, the maintained
+httpx that Starlette's test client also uses).
 
-Only the standard library is used, so ``riskgraph query --endpoint`` stays as
-light as the embedded path. Only http and https URLs are accepted and no other
-URL handler is installed, so neither a URL nor a redirect can reach the file
-system. Parameter values travel as RDF terms in a ``VALUES`` block
-(``riskgraph.query.canned.bind_values``), never as pasted user text.
+Only http and https URLs are accepted, and redirects only to http(s), so neither a
+URL nor a redirect can reach the file system. Parameter values travel as RDF terms
+in a ``VALUES`` block (``riskgraph.query.canned.bind_values``), never as pasted user
+text.
 
-Credentials are answered by urllib's own Basic and Digest handlers, from a
-password manager that knows only the endpoint's origin (scheme, host, port), and
-travel in headers that are never copied onto a redirect; a redirect to another
-origin is refused when credentials are in play. Every request has a total
-deadline (connection, headers and body together) and answers are read up to a
-size cap (``RISKGRAPH_MAX_RESPONSE_BYTES``, default 64 MiB).
+Credentials are answered by httpx's own Basic and Digest schemes, for the endpoint
+named only: a redirect to another origin is refused when credentials are in play.
+Every request has a total deadline (connection, headers and body together) and
+answers are read up to a size cap (``RISKGRAPH_MAX_RESPONSE_BYTES``, default 64 MiB).
 """
 
 from __future__ import annotations
 
 import contextlib
-import http.client
+import functools
 import json
 import os
 import re
-import signal
+import socket
+import ssl
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
 
 from riskgraph.errors import EndpointError, InputError, QueryTimeout
 from riskgraph.namespaces import PROJECT_GRAPH as DEFAULT_GRAPH  # noqa: F401 (re-exported)
@@ -45,6 +45,7 @@ UPLOAD_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle"}
 _ERROR_BODY_CHARS = 400
 MAX_RESPONSE_ENV = "RISKGRAPH_MAX_RESPONSE_BYTES"
 DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024
+_MAX_HEADERS = 100  # as http.client: more is a malformed answer
 
 
 # --- URLs and IRIs ----------------------------------------------------------
@@ -129,50 +130,31 @@ def origin(url: str) -> tuple[str, str, int | None]:
         scheme)
 
 
-class _SafeRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to http(s) URLs, and only within the origin when
-    credentials are in play (they are never sent elsewhere)."""
+class _Login(httpx.Auth):
+    """Answers the endpoint's Basic or Digest challenge with httpx's own schemes. Once
+    the server has said which it wants, later requests carry it from the start (an
+    upload is then sent once, already authorised). httpx applies it to the request
+    riskgraph makes, never to a redirect's target, and ``_client`` refuses a redirect
+    to another origin while credentials are in play."""
 
-    def __init__(self, credentials: bool) -> None:
-        self.credentials = credentials
+    def __init__(self, auth: Auth) -> None:
+        self.schemes: dict[str, httpx.Auth] = {
+            "digest": httpx.DigestAuth(auth.user, auth.password),
+            "basic": httpx.BasicAuth(auth.user, auth.password)}
+        self.scheme: str | None = None
+        self.offered: list[str] = []  # the challenges of the last 401
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        newurl = urllib.parse.urljoin(req.full_url, newurl)
-        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise EndpointError(f"{req.full_url} redirected to {newurl!r}, which is not http(s)")
-        if self.credentials and origin(newurl) != origin(req.full_url):
-            raise EndpointError(
-                f"{req.full_url} redirected to {newurl}, another server; riskgraph does not "
-                "follow it, so that your credentials go only to the endpoint you named",
-                hint="give the final URL with --endpoint if you trust that server")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _passwords(auth: Auth, url: str) -> urllib.request.HTTPPasswordMgrWithPriorAuth:
-    """A password manager that knows the endpoint's origin only."""
-    scheme, host, port = origin(url)
-    passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
-    passwords.add_password(None, f"{scheme}://{host}:{port}/", auth.user, auth.password)
-    return passwords
-
-
-def _opener(auth: Auth | None, url: str,
-            passwords: urllib.request.HTTPPasswordMgrWithPriorAuth | None = None,
-            ) -> urllib.request.OpenerDirector:
-    # Built by hand (not build_opener) so that no file:, ftp: or data: handler exists.
-    opener = urllib.request.OpenerDirector()
-    handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.ProxyHandler(), _WatchedHTTPHandler(),
-        _WatchedHTTPSHandler(), _SafeRedirects(auth is not None),
-        urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor(),
-    ]
-    if auth is not None:
-        passwords = passwords or _passwords(auth, url)
-        handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
-                     urllib.request.HTTPBasicAuthHandler(passwords)]
-    for handler in handlers:
-        opener.add_handler(handler)
-    return opener
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.scheme is None:
+            response = yield request
+            if response.status_code != 401:
+                return
+            self.offered = response.headers.get_list("WWW-Authenticate")
+            offered = {c.partition(" ")[0].lower() for c in self.offered}
+            self.scheme = next((s for s in self.schemes if s in offered), None)
+            if self.scheme is None:
+                return
+        yield from self.schemes[self.scheme].sync_auth_flow(request)
 
 
 def _body_excerpt(body: bytes) -> str:
@@ -207,34 +189,32 @@ def max_response_bytes() -> int:
     return cap
 
 
-# The deadline of the request this thread is making, for the connections it opens.
-_CURRENT = threading.local()
-
-
 class _Deadline:
     """A total time limit for one request: connection, headers and body together.
 
-    Each socket operation gets at most the time left. A server that trickles its
-    headers or body a byte at a time would still outlast that, so at the deadline an
-    interval timer (SIGALRM) interrupts the main thread, and in any other thread (serve,
-    the Python API) a watchdog timer shuts the request's sockets down, which ends any
-    read at once; either way the caller gets ``QueryTimeout``.
+    httpx's timeouts bound each socket operation; a server that trickles its headers
+    or body a byte at a time would outlast them. So a timer shuts the request's sockets
+    down at the deadline, which ends any read at once, in any thread; the sockets are
+    known from httpcore's documented ``trace`` extension as they open.
     """
 
     def __init__(self, url: str, seconds: float) -> None:
         self.url, self.seconds = url, seconds
         self.end = time.monotonic() + seconds
         self.fired = False
-        self._sockets: list = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._ring)
+        self._timer.daemon = True
 
-    def watch(self, sock) -> None:
-        """Shut ``sock`` down at the deadline (called as a connection opens)."""
-        with self._lock:
-            self._sockets.append(sock)
-            fired = self.fired
-        if fired:
-            self._shut(sock)
+    def trace(self, event: str, info: dict) -> None:
+        if event.endswith((".connect_tcp.complete", ".start_tls.complete")):
+            sock = info["return_value"].get_extra_info("socket")
+            with self._lock:
+                self._sockets.append(sock)
+                fired = self.fired
+            if fired:
+                self._shut(sock)
 
     def _ring(self) -> None:
         with self._lock:
@@ -244,9 +224,7 @@ class _Deadline:
             self._shut(sock)
 
     @staticmethod
-    def _shut(sock) -> None:
-        import socket
-
+    def _shut(sock: socket.socket) -> None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
 
@@ -260,206 +238,105 @@ class _Deadline:
         return QueryTimeout(f"{self.url} did not answer within {self.seconds:g} s",
                             hint="raise --timeout, or ask the server's administrator")
 
-    @contextlib.contextmanager
-    def alarm(self):
-        usable = (threading.current_thread() is threading.main_thread()
-                  and hasattr(signal, "setitimer")
-                  and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None))
-        if not usable:
-            with self._watchdog():
-                yield
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self._timer.cancel()
+        if error is not None and self.fired and not isinstance(error, QueryTimeout):
+            raise self.expired() from None  # whatever the cut-off read raised
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """httpx's verifying TLS context, built once (it costs about 100 ms)."""
+    return httpx.create_ssl_context()
+
+
+def _client(url: str, login: _Login | None, cap: int) -> httpx.Client:
+    """A client for the requests of one call: redirects only to http(s), and only within
+    the origin while credentials are in play; answers larger than ``cap`` refused as
+    soon as they say so; no connection kept (each request's sockets are its deadline's)."""
+
+    def check(response: httpx.Response) -> None:
+        if len(response.headers) > _MAX_HEADERS:
+            raise EndpointError(f"{url} sent a malformed HTTP answer (more than "
+                                f"{_MAX_HEADERS} headers)")
+        if response.is_success and int(response.headers.get("Content-Length") or 0) > cap:
+            raise _too_large(url, cap)
+        if not response.has_redirect_location:
             return
+        target = str(response.url.join(response.headers["Location"]))
+        if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
+            raise EndpointError(f"{url} redirected to {target!r}, which is not http(s)")
+        if login is not None and origin(target) != origin(str(response.url)):
+            raise EndpointError(
+                f"{url} redirected to {target}, another server; riskgraph does not "
+                "follow it, so that your credentials go only to the endpoint you named",
+                hint="give the final URL with --endpoint if you trust that server")
 
-        def ring(signum, frame):  # noqa: ARG001
-            raise self.expired()
-
-        old = signal.signal(signal.SIGALRM, ring)
-        signal.setitimer(signal.ITIMER_REAL, max(self.left(), 0.001))
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
-
-
-    @contextlib.contextmanager
-    def _watchdog(self):
-        outer = getattr(_CURRENT, "deadline", None)
-        _CURRENT.deadline = self
-        timer = threading.Timer(max(self.end - time.monotonic(), 0.0), self._ring)
-        timer.daemon = True
-        timer.start()
-        try:
-            yield
-        finally:
-            timer.cancel()
-            _CURRENT.deadline = outer
-            if self.fired:  # whatever the cut-off read raised, it was the deadline
-                raise self.expired() from None  # noqa: B012 (replaces it on purpose)
+    return httpx.Client(auth=login, verify=_tls(), follow_redirects=True,
+                        limits=httpx.Limits(max_keepalive_connections=0),
+                        event_hooks={"response": [check]})
 
 
-class _Watched:
-    """A connection that registers its socket with the current thread's deadline."""
-
-    sock: object
-
-    def connect(self) -> None:
-        super().connect()  # type: ignore[misc]  # the http.client class it is mixed into
-        deadline = getattr(_CURRENT, "deadline", None)
-        if deadline is not None:
-            deadline.watch(self.sock)
+def _too_large(url: str, cap: int) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"{url} answered with more than {cap:,} bytes; riskgraph stopped reading",
+        hint=f"narrow the query (LIMIT), or raise the cap with {MAX_RESPONSE_ENV}")
 
 
-class _WatchedHTTPConnection(_Watched, http.client.HTTPConnection):
-    pass
-
-
-class _WatchedHTTPSConnection(_Watched, http.client.HTTPSConnection):
-    pass
-
-
-class _WatchedHTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req):
-        return self.do_open(_WatchedHTTPConnection, req)
-
-
-class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req):
-        return self.do_open(_WatchedHTTPSConnection, req,
-                            context=getattr(self, "_context", None))
-
-
-def _read_capped(response, url: str, deadline: _Deadline, cap: int) -> bytes:
-    """The body, read in chunks against the deadline and the size cap."""
+def _read_capped(response: httpx.Response, url: str, deadline: _Deadline, cap: int,
+                 cut: bool = False) -> bytes:
+    """The body, read in chunks against the deadline and the size cap (or, ``cut``,
+    its first ``cap`` bytes)."""
     chunks: list[bytes] = []
     total = 0
-    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
-    while True:
-        if response.isclosed():  # http.client closes it once the whole body is read
-            return b"".join(chunks)
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.settimeout(deadline.left())
-        chunk = response.read(min(65536, cap + 1 - total))
-        if not chunk:
-            return b"".join(chunks)
+    for chunk in response.iter_bytes(65536):
         chunks.append(chunk)
         total += len(chunk)
         if total > cap:
-            raise ResponseTooLarge(
-                f"{url} answered with more than {cap:,} bytes; riskgraph stopped reading",
-                hint=f"narrow the query (LIMIT), or raise the cap with {MAX_RESPONSE_ENV}")
+            if cut:
+                return b"".join(chunks)[:cap]
+            raise _too_large(url, cap)
         deadline.left()
+    return b"".join(chunks)
 
 
-def _send(request: urllib.request.Request, auth: Auth | None, timeout: float,
-          opener: urllib.request.OpenerDirector | None = None,
-          cap: int | None = None) -> tuple[int, str, bytes]:
-    """(status, content type, body) of a 2xx answer; every failure is an ``InputError``."""
-    url = request.full_url
-    cap = cap if cap is not None else max_response_bytes()
-    deadline = _Deadline(url, timeout)
-    opener = opener or _opener(auth, url)
+def _send(client: httpx.Client, method: str, url: str, timeout: float, cap: int,
+          errors: bool = True, **request: Any) -> tuple[int, bytes]:
+    """(status, body) of a 2xx answer, or with ``errors=False`` of any answer; every
+    failure is an ``InputError``."""
     try:
-        with deadline.alarm(), opener.open(request, timeout=deadline.left()) as response:
-            body = _read_capped(response, url, deadline, cap)
-            return response.status, response.headers.get("Content-Type", ""), body
-    except urllib.error.HTTPError as exc:
-        try:
-            with deadline.alarm():
-                body = exc.read(64 * 1024) or b""
-        except (OSError, ValueError, QueryTimeout, http.client.HTTPException):
-            body = b""
-        raise _http_error(url, exc.code, exc.reason, body) from None
-    # refused, timed out, reset, a bad digest challenge, a malformed answer
-    except (OSError, ValueError, http.client.HTTPException) as exc:
+        with _Deadline(url, timeout) as deadline, client.stream(
+                method, url, timeout=timeout, extensions={"trace": deadline.trace},
+                **request) as response:
+            ok = response.is_success or not errors
+            body = _read_capped(response, url, deadline, cap if ok else 64 * 1024, cut=not ok)
+    except httpx.HTTPError as exc:
         raise _connection_error(url, exc, timeout) from None
+    if not ok:
+        raise _http_error(url, response.status_code, response.reason_phrase, body)
+    return response.status_code, body
 
 
-def _connection_error(url: str, exc: Exception, timeout: float) -> InputError:
-    if isinstance(exc, http.client.HTTPException):  # too many headers, a bad status line...
+def _connection_error(url: str, exc: httpx.HTTPError, timeout: float) -> InputError:
+    if isinstance(exc, httpx.TimeoutException):
+        return QueryTimeout(f"{url} did not answer within {timeout:g} s")
+    if isinstance(exc, httpx.ProtocolError | httpx.DecodingError):
+        # too many headers, a bad status line or chunk, a malformed Digest challenge...
         return EndpointError(f"{url} sent a malformed HTTP answer ({type(exc).__name__}: "
                              f"{visible(str(exc)[:200])})",
                              hint="is the URL that of a SPARQL endpoint?")
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    if isinstance(reason, TimeoutError):
-        return QueryTimeout(f"{url} did not answer within {timeout:g} s")
-    if isinstance(reason, BrokenPipeError | ConnectionResetError):
+    if isinstance(exc, httpx.WriteError):
         return EndpointError(f"{url} closed the connection while the request was being sent",
                              hint="the server may refuse uploads of this size, or want "
                                   "credentials it did not ask for in advance")
-    if isinstance(exc, urllib.error.URLError):
-        return EndpointError(f"cannot reach {url}: {reason}",
+    if isinstance(exc, httpx.ConnectError):
+        return EndpointError(f"cannot reach {url}: {exc}",
                              hint="is the server running, and is the URL right?")
-    return EndpointError(f"cannot talk to {url}: {exc}")
-
-
-def _challenge(url: str, timeout: float,
-               opener: urllib.request.OpenerDirector | None = None) -> tuple[int, list[str]]:
-    """Status and WWW-Authenticate headers of a bodiless HEAD request (through
-    ``opener``, whose handlers may answer a challenge themselves)."""
-    request = urllib.request.Request(url, method="HEAD")
-    deadline = _Deadline(url, timeout)
-    opener = opener or _opener(None, url)
-    try:
-        with deadline.alarm(), opener.open(request, timeout=deadline.left()) as answer:
-            return answer.status, []
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get_all("WWW-Authenticate") or []
-    except (OSError, ValueError, http.client.HTTPException) as exc:
-        raise _connection_error(url, exc, timeout) from None
-
-
-def _send_upload(request: urllib.request.Request, auth: Auth | None,
-                 timeout: float) -> tuple[int, str, bytes]:
-    """Send a request with a (possibly large) body, settling authentication first.
-
-    A server that challenges only after the body arrived may close the
-    connection mid-upload, losing its 401. So a bodiless HEAD fetches the
-    challenge, a second HEAD lets urllib's own handlers answer it (checking the
-    credentials), and the body goes once, already authorised: Basic by the
-    handler itself (the origin is marked authenticated), Digest by the
-    handler's answer to a fresh challenge; both in headers urllib never copies onto a
-    redirect.
-    """
-    url = request.full_url
-    status, challenges = _challenge(url, timeout)
-    if status != 401:
-        return _send(request, auth, timeout)
-    if auth is None:
-        raise EndpointError(f"{url} answered HTTP 401 Unauthorized: it needs credentials",
-                            hint="give --user and set the password in the environment "
-                                 f"variable {PASSWORD_ENV}")
-    schemes = {c.partition(" ")[0].lower() for c in challenges}
-    if not schemes & {"basic", "digest"}:
-        raise EndpointError(f"{url} asks for an authentication scheme riskgraph does not "
-                            f"speak: {'; '.join(challenges) or '(none given)'}",
-                            hint="riskgraph speaks HTTP Basic and Digest (MD5) authentication")
-    passwords = _passwords(auth, url)
-    opener = _opener(auth, url, passwords)
-    status, _ = _challenge(url, timeout, opener)
-    if status == 401:
-        raise _http_error(url, 401, "Unauthorized", b"user name or password refused")
-    if "digest" in schemes:
-        # OpenerDirector.handlers is set in its __init__ but missing from typeshed's stub
-        digest = next(h for h in opener.handlers  # type: ignore[attr-defined]
-                      if isinstance(h, urllib.request.HTTPDigestAuthHandler))
-        _, fresh = _challenge(url, timeout)  # a fresh nonce for the upload
-        for challenge in fresh:
-            scheme, _, rest = challenge.partition(" ")
-            if scheme.lower() == "digest":
-                fields = urllib.request.parse_keqv_list(
-                    list(filter(None, urllib.request.parse_http_list(rest))))
-                answer = digest.get_authorization(request, fields)
-                if answer:
-                    request.add_unredirected_header("Authorization", "Digest " + answer)
-                break
-    else:
-        # Basic: the credentials were accepted, so the handler may send them with the
-        # upload itself (urllib's "prior auth"), to this origin only.
-        scheme, host, port = origin(url)
-        passwords.update_authenticated(f"{scheme}://{host}:{port}/", True)
-    return _send(request, auth, timeout, opener)
+    return EndpointError(f"cannot talk to {url}: {type(exc).__name__}: {exc}")
 
 
 # --- queries -------------------------------------------------------------
@@ -497,9 +374,9 @@ class RemoteStore:
         self.auth = auth if auth is not None else auth_from_env(None)
         self.timeout = timeout
         self.max_bytes = max_bytes if max_bytes is not None else max_response_bytes()
-        # One password manager for every request of this store, knowing the endpoint's
-        # origin only; each request's opener answers challenges from it (see _opener).
-        self._passwords = _passwords(self.auth, self.endpoint) if self.auth else None
+        # One login for every request of this store: the scheme the server asked for
+        # (and Digest's challenge) carry over from one request to the next.
+        self._login = _Login(self.auth) if self.auth else None
 
     def select(self, text: str, bindings: dict[str, Term] | None = None,
                timeout: float | None = None) -> QueryResult:
@@ -522,12 +399,10 @@ class RemoteStore:
 
         # what is sent is the text that was checked
         query = bind_values(check_query(text).text, dict(bindings or {}))
-        form = [("query", query)] + [("default-graph-uri", g) for g in self.graphs]
-        request = urllib.request.Request(
-            self.endpoint, data=urllib.parse.urlencode(form).encode("ascii"), method="POST",
-            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
-        opener = _opener(self.auth, self.endpoint, self._passwords)
-        _, _, body = _send(request, self.auth, timeout or self.timeout, opener, cap=cap)
+        form = {"query": query, "default-graph-uri": self.graphs}
+        with _client(self.endpoint, self._login, cap) as client:
+            _, body = _send(client, "POST", self.endpoint, timeout or self.timeout, cap,
+                            data=form, headers={"Accept": accept})
         return body
 
     def __repr__(self) -> str:
@@ -586,8 +461,29 @@ def push_graph(endpoint: str, graph: str, data: Path | bytes, auth: Auth | None 
         raise InputError(f"the upload holds no triples: it would empty the graph <{graph}>; "
                          "nothing was sent", hint="pass --allow-empty if you mean to empty it")
     method = "POST" if append else "PUT"
-    request = urllib.request.Request(
-        with_params(endpoint, graph=graph), data=data, method=method,
-        headers={"Content-Type": content_type})
-    status, _, _ = _send_upload(request, auth, timeout)
+    url = with_params(endpoint, graph=graph)
+    login = _Login(auth) if auth is not None else None
+    cap = max_response_bytes()
+    with _client(url, login, cap) as client:
+        # A server that challenges only after the body arrived may close the connection
+        # mid-upload, losing its 401; so a bodiless HEAD settles the login first, and the
+        # body goes once, already authorised.
+        status, _ = _send(client, "HEAD", url, timeout, cap, errors=False)
+        if status == 401:
+            raise _refused(url, login)
+        status, _ = _send(client, method, url, timeout, cap, content=data,
+                          headers={"Content-Type": content_type})
     return PushResult(endpoint, graph, method, status, len(data), triples)
+
+
+def _refused(url: str, login: _Login | None) -> EndpointError:
+    """Why a server still answers 401 once ``login`` (if any) has had its turn."""
+    if login is None:
+        return EndpointError(f"{url} answered HTTP 401 Unauthorized: it needs credentials",
+                             hint="give --user and set the password in the environment "
+                                  f"variable {PASSWORD_ENV}")
+    if login.scheme is None:
+        return EndpointError(f"{url} asks for an authentication scheme riskgraph does not "
+                             f"speak: {'; '.join(login.offered) or '(none given)'}",
+                             hint="riskgraph speaks HTTP Basic and Digest authentication")
+    return _http_error(url, 401, "Unauthorized", b"user name or password refused")
