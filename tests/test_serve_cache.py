@@ -10,7 +10,7 @@ from riskgraph.serve.cache import ResponseCache
 
 
 def _real_bytes(cache: ResponseCache) -> int:
-    return sum(len(item[1]) for item, _ in cache._items.values())
+    return sum(len(item[1]) for item in cache._items.values())
 
 
 def test_byte_count_stays_exact_over_many_mixed_inserts_and_evictions():
