@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from riskgraph.cli import cli
+from riskgraph.cli.registry import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,7 @@ def test_readme_test_command_runs_pytest():
 def test_readme_main_command_runs_a_real_command():
     main = setup_commands()["main"]
     subcommand = main.rsplit("riskgraph ", 1)[1].split()[0]
-    assert subcommand in cli.commands
+    assert subcommand in COMMANDS
 
 
 def test_ci_installs_the_system_packages_the_tests_need():
@@ -52,7 +52,7 @@ def test_ci_installs_the_system_packages_the_tests_need():
 
 def test_readme_documents_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in cli.commands:
+    for name in COMMANDS:
         assert f"riskgraph {name}" in readme, name
 
 

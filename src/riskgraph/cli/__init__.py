@@ -16,13 +16,14 @@ import sys
 import click
 
 from riskgraph import __version__
+from riskgraph.cli.registry import COMMANDS, LazyGroup
 from riskgraph.errors import RiskgraphError
 from riskgraph.text import visible
 
 REPORT_URL = "https://github.com/riskgraph/riskgraph/issues"
 
 
-class RiskgraphGroup(click.Group):
+class RiskgraphGroup(LazyGroup):
     """Turns riskgraph errors into a message and an exit code, never a traceback."""
 
     def invoke(self, ctx: click.Context):
@@ -60,7 +61,7 @@ class RiskgraphGroup(click.Group):
             ctx.exit(2)
 
 
-@click.group("riskgraph", cls=RiskgraphGroup,
+@click.group("riskgraph", cls=RiskgraphGroup, lazy_subcommands=COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="riskgraph")
 def cli() -> None:
@@ -70,15 +71,6 @@ def cli() -> None:
     \b
     Exit codes: 0 ok, 1 data does not conform or a check failed, 2 usage or input error.
     """
-
-
-def _register() -> None:
-    from riskgraph.cli.registry import COMMANDS, LazyCommands
-
-    cli.commands = LazyCommands(COMMANDS)  # a command's module is imported when it is used
-
-
-_register()
 
 
 class Terminated(SystemExit):

@@ -1,14 +1,15 @@
 """Every riskgraph command, by name: the module and attribute that define it.
 
-``LazyCommands`` imports a command's module only when the command is looked up
-(to run it, or when ``--help`` lists them all), so that ``riskgraph query``
-does not import the other commands.
+``LazyGroup`` is click's documented pattern ("Lazily Loading Subcommands"): a
+command's module is imported only when the command is looked up (to run it, or when
+``--help`` lists them all), so that ``riskgraph query`` does not import the others.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, MutableMapping
+
+import click
 
 COMMANDS = {
     "demo": "riskgraph.cli.demo:demo_command",
@@ -26,33 +27,23 @@ COMMANDS = {
 }
 
 
-class LazyCommands(MutableMapping):
-    """A click group's ``commands``: name -> command, each imported on first access."""
+class LazyGroup(click.Group):
+    """A click group whose ``lazy_subcommands`` (name -> "module:attribute") are
+    imported on first use."""
 
-    def __init__(self, specs: dict[str, str]) -> None:
-        self._specs: dict[str, str | None] = dict(specs)  # None: given as a command
-        self._loaded: dict[str, object] = {}
+    def __init__(self, *args, lazy_subcommands: dict[str, str] | None = None,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = dict(lazy_subcommands or {})
 
-    def __getitem__(self, name: str):
-        if name not in self._loaded:
-            spec = self._specs[name]  # KeyError for an unknown name, as a dict
-            module, attribute = spec.split(":")  # type: ignore[union-attr]
-            self._loaded[name] = getattr(importlib.import_module(module), attribute)
-        return self._loaded[name]
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy_subcommands])
 
-    def __setitem__(self, name: str, command) -> None:
-        self._specs[name] = None
-        self._loaded[name] = command
-
-    def __delitem__(self, name: str) -> None:
-        del self._specs[name]
-        self._loaded.pop(name, None)
-
-    def __contains__(self, name) -> bool:
-        return name in self._specs
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._specs))
-
-    def __len__(self) -> int:
-        return len(self._specs)
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy_subcommands:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = self.lazy_subcommands[cmd_name].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.lazy_subcommands[cmd_name]} is not a click command")
+        return command

@@ -267,7 +267,7 @@ def _client(url: str, login: _Login | None, cap: int) -> httpx.Client:
             raise _too_large(url, cap)
         if not response.has_redirect_location:
             return
-        target = str(response.url.join(response.headers["Location"]))
+        target = urllib.parse.urljoin(str(response.url), response.headers["Location"])
         if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
             raise EndpointError(f"{url} redirected to {target!r}, which is not http(s)")
         if login is not None and origin(target) != origin(str(response.url)):
