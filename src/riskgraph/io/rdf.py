@@ -7,8 +7,9 @@ anything:
   directory), and at most ``MAX_BYTES`` are read, whatever ``stat`` says;
 - JSON-LD contexts must be inline: a context given as a URL, an ``@import``,
   at any depth (context arrays, scoped contexts in term definitions), is refused
-  before parsing, and rdflib's own context fetcher is replaced by one that
-  refuses everything (``_refuse_fetch``), in case the walk ever misses one;
+  before parsing, and rdflib's context fetcher refuses everything while riskgraph
+  parses (``riskgraph.patches.refuse_jsonld_fetching``), in case the walk ever
+  misses one; a user's own rdflib code in the same process is left as it is;
 - ``owl:imports`` are reported as warnings and removed, never followed;
 - IRIs that cannot be written in N-Triples (a space, ``<``, ``"``...) are refused
   with their line, rather than breaking the reasoner later.
@@ -27,12 +28,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.plugins.shared.jsonld import context as _jsonld_context
 from rdflib.term import Node
 
 from riskgraph import resources
 from riskgraph.errors import InputError
 from riskgraph.io.files import read_bytes
+from riskgraph.patches import FetchRefused, refuse_jsonld_fetching
 from riskgraph.text import visible
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
@@ -40,20 +41,6 @@ REFUSED = {".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "RDF/XML", ".n3": "N3",
 MAX_BYTES = 50 * 1024 * 1024  # a contribution larger than this is refused, not parsed
 MAX_JSON_DEPTH = 200  # deeper JSON-LD nesting is refused (rdflib recurses per level)
 Triple = tuple[Node, Node, Node]
-
-
-class _FetchRefused(Exception):
-    """Raised by the JSON-LD context fetcher: riskgraph never dereferences a context."""
-
-
-def _refuse_fetch(self, source, base, referenced_contexts):  # noqa: ARG001
-    raise _FetchRefused(str(source))
-
-
-# rdflib has no document-loader option: its JSON-LD processor fetches remote contexts
-# (and @import) through Context._fetch_context. Replacing it makes fetching impossible
-# in this process, whatever the walk in _non_inline_contexts misses.
-_jsonld_context.Context._fetch_context = _refuse_fetch  # type: ignore[method-assign]  # deliberate
 
 
 @dataclass
@@ -277,7 +264,8 @@ def _parse_jsonld(graph: Graph, text: str, path: Path) -> None:
     from rdflib import Dataset
 
     dataset = Dataset()
-    dataset.parse(data=text, format="json-ld", publicID=path.resolve().as_uri())
+    with refuse_jsonld_fetching():  # whatever the walk in parse_text misses
+        dataset.parse(data=text, format="json-ld", publicID=path.resolve().as_uri())
     for prefix, namespace in dataset.namespaces():
         graph.bind(prefix, namespace, override=False)
     graph.addN((s, p, o, graph) for s, p, o, _ in dataset.quads())
@@ -316,7 +304,7 @@ def parse_text(text: str, fmt: str, path: Path, graph: Graph | None = None) -> G
         if fmt == "nt":
             raise _bad_ntriples(path, text, exc) from None
         raise InputError(f"could not parse the file: {_shown(exc)}", file=path) from None
-    except _FetchRefused as exc:
+    except FetchRefused as exc:
         raise InputError(f"remote JSON-LD context {_shown(exc)} is not fetched: riskgraph never "
                          "fetches or reads a context", file=path,
                          hint="inline the context in the document") from None

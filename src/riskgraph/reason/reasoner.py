@@ -9,7 +9,6 @@ When the graph is inconsistent, ``explain`` names the individuals and axioms.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -22,6 +21,7 @@ from rdflib.term import Node
 
 from riskgraph.errors import InputError
 from riskgraph.namespaces import ID
+from riskgraph.patches import java_options
 from riskgraph.reason.classes import superclass_closure
 
 
@@ -171,30 +171,6 @@ def _for_hermit(graph: Graph) -> Graph:
 JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
-def _with_java_options() -> dict | None:
-    """Give owlready2's java command ``JAVA_OPTIONS`` through the launcher's
-    JDK_JAVA_OPTIONS (owlready2 has no option for JVM flags; its subprocess keyword
-    arguments are the one way in). Returns the arguments to restore, None if untouched."""
-    from owlready2 import reasoning
-
-    kargs = getattr(reasoning, "_subprocess_kargs", None)
-    if not isinstance(kargs, dict) or "env" in kargs:
-        return None
-    env = dict(os.environ)
-    env["JDK_JAVA_OPTIONS"] = f"{env.get('JDK_JAVA_OPTIONS', '')} {JAVA_OPTIONS}".strip()
-    saved = dict(kargs)
-    kargs["env"] = env
-    return saved
-
-
-def _restore_java_options(saved: dict | None) -> None:
-    if saved is not None:
-        from owlready2 import reasoning
-
-        reasoning._subprocess_kargs.clear()
-        reasoning._subprocess_kargs.update(saved)
-
-
 def _hermit(graph: Graph) -> tuple[bool, Graph]:
     import owlready2
 
@@ -205,7 +181,6 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
         # owlready2 writes HermiT's input with NamedTemporaryFile(delete=False) and removes
         # it only on success: pointing tempfile at our directory removes it on every exit.
         saved_tempdir, tempfile.tempdir = tempfile.tempdir, tmp
-        saved_kargs = _with_java_options()
         try:
             try:
                 world.get_ontology(source.as_uri()).load(format="ntriples")
@@ -214,7 +189,8 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
                                  f"graph: {str(exc)[:300]}") from None
             before = set(world.as_rdflib_graph())
             try:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+                with java_options(JAVA_OPTIONS):
+                    owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
             except owlready2.OwlReadyInconsistentOntologyError:
                 return False, Graph()
             except owlready2.OwlReadyJavaError as exc:
@@ -231,7 +207,6 @@ def _hermit(graph: Graph) -> tuple[bool, Graph]:
             return True, inferred
         finally:
             tempfile.tempdir = saved_tempdir
-            _restore_java_options(saved_kargs)
             world.close()
 
 

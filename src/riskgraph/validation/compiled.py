@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import cast
 
@@ -40,6 +40,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
+
+from riskgraph.patches import datatype_check, sparql_message
 
 DATA_GRAPH = ox.NamedNode("urn:riskgraph:validate:data")
 ONTOLOGY_GRAPH = ox.NamedNode("urn:riskgraph:validate:ontology")
@@ -862,10 +864,7 @@ class Evaluator:
                 yield self._result(shape, focus, None, param)
 
     def _sparql(self, shape: Shape, focus: set) -> Iterator[RawResult]:
-        from pyshacl.constraints.constraint_component import ConstraintComponent
-
-        # an unbound method called with self=None (it does not use self)
-        fmt: Callable[..., str] = ConstraintComponent._format_sparql_based_result_message
+        fmt = sparql_message()  # pyshacl's, called with self=None (riskgraph.patches)
         for constraint, text, messages in shape.sparql:
             rows = self.query(text)
             names = [v.value for v in rows.variables]
@@ -949,10 +948,7 @@ _STRINGS = (str(XSD.string), str(RDF.langString))
 
 def _value_test(param, arg, shape: Shape, graph: Graph):
     if param == SH.datatype:
-        from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
-
-        # an unbound method called with self=None (it does not use self)
-        assert_datatype: Callable[..., bool] = DatatypeConstraintComponent._assert_actual_datatype
+        assert_datatype = datatype_check()  # pyshacl's, called with self=None (riskgraph.patches)
         rule = str(arg)
 
         def datatype_ok(v):
