@@ -71,11 +71,14 @@ def test_no_jsonld_context_is_ever_fetched(tmp_path, listener, shape):
     assert listener.seen == []
 
 
-def test_rdflib_itself_cannot_fetch_a_context_once_riskgraph_is_loaded(listener):
-    import riskgraph.io.rdf  # noqa: F401  (installs the refusing context loader)
+def test_rdflib_itself_cannot_fetch_a_context_while_riskgraph_parses(listener):
+    # The refusal holds around riskgraph's own parse only (riskgraph.patches); a user's
+    # rdflib outside it is untouched (tests/test_patches.py).
+    from riskgraph.patches import refuse_jsonld_fetching
 
     doc = json.dumps({"@context": _url(listener), "@id": ID, "label": "x"})
-    with pytest.raises(Exception):  # noqa: B017  (whatever rdflib makes of the refusal)
+    refused = pytest.raises(Exception)  # noqa: B017  (whatever rdflib makes of the refusal)
+    with refuse_jsonld_fetching(), refused:
         Graph().parse(data=doc, format="json-ld")
     assert listener.seen == []
 
