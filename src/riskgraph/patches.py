@@ -17,6 +17,7 @@ import contextvars
 import os
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 # patch -> (distribution, lowest version checked, first version not checked)
 WRITTEN_AGAINST = {
@@ -37,7 +38,7 @@ _REFUSING: contextvars.ContextVar[bool] = contextvars.ContextVar("riskgraph_refu
                                                                  default=False)
 _fetch_lock = threading.Lock()
 _fetch_users = 0
-_rdflib_fetch: Callable | None = None
+_rdflib_fetch: Any = None  # rdflib's own method, while riskgraph's is installed
 
 
 def _refuse_fetch(self, source, base, referenced_contexts):
