@@ -106,6 +106,9 @@ def test_riskgraphs_own_parse_fetches_nothing_even_past_the_walk(tmp_path, conte
 
 
 def test_the_refusal_holds_in_riskgraphs_thread_only(context_server):
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    rdflibs_own = Context._fetch_context
     document = _document(url(context_server, "/c.jsonld"))
     fetched: list[int] = []
 
@@ -119,3 +122,4 @@ def test_the_refusal_holds_in_riskgraphs_thread_only(context_server):
         with pytest.raises(patches.FetchRefused):
             Graph().parse(data=document, format="json-ld")
     assert fetched == [1] and len(context_server.seen) == 1
+    assert Context._fetch_context is rdflibs_own  # put back once riskgraph's parse ended

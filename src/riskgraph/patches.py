@@ -38,13 +38,12 @@ _REFUSING: contextvars.ContextVar[bool] = contextvars.ContextVar("riskgraph_refu
                                                                  default=False)
 _fetch_lock = threading.Lock()
 _fetch_users = 0
-_rdflib_fetch: Any = None  # rdflib's own method, while riskgraph's is installed
+_rdflib_fetch: Any = None  # rdflib's own method, as found when riskgraph's went in
 
 
 def _refuse_fetch(self, source, base, referenced_contexts):
     if _REFUSING.get():
         raise FetchRefused(str(source))
-    assert _rdflib_fetch is not None  # installed only while rdflib's is kept here
     return _rdflib_fetch(self, source, base, referenced_contexts)
 
 
@@ -74,9 +73,8 @@ def refuse_jsonld_fetching() -> Iterator[None]:
         _REFUSING.reset(token)
         with _fetch_lock:
             _fetch_users -= 1
-            if _fetch_users == 0:
+            if _fetch_users == 0:  # (kept in _rdflib_fetch for calls still running)
                 Context._fetch_context = _rdflib_fetch  # type: ignore[method-assign]
-                _rdflib_fetch = None
 
 
 # --- owlready2: flags for HermiT's JVM ---------------------------------------------
