@@ -64,3 +64,13 @@ def test_push_says_so_and_exits_2(loopback_servers, run_cli, tmp_path, case):
                      "--timeout", "10")
     assert result.exit_code == 2, result.output
     assert "malformed HTTP answer" in result.output and "unexpected" not in result.output
+
+
+@pytest.mark.parametrize("bad", ["http://[::1/sparql", "http://" + "a" * 300 + ".invalid/"])
+def test_a_url_that_cannot_be_sent_is_an_input_error(bad):
+    # urllib refused both; httpx raises a ValueError (an unclosed IPv6 bracket) and a
+    # UnicodeError (a host label longer than IDNA allows), which must not escape as bugs.
+    from riskgraph.errors import InputError
+
+    with pytest.raises(InputError, match="malformed"):
+        RemoteStore(bad, timeout=2).select("ASK {}")

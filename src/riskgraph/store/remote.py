@@ -57,7 +57,11 @@ def check_url(url: str, what: str = "endpoint") -> str:
     has ``--user``; the query endpoint takes its login from the environment.
     """
     example = "http://127.0.0.1:8890/" + ("sparql-graph-crud-auth" if "Graph" in what else "sparql")
-    parts = urllib.parse.urlsplit(url.strip()) if isinstance(url, str) else None
+    try:
+        parts = urllib.parse.urlsplit(url.strip()) if isinstance(url, str) else None
+    except ValueError:  # an unclosed [IPv6 address
+        raise InputError(f"the {what} URL {url!r} is malformed",
+                         hint=f"for example {example}") from None
     if parts is None or parts.scheme.lower() not in ("http", "https"):
         raise InputError(f"the {what} must be an http:// or https:// URL, not {url!r}",
                          hint=f"for example {example}")
@@ -316,6 +320,8 @@ def _send(client: httpx.Client, method: str, url: str, timeout: float, cap: int,
             body = _read_capped(response, url, deadline, cap if ok else 64 * 1024, cut=not ok)
     except httpx.HTTPError as exc:
         raise _connection_error(url, exc, timeout) from None
+    except (httpx.InvalidURL, UnicodeError) as exc:  # a host name IDNA cannot encode...
+        raise InputError(f"the URL {url!r} is malformed: {exc}") from None
     if not ok:
         raise _http_error(url, response.status_code, response.reason_phrase, body)
     return response.status_code, body
