@@ -68,8 +68,9 @@ def test_push_says_so_and_exits_2(loopback_servers, run_cli, tmp_path, case):
 
 @pytest.mark.parametrize("bad", ["http://[::1/sparql", "http://" + "a" * 300 + ".invalid/"])
 def test_a_url_that_cannot_be_sent_is_an_input_error(bad):
-    # urllib refused both; httpx raises a ValueError (an unclosed IPv6 bracket) and a
-    # UnicodeError (a host label longer than IDNA allows), which must not escape as bugs.
+    # Before: an unclosed IPv6 bracket escaped check_url as a ValueError (a bug). httpx
+    # raises a UnicodeError for a host label longer than IDNA allows (urllib's error
+    # was caught); neither may escape as a bug.
     from riskgraph.errors import InputError
 
     with pytest.raises(InputError, match="malformed"):
