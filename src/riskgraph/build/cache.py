@@ -1,15 +1,14 @@
 """The built graph, cached by the content of the bundled files.
 
-One folder per ``resources.fingerprint()`` (computed each call): the graph as
-N-Triples, the same graph as an on-disk pyoxigraph store (``store/``: a cold query's
-worker opens it read-only in about 0.01 s, where loading the N-Triples takes 0.3 s at
-120,000 triples) and their integrity record (size and sha256 of every file). The folder
-is written whole beside its place and renamed in (``io.atomic``) under a lock, never
-written in place. It is used only while it matches its record and is the user's own
-(``io.private``: no link, no one else's file, nothing others may write); otherwise it is
+One folder per ``resources.fingerprint()``, computed each call: the graph as N-Triples,
+the same graph as an on-disk pyoxigraph store (``store/``: a cold query's worker opens it
+in about 0.01 s, where loading the N-Triples takes 0.3 s at 120,000 triples) and their
+integrity record (size and sha256 of every file). The folder is written whole beside its
+place and renamed in (``io.atomic``) under a lock, never written in place, and used only
+while it matches its record and is the user's own (``io.private``); otherwise it is
 removed, with a note, and built again. Hashing reads 40 MB (30 ms), so a folder that
-matched is remembered by its files' stat (``.NAME.verified`` beside it). An unwritable
-cache costs speed only: a temporary copy, built once per process.
+matched is remembered by its files' stat (``.FOLDER.verified``). An unwritable cache
+costs speed only: a temporary copy, built once per process.
 """
 
 from __future__ import annotations
@@ -26,24 +25,19 @@ import tempfile
 import time
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows: the renames are atomic all the same
-    fcntl = None  # type: ignore[assignment]
-
 from riskgraph import resources
 from riskgraph.errors import CheckFailed, InputError
 from riskgraph.io.atomic import fresh_folder, install_folder, remove_folder
-from riskgraph.io.private import open_lock, path_problem, private_root, read_private, write_private
+from riskgraph.io.private import locked, path_problem, private_root, read_private, write_private
 from riskgraph.namespaces import PROJECT_GRAPH
 from riskgraph.store import rocks
 
 GRAPH, RECORD, STORE = "riskgraph.nt", "integrity.json", "store"
-LAYOUT = "v2"  # in the folder's name: a folder of another layout is not read
+LAYOUT = "v2"  # in the folder's name: a folder of another layout is never read
 # A file changed this recently may change again within its timestamp's granularity
 # without its stat changing, so its stat is not remembered yet (git's "racily clean").
 RACY_NS = 2_000_000_000
-_TEMPORARY: dict[str, Path] = {}  # fingerprint -> this process's copy, if unwritable
+_TEMPORARY: dict[str, Path] = {}  # folder name -> this process's copy, if unwritable
 
 
 def cache_root() -> Path:
@@ -59,8 +53,7 @@ def cache_folder() -> Path:
 
 def cached_graph(unit: Path | None = None) -> Path | None:
     """The graph cached in ``unit`` (default: ``cache_folder()``) if it is there and sound,
-    else None (never builds). A folder that is not sound is removed here, with a note,
-    so that nothing loads it."""
+    else None (never builds). A folder that is not sound is removed, with a note."""
     unit = unit or cache_folder()
     if (copy := _TEMPORARY.get(unit.name)) is not None and copy.is_file():
         return copy
@@ -146,9 +139,8 @@ def integrity_problem(unit: Path) -> str | None:
     if not written or set(files) != set(names) - {RECORD, STORE}:
         return "its files are not those written"
     stamps = _stamps(unit, [RECORD, *sorted(files)])
-    for name, (size, _) in files.items():
-        if stamps[name][0] != size:
-            return f"{name} holds {stamps[name][0]:,} bytes where {size:,} were written"
+    if wrong := [name for name, (size, _) in files.items() if stamps[name][0] != size]:
+        return f"{wrong[0]} does not hold the {files[wrong[0]][0]:,} bytes written"
     memo, key = unit.with_name(f".{unit.name}.verified"), json.dumps(stamps).encode()
     with contextlib.suppress(InputError):
         if read_private(memo, len(key)) == key:  # hashed before, and not touched since
@@ -169,25 +161,29 @@ def _names(unit: Path) -> list[str]:
     """The names in ``unit`` and in its store, relative to ``unit``."""
     with contextlib.suppress(OSError):
         top = sorted(os.listdir(unit))
-        inner = sorted(os.listdir(unit / STORE)) if STORE in top else []
-        return top + [f"{STORE}/{name}" for name in inner]
+        return top + [f"{STORE}/{name}" for name in
+                      (sorted(os.listdir(unit / STORE)) if STORE in top else [])]
     return []
 
 
 def _stamps(unit: Path, names: list[str]) -> dict[str, tuple[int, ...]]:
-    """Each file's size, mtime, ctime and inode: an edit changes one of them."""
-    stamps = {}
-    for name in names:
-        try:
-            info = os.lstat(unit / name)
-            stamps[name] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        except OSError:
-            stamps[name] = (-1, 0, 0, 0)
-    return stamps
+    """Each file's size, mtime, ctime and inode (an edit changes one of them)."""
+    def stamp(info: os.stat_result) -> tuple[int, ...]:
+        return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+    try:
+        return {name: stamp(os.lstat(unit / name)) for name in names}
+    except OSError:  # removed since it was listed
+        return {name: (-1, 0, 0, 0) for name in names}
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _locked(unit: Path) -> contextlib.AbstractContextManager[None]:
+    """One process at a time decides whether to replace or remove the folder ``unit``."""
+    return locked(unit.with_name(f".{unit.name}.lock"))
 
 
 def cached_store_dir(path: Path) -> Path:
@@ -201,20 +197,6 @@ def cached_triple_count(path: Path) -> int | None:
         return int(json.loads((path.parent / RECORD).read_bytes())["triples"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-@contextlib.contextmanager
-def _locked(unit: Path):
-    """One writer at a time decides whether to replace the folder ``unit``."""
-    if fcntl is None:
-        yield
-        return
-    fd = open_lock(unit.with_name(f".{unit.name}.lock"))  # never a link or a FIFO
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _build_ntriples() -> tuple[bytes, int]:
