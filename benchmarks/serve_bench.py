@@ -93,7 +93,7 @@ def workload() -> list[str]:
     from riskgraph.build.cache import ensure_cached_graph
     from riskgraph.query.binding import bind_values
     from riskgraph.query.canned import prepare
-    from riskgraph.store.embedded import EmbeddedStore
+    from riskgraph.store.local import EmbeddedStore
 
     store = EmbeddedStore.from_ntriples(ensure_cached_graph())
     prepared = prepare("effective_mitigations", {"area": "CBRN"}, store)

@@ -29,7 +29,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 
 @pytest.fixture(scope="module")
 def store():
-    from riskgraph.store.embedded import default_store
+    from riskgraph.build.stores import default_store
 
     return default_store()
 

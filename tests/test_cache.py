@@ -1,4 +1,6 @@
-"""The cache's fingerprint: remembered against the files' stat, yet never stale."""
+"""The build cache: a fingerprint computed each call, a folder trusted only while it
+matches its integrity record, written whole or not at all, and the one rule for
+starting a worker that opens its on-disk store."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import time
 
 import pytest
 
+from riskgraph import resources
 from riskgraph.build import cache
 
 
@@ -16,30 +19,19 @@ def bundle(tmp_path, monkeypatch):
     for path in files:
         path.write_text("<http://a> <http://b> <http://c> .\n")
         os.utime(path, ns=(1_600_000_000 * 10**9, 1_600_000_000 * 10**9))
-    monkeypatch.setattr(cache, "bundle_files", lambda: list(files))
+    monkeypatch.setattr(resources, "bundle_files", lambda: list(files))
     monkeypatch.setenv("RISKGRAPH_CACHE", str(tmp_path / "cache"))
     return files
 
 
-def test_fingerprint_is_the_content_hash_and_no_memo_file_is_trusted(bundle):
-    first = cache.fingerprint()
-    assert first == cache.content_fingerprint(bundle)
-    assert not (cache.cache_root() / "fingerprints.json").exists()  # no memo to trust
-
-
-def test_a_changed_file_changes_the_fingerprint_even_with_the_same_size_and_mtime(
-        bundle, monkeypatch):
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # ctime is now: remember it at once
-    first = cache.fingerprint()
-    assert cache.fingerprint() == first  # from this process's memo
+def test_a_changed_file_changes_the_fingerprint_at_once_even_with_the_same_stat(bundle):
+    first = resources.fingerprint()
+    assert cache.cache_folder().name.endswith(first)
     old = bundle[1].stat()
-    time.sleep(0.05)  # past the clock tick of the ctime just remembered
-    bundle[1].write_text("<http://a> <http://b> <http://d> .\n")  # same size
+    bundle[1].write_text("<http://a> <http://b> <http://d> .\n")  # same size, same mtime
     os.utime(bundle[1], ns=(old.st_atime_ns, old.st_mtime_ns))
-    assert bundle[1].stat().st_size == old.st_size
-    changed = cache.fingerprint()
-    assert changed != first
-    assert changed == cache.content_fingerprint(bundle)
+    assert resources.fingerprint() != first  # nothing remembered, nothing stale
+    assert [p.name for p in cache.cache_root().iterdir()] == []  # no memo to trust
 
 
 # --- integrity (issue 10, case 10): a damaged cache is rebuilt, with a note ----------
@@ -53,9 +45,9 @@ def private_cache(tmp_path, monkeypatch):
     root = tmp_path / "cache"
     shutil.copytree(built.parent, root / built.parent.name)
     monkeypatch.setenv("RISKGRAPH_CACHE", str(root))
-    monkeypatch.setattr(cache, "_DAMAGED", {})
-    path = cache.cached_graph_path()
-    assert path.is_file() and cache.integrity_problem(path) is None
+    path = cache.cached_graph()
+    assert path is not None and path.parent.name == built.parent.name
+    assert cache.integrity_problem(path.parent) is None
     return path
 
 
@@ -90,13 +82,12 @@ def test_a_damaged_cache_is_rebuilt_with_a_note(private_cache, damage, capsys, m
     elif damage == "no-store":
         shutil.rmtree(part.parent)
     else:
-        (private_cache.parent / cache.INTEGRITY_NAME).unlink()
+        (private_cache.parent / cache.RECORD).unlink()
     rebuilt = []
     monkeypatch.setattr(cache, "_build_ntriples", lambda: rebuilt.append(1) or (data, 6885))
-    monkeypatch.setattr(cache, "_DAMAGED", {})
     path = cache.ensure_cached_graph()
     assert rebuilt == [1]
-    assert path.read_bytes() == data and cache.integrity_problem(path) is None
+    assert path.read_bytes() == data and cache.integrity_problem(path.parent) is None
     assert "damaged" in capsys.readouterr().err
     assert [p.name for p in path.parent.parent.iterdir() if p.name.endswith((".tmp", ".old"))] \
         == []  # neither the damaged directory nor the new one's temporary is left
@@ -105,11 +96,12 @@ def test_a_damaged_cache_is_rebuilt_with_a_note(private_cache, damage, capsys, m
 def test_a_verified_cache_is_not_hashed_again_but_a_same_size_edit_is_still_found(
         private_cache, monkeypatch):
     monkeypatch.setattr(cache, "RACY_NS", 0)
-    assert cache.integrity_problem(private_cache) is None  # hashed, and remembered
+    unit = private_cache.parent
+    assert cache.integrity_problem(unit) is None  # hashed, and remembered
     hashed = []
     real = cache._sha256
     monkeypatch.setattr(cache, "_sha256", lambda data: hashed.append(1) or real(data))
-    assert cache.integrity_problem(private_cache) is None
+    assert cache.integrity_problem(unit) is None
     assert hashed == []  # the stat of every file is unchanged: not read again
     part = _biggest_store_file(private_cache)
     old = part.stat()
@@ -118,33 +110,42 @@ def test_a_verified_cache_is_not_hashed_again_but_a_same_size_edit_is_still_foun
     time.sleep(0.05)  # past the clock tick of the ctime just remembered
     part.write_bytes(bytes(body))
     os.utime(part, ns=(old.st_atime_ns, old.st_mtime_ns))  # same size and mtime; ctime moves
-    assert "sha256" in (cache.integrity_problem(private_cache) or "")
+    assert "sha256" in (cache.integrity_problem(unit) or "")
 
 
 _WORKER = """
 import sys
 from pathlib import Path
+import pyoxigraph
 from riskgraph.store.local import EmbeddedStore
 source, on_disk, missing = map(Path, sys.argv[1:])
 ask = "SELECT ?o WHERE { ?s ?p ?o }"
 def answer(store):
     with store:
         store.start()
-        return store.select(ask, timeout=30).rows[0]["o"].value
-print(answer(EmbeddedStore.lazy(source, copy_on_disk=on_disk)))
-print(answer(EmbeddedStore.lazy(source, copy_on_disk=missing)))
+        with open(f"/proc/{store._worker.pid}/cmdline", "rb") as child, \
+                open("/proc/self/cmdline", "rb") as parent:  # a forked child's is the same
+            how = "fork" if child.read() == parent.read() else "spawn"
+        return how, store.select(ask, timeout=30).rows[0]["o"].value
+print(*answer(EmbeddedStore.lazy(source, copy_on_disk=on_disk)))
+print(*answer(EmbeddedStore.lazy(source, copy_on_disk=missing)))
 print(EmbeddedStore.lazy(source, copy_on_disk=on_disk).select(ask).rows[0]["o"].value)
+opened = pyoxigraph.Store.read_only(str(on_disk))  # the user's own code: RocksDB
+assert len(opened) == 1  # and its threads run here
+print(*answer(EmbeddedStore.lazy(source, copy_on_disk=on_disk)))
 """
 
 
-def test_the_early_worker_opens_the_on_disk_copy_not_the_ntriples(tmp_path):
+def test_the_early_worker_opens_the_on_disk_copy_forked_only_while_it_is_safe(tmp_path):
     """Proved by giving it an N-Triples file that says something else. In a fresh
-    process: this one has opened RocksDB stores, so its children must not."""
+    process, which runs one thread until a RocksDB store is opened in it."""
     import subprocess
     import sys
 
     from riskgraph.store import rocks
 
+    if not os.path.isdir("/proc/self/task"):
+        pytest.skip("needs /proc to count threads and see how the worker started")
     on_disk = tmp_path / "store"
     rocks.write(on_disk, b"<http://a> <http://b> <http://disk> .\n",
                 "https://w3id.org/riskgraph/graph")
@@ -153,13 +154,15 @@ def test_the_early_worker_opens_the_on_disk_copy_not_the_ntriples(tmp_path):
     done = subprocess.run([sys.executable, "-c", _WORKER, str(source), str(on_disk),
                            str(tmp_path / "none")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    # the worker opens the copy; a copy that cannot be opened: it loads the N-Triples;
-    # in-process (no worker), the graph is loaded in memory from the N-Triples
-    assert done.stdout.split() == ["http://disk", "http://file", "http://file"]
+    # one thread: a forked worker opens the copy; a copy that cannot be opened: it loads
+    # the N-Triples; in-process (no worker), the graph is loaded from the N-Triples; once
+    # any code has opened a RocksDB store here (its threads run), the worker is spawned
+    # and opens the copy (failed before: forked, whatever a user's own code had opened)
+    assert done.stdout.splitlines() == ["fork http://disk", "fork http://file",
+                                        "http://file", "spawn http://disk"]
 
 
-def test_a_process_that_opened_rocksdb_does_not_fork_a_child_that_opens_it(tmp_path,
-                                                                          monkeypatch):
+def test_a_process_that_runs_rocksdb_spawns_the_worker_that_opens_the_copy(tmp_path):
     from riskgraph.store import rocks
     from riskgraph.store.local import EmbeddedStore
 
@@ -167,11 +170,11 @@ def test_a_process_that_opened_rocksdb_does_not_fork_a_child_that_opens_it(tmp_p
     rocks.write(on_disk, b"<http://a> <http://b> <http://disk> .\n", "urn:g")
     source = tmp_path / "g.nt"
     source.write_bytes(b"<http://a> <http://b> <http://file> .\n")
-    monkeypatch.setattr(rocks, "_USED", [True])
+    assert rocks.start_method() == "spawn"  # RocksDB's threads run in this process now
     with EmbeddedStore.lazy(source, copy_on_disk=on_disk) as store:
         store.start()
         assert store.select("SELECT ?o WHERE { ?s ?p ?o }", timeout=30).rows[0]["o"].value \
-            == "http://file"
+            == "http://disk"  # was the N-Triples, loaded in a forked child: 0.3 s more
 
 
 def test_a_failed_cache_write_leaves_no_temporary_files(tmp_path, monkeypatch):
@@ -184,7 +187,7 @@ def test_a_failed_cache_write_leaves_no_temporary_files(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(rocks, "write", broken)
-    target = tmp_path / "cache" / "abc" / cache.CACHED_NAME
+    target = tmp_path / "cache" / "abc"
     with pytest.raises(InputError):
         cache.write_cached_graph(target, b"<http://a> <http://b> <http://c> .\n", 1)
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == []
@@ -202,7 +205,7 @@ with EmbeddedStore.lazy(path, copy_on_disk=cache.cached_store_dir(path)) as stor
     store.start()
     rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=60).rows
 time.sleep(1.5)  # the others finish meanwhile: none may have replaced this directory
-print(path.parent.stat().st_ino, rows[0]["n"].value, cache.integrity_problem(path))
+print(path.parent.stat().st_ino, rows[0]["n"].value, cache.integrity_problem(path.parent))
 """
 
 
@@ -222,8 +225,7 @@ def test_concurrent_first_runs_share_one_sound_cache(tmp_path):
     inode, count, problem = lines.pop().split()
     assert count == "1" and problem == "None"
     left = {p.name for p in (tmp_path / "cache").iterdir() if not p.name.startswith(".")}
-    memos = {cache.VERIFIED_MEMO}
-    assert len(left - memos) == 1  # the fingerprint's directory, and nothing else
+    assert len(left) == 1  # the fingerprint's folder, and nothing else
     assert [p.name for p in (tmp_path / "cache").iterdir()
             if p.name.endswith((".tmp", ".old"))] == []
 
@@ -231,17 +233,20 @@ def test_concurrent_first_runs_share_one_sound_cache(tmp_path):
 _REPLACED = """
 import os
 from riskgraph.build import cache
-from riskgraph.store.choose import prestart_default_store
+from riskgraph.build.stores import prestart_default_store
+from riskgraph.io.atomic import remove_folder
 store = prestart_default_store()
 count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 before = store.select(count, timeout=60).rows[0]["n"].value
 fds = os.listdir(f"/proc/{store._worker.pid}/fd")
 opened = [os.readlink(f"/proc/{store._worker.pid}/fd/{fd}") for fd in fds]
 print(any(name.endswith(".sst") for name in opened))  # the worker reads the store on disk
-path = cache.cached_graph_path()
+path = cache.cached_graph()
 inode = path.parent.stat().st_ino
-cache.write_cached_graph(path, path.read_bytes(), int(before))  # replaced while open
-print(path.parent.stat().st_ino != inode, cache.integrity_problem(path))
+data = path.read_bytes()
+remove_folder(path.parent)  # as when it is found damaged, then built again, while open
+cache.write_cached_graph(path.parent, data, int(before))
+print(path.parent.stat().st_ino != inode, cache.integrity_problem(path.parent))
 print(store.select(count, timeout=60).rows[0]["n"].value == before)
 store.close()
 """
@@ -264,16 +269,15 @@ def test_a_worker_keeps_answering_when_its_cache_directory_is_replaced(private_c
 
 def test_a_damaged_cache_is_removed_before_an_early_loader_sees_it(private_cache, monkeypatch):
     private_cache.write_bytes(b"")
-    monkeypatch.setattr(cache, "_DAMAGED", {})
-    assert not cache.cached_graph_path().exists()  # what prestart checks
+    assert cache.cached_graph() is None  # what prestart asks
+    assert not private_cache.parent.exists()
 
 
 def test_an_unwritable_cache_falls_back_to_a_temporary_copy(tmp_path, monkeypatch, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("RISKGRAPH_CACHE", str(blocker / "cache"))
-    monkeypatch.setattr(cache, "_DAMAGED", {})
-    monkeypatch.setattr(cache, "_FALLEN_BACK", {})
+    monkeypatch.setattr(cache, "_TEMPORARY", {})
     monkeypatch.setattr(cache, "_build_ntriples",
                         lambda: (b"<http://a> <http://b> <http://c> .\n", 1))
     path = cache.ensure_cached_graph()
@@ -301,10 +305,11 @@ def test_a_cold_query_with_an_unwritable_cache_works(tmp_path):
 def test_cache_files_get_the_umask(private_cache):
     old = os.umask(0o022)
     try:
-        cache.write_cached_graph(private_cache, b"<http://a> <http://b> <http://c> .\n", 1)
+        path = cache.write_cached_graph(private_cache.parent.with_name("other"),
+                                        b"<http://a> <http://b> <http://c> .\n", 1)
     finally:
         os.umask(old)
-    assert private_cache.stat().st_mode & 0o777 == 0o644
+    assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_push_of_the_cached_graph_counts_from_its_record(private_cache):
@@ -316,7 +321,6 @@ def test_a_graph_just_built_is_kept_so_the_next_query_does_not_build_again(tmp_p
     from riskgraph.build import cache as cache_module
 
     monkeypatch.setenv("RISKGRAPH_CACHE", str(tmp_path / "cache"))
-    cache_module._DAMAGED.clear()
     data = (b"<https://w3id.org/riskgraph/id/risk/x> "
             b"<http://www.w3.org/2000/01/rdf-schema#label> \"x\" .\n")
     kept = cache_module.remember_built_graph(data, 1)
@@ -333,7 +337,6 @@ def test_a_graph_built_over_a_damaged_cache_is_kept_and_not_noted_again(private_
                                                                        monkeypatch, capsys):
     data = private_cache.read_bytes()
     private_cache.write_bytes(b"")
-    monkeypatch.setattr(cache, "_DAMAGED", {})
     assert cache.remember_built_graph(data, 6885) == private_cache
     capsys.readouterr()
 

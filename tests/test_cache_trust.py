@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from riskgraph import resources
 from riskgraph.build import cache
 from riskgraph.errors import InputError
 from riskgraph.io import private
@@ -40,10 +41,9 @@ def root(tmp_path, monkeypatch):
     files = [tmp_path / "a.ttl"]
     files[0].write_bytes(NT)
     os.utime(files[0], ns=(1_600_000_000 * 10**9, 1_600_000_000 * 10**9))
-    monkeypatch.setattr(cache, "bundle_files", lambda: list(files))
+    monkeypatch.setattr(resources, "bundle_files", lambda: list(files))
     monkeypatch.setattr(cache, "RACY_NS", 0)
-    monkeypatch.setattr(cache, "_DAMAGED", {})
-    monkeypatch.setattr(cache, "_FALLEN_BACK", {})
+    monkeypatch.setattr(cache, "_TEMPORARY", {})
     monkeypatch.setattr(cache, "_build_ntriples", lambda: (NT, 1))
     path = tmp_path / "cache"
     monkeypatch.setenv("RISKGRAPH_CACHE", str(path))
@@ -53,7 +53,7 @@ def root(tmp_path, monkeypatch):
 def test_a_new_cache_folder_is_private(root):
     cache.ensure_cached_graph()
     assert root.stat().st_mode & 0o777 == 0o700
-    unit = cache.cached_graph_path().parent
+    unit = cache.cache_folder()
     assert unit.stat().st_mode & 0o777 == 0o700
 
 
@@ -72,48 +72,49 @@ def test_a_cache_folder_of_someone_else_is_refused(root, monkeypatch):
     root.mkdir(mode=0o700)
     monkeypatch.setattr(private, "_uid", lambda: os.geteuid() + 1)
     with pytest.raises(InputError, match="owned by someone else"):
-        cache.cached_graph_path()
+        cache.cached_graph()
+
+
+def _beside(root, suffix: str):
+    """The memo or lock file beside the cache folder of today's fingerprint."""
+    return root / f".{cache.cache_folder().name}.{suffix}"
 
 
 def test_a_link_planted_at_the_memo_is_replaced_never_written_through(root, tmp_path):
-    memo = cache.VERIFIED_MEMO
     victim = tmp_path / "bashrc"
     victim.write_text("export SAFE=1\n")
     root.mkdir(mode=0o700)
-    (root / memo).symlink_to(victim)
+    _beside(root, "verified").symlink_to(victim)
     path = cache.ensure_cached_graph()
-    assert cache.integrity_problem(path) is None  # writes verified.json
+    assert cache.integrity_problem(path.parent) is None  # writes the memo
     assert victim.read_text() == "export SAFE=1\n"
-    assert not (root / memo).is_symlink()  # the link itself was replaced
+    assert not _beside(root, "verified").is_symlink()  # the link itself was replaced
 
 
 def test_a_memo_planted_as_a_link_is_not_read(root, tmp_path):
     path = cache.ensure_cached_graph()
-    assert cache.integrity_problem(path) is None  # hashed, and remembered
-    memo = json.loads((root / cache.VERIFIED_MEMO).read_text())
+    unit, memo = path.parent, _beside(root, "verified")
+    assert cache.integrity_problem(unit) is None  # hashed, and remembered
+    assert memo.is_file()
     path.write_bytes(FORGED[: len(NT)].ljust(len(NT), b" "))  # same size, other content
-    forged = tmp_path / "forged.json"  # what the memo would say of the edited directory
-    (root / cache.VERIFIED_MEMO).unlink()
-    assert cache.integrity_problem(path) is not None
-    stamp = json.loads(next(iter(memo.values())))
-    stamp[0] = [path.name, *[getattr(path.stat(), k) for k in
-                             ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")]]
-    forged.write_text(json.dumps({str(path.parent): json.dumps(stamp)}))
-    (root / cache.VERIFIED_MEMO).symlink_to(forged)
-    assert "sha256" in (cache.integrity_problem(path) or "")
+    memo.unlink()
+    assert cache.integrity_problem(unit) is not None
+    forged = tmp_path / "forged"  # what the memo would say of the edited folder
+    names = [cache.RECORD, *sorted(json.loads((unit / cache.RECORD).read_text())["files"])]
+    forged.write_text(json.dumps(cache._stamps(unit, names)))
+    memo.symlink_to(forged)
+    assert "sha256" in (cache.integrity_problem(unit) or "")
 
 
-@pytest.mark.parametrize("where", ["verified-memo", "lock"])
+@pytest.mark.parametrize("where", ["verified", "lock"])
 def test_a_fifo_in_the_cache_never_blocks(root, where):
     root.mkdir(mode=0o700)
-    fp = cache.fingerprint()
-    fifo = {"verified-memo": root / cache.VERIFIED_MEMO, "lock": root / f".{fp}.lock"}[where]
-    fifo.unlink(missing_ok=True)
+    fifo = _beside(root, where)
     os.mkfifo(fifo)
     path = _finishes(cache.ensure_cached_graph)
     assert path.read_bytes() == NT
-    _finishes(cache.fingerprint)
-    _finishes(lambda: cache.integrity_problem(path))
+    _finishes(cache.cached_graph)
+    _finishes(lambda: cache.integrity_problem(path.parent))
 
 
 def _forge(unit, text: bytes) -> None:
@@ -121,10 +122,10 @@ def _forge(unit, text: bytes) -> None:
     attacker able to write there would do)."""
     import hashlib
 
-    (unit / cache.CACHED_NAME).write_bytes(text)
-    record = json.loads((unit / cache.INTEGRITY_NAME).read_text())
-    record.update(bytes=len(text), sha256=hashlib.sha256(text).hexdigest())
-    (unit / cache.INTEGRITY_NAME).write_text(json.dumps(record))
+    (unit / cache.GRAPH).write_bytes(text)
+    record = json.loads((unit / cache.RECORD).read_text())
+    record["files"][cache.GRAPH] = [len(text), hashlib.sha256(text).hexdigest()]
+    (unit / cache.RECORD).write_text(json.dumps(record))
 
 
 FORGED = b'<http://a> <http://www.w3.org/2000/01/rdf-schema#label> "FORGED: disable all" .\n'
@@ -161,13 +162,12 @@ def test_a_forged_folder_with_a_matching_record_is_not_trusted(root, tmp_path, h
 
         monkeypatch.setattr(private.os, "lstat", lambda p: Foreign(real_lstat(p))
                             if str(p) == str(path) else real_lstat(p))
-    assert cache.integrity_problem(path) is not None
-    monkeypatch.setattr(cache, "_DAMAGED", {})
+    assert cache.integrity_problem(unit) is not None
     again = cache.ensure_cached_graph()
     assert again.read_bytes() == NT  # rebuilt, the forged graph never used
     if how == "linked-folder":
         assert not again.parent.is_symlink()
-        assert (tmp_path / "planted" / cache.CACHED_NAME).read_bytes() == FORGED  # untouched
+        assert (tmp_path / "planted" / cache.GRAPH).read_bytes() == FORGED  # untouched
 
 
 def test_a_cache_written_under_umask_002_is_trusted(root):
@@ -176,5 +176,5 @@ def test_a_cache_written_under_umask_002_is_trusted(root):
         path = cache.ensure_cached_graph()
     finally:
         os.umask(old)
-    assert cache.integrity_problem(path) is None
+    assert cache.integrity_problem(path.parent) is None
     assert not any(p.stat().st_mode & 0o022 for p in [path.parent, *path.parent.rglob("*")])

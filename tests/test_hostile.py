@@ -167,7 +167,7 @@ def _in_process(runs: list[list[Path]], argv_for, seconds: float) -> list[tuple]
 @pytest.mark.parametrize("command", ["validate", "reason", "build", "graph", "push"])
 def test_hostile_corpus(world, command, tmp_path, monkeypatch):
     work, files = world["work"], world["files"]
-    from riskgraph.build.cache import bundle_files
+    from riskgraph.resources import bundle_files
 
     def bundled() -> dict[str, str]:
         return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in bundle_files()}

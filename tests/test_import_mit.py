@@ -225,7 +225,7 @@ def test_nexus_incidents_linked_to_aiid_with_a_reason(graph):
 # --- the questions -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def store():
-    from riskgraph.store.embedded import default_store
+    from riskgraph.build.stores import default_store
 
     return default_store()
 

@@ -30,7 +30,7 @@ TESTED = {"effective_mitigations", "mitigations_for_domain", "who_does_what",
 
 @pytest.fixture(scope="module")
 def store():
-    from riskgraph.store.choose import default_store
+    from riskgraph.build.stores import default_store
 
     return default_store()
 

@@ -243,7 +243,7 @@ def load(extra: Iterable[PathArg] | PathArg = (), *, store: PathArg | None = Non
     if files:
         return KnowledgeGraph(_store_with(files), "bundled graph with "
                               + ", ".join(p.name for p in files), files)
-    from riskgraph.store.choose import default_store
+    from riskgraph.build.stores import default_store
 
     return KnowledgeGraph(default_store(), "bundled graph")
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from riskgraph.cli.params import SECONDS, parse_params
+
+if TYPE_CHECKING:
+    from riskgraph.store.local import EmbeddedStore
 
 FORMATS = ("table", "csv", "json", "md")
 
@@ -97,11 +101,12 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
         return
     started = None
     if store_dir is None and endpoint is None:
-        from riskgraph.store.choose import prestart_default_store
+        from riskgraph.build.stores import prestart_default_store
 
         started = prestart_default_store()  # the worker loads the graph meanwhile
     try:
-        _run(name, file, sparql, params, fmt, store_dir, endpoint, graphs, timeout, output)
+        _run(name, file, sparql, params, fmt, store_dir, endpoint, graphs, timeout, output,
+             started)
     finally:  # the worker never outlives the command, whatever ends it
         if started is not None:
             started.close()
@@ -109,10 +114,10 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
 
 def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[str, ...],
          fmt: str, store_dir: Path | None, endpoint: str | None, graphs: tuple[str, ...],
-         timeout: float, output: Path | None) -> None:
+         timeout: float, output: Path | None, started: EmbeddedStore | None = None) -> None:
+    from riskgraph.build.stores import open_store
     from riskgraph.query.canned import prepare, run_prepared
     from riskgraph.query.formats import render
-    from riskgraph.store.choose import open_store
 
     if output is not None and file is not None:
         from riskgraph.io.atomic import refuse_overwriting_inputs
@@ -124,7 +129,9 @@ def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[
 
         raise InputError("--graph needs --endpoint: the embedded store holds one graph")
     remote_options = {"graphs": list(graphs)} if graphs else {}
-    store = open_store(store_dir, endpoint, **remote_options)  # the one place a store is chosen
+    # the one place a store is chosen (the bundled one, started early: checked already)
+    store = started if started is not None else open_store(store_dir, endpoint,
+                                                           **remote_options)
     for note in getattr(store, "notes", []):
         click.echo(f"note: {note}", err=True)
     if store_dir is not None:

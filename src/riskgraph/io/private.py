@@ -13,9 +13,16 @@ Kept free of heavy imports (``riskgraph query`` reads its cache through it).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 from riskgraph.errors import InputError
 
@@ -107,12 +114,19 @@ def write_private(path: Path, data: bytes, mode: int = 0o600) -> None:
         raise
 
 
-def open_lock(path: Path) -> int:
-    """A descriptor of the lock file ``path`` (created 0600), to ``flock``. A link, FIFO or
-    anything not the user's own is refused with OSError, never followed or waited on."""
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the lock file ``path`` (created 0600). A link, FIFO or
+    anything not the user's own is refused with OSError, never followed or waited on.
+    Without ``fcntl`` (Windows) nothing is locked: the renames it guards are atomic."""
+    if fcntl is None:
+        yield
+        return
     fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK | _CLOEXEC, 0o600)
-    why = problem(os.fstat(fd), directory=False)
-    if why is not None:
+    try:
+        if (why := problem(os.fstat(fd), directory=False)) is not None:
+            raise OSError(f"the lock file {path} {why}")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
         os.close(fd)
-        raise OSError(f"the lock file {path} {why}")
-    return fd

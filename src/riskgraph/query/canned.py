@@ -265,7 +265,7 @@ def prepare(name_or_query, params: dict[str, str] | None = None, store=None,
             continue
         values[param.name] = value
         if param.kind == "iri" and store is None:
-            from riskgraph.store.choose import open_store
+            from riskgraph.build.stores import open_store
 
             store = open_store()
         try:
@@ -292,7 +292,7 @@ def _param_help(param: Param) -> str:
 
 def run_prepared(prepared: PreparedQuery, store=None, timeout: float | None = None) -> QueryResult:
     if store is None:
-        from riskgraph.store.choose import open_store
+        from riskgraph.build.stores import open_store
 
         store = open_store()
     try:
@@ -308,7 +308,7 @@ def run_query(name, params: dict[str, str] | None = None, store=None,
               timeout: float | None = None) -> QueryResult:
     """Run the canned query ``name`` (or a ``CannedQuery``) with ``params``."""
     if store is None:
-        from riskgraph.store.choose import open_store
+        from riskgraph.build.stores import open_store
 
         store = open_store()
     prepared = prepare(name, params, store, timeout)

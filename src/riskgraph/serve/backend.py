@@ -81,7 +81,7 @@ class RemoteBackend:
     immutable = False  # the server's data may change: nothing is cached
 
     def __init__(self, endpoint: str, limits: Limits | None = None) -> None:
-        from riskgraph.store.embedded import open_store
+        from riskgraph.build.stores import open_store
 
         self.limits = limits or Limits()
         self.remote = open_store(endpoint=endpoint, timeout=self.limits.timeout)

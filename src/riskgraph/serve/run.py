@@ -81,7 +81,7 @@ def make_backend(config: ServeConfig, work_dir: Path):
     if config.endpoint:
         return RemoteBackend(config.endpoint, config.limits), None
     if config.store_dir:
-        from riskgraph.store.embedded import EmbeddedStore
+        from riskgraph.store.local import EmbeddedStore
 
         EmbeddedStore.open(config.store_dir)  # a clear error if it is not a store
         return LocalBackend(store_dir=Path(config.store_dir), workers=config.workers,

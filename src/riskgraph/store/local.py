@@ -90,8 +90,8 @@ class EmbeddedStore:
         (in this process, or in the worker that ``start()`` starts).
 
         ``copy_on_disk``: an on-disk store of the same graph, which a worker opens
-        read-only instead of loading ``source`` when this process may fork it (see
-        ``riskgraph.store.rocks``). ``trusted``: ``source`` was checked against a record
+        read-only instead of loading ``source`` (forked or spawned as
+        ``riskgraph.store.rocks`` says). ``trusted``: ``source`` was checked against a record
         of what was written (the cache), so it is parsed without validating IRIs again
         (twice as fast)."""
         return cls(None, source=Path(source), copy_on_disk=copy_on_disk, trusted=trusted)
@@ -113,19 +113,20 @@ class EmbeddedStore:
         """Start a worker now, which loads the store (if not loaded here yet) and then
         answers this store's queries until ``close()``."""
         if self._worker is None or not self._worker.alive:
-            if self._handle is None and self.source is not None and hasattr(os, "fork"):
+            if self._handle is None and self.source is not None:
                 # the child opens or loads the graph while this process goes on
-                self._worker = Worker(self._opener(), "fork")
+                self._worker = self._loading_worker()
             else:
                 self._worker = self._new_worker()
 
-    def _opener(self):
-        """What a forked child runs to hold the graph, when this process has not loaded it."""
+    def _loading_worker(self) -> Worker:
+        """A child that holds the graph itself, when this process has not loaded it."""
         assert self.source is not None  # the callers check it
-        if self.copy_on_disk is not None and not rocks.used():
-            return partial(_answerer_copy_on_disk, self.copy_on_disk, self.source,
-                           self.trusted)
-        return partial(_answerer_from_file, self.source, self.trusted)
+        if self.copy_on_disk is not None:
+            return Worker(partial(_answerer_copy_on_disk, self.copy_on_disk, self.source,
+                                  self.trusted), rocks.start_method())
+        return Worker(partial(_answerer_from_file, self.source, self.trusted),
+                      "fork" if hasattr(os, "fork") else "spawn")
 
     def close(self) -> None:
         """Stop this store's worker, if any (idempotent)."""
@@ -173,8 +174,8 @@ class EmbeddedStore:
             return decode(_ask(once, request, timeout))
 
     def _new_worker(self) -> Worker:
-        if self.directory is not None:  # RocksDB threads do not survive a fork
-            return Worker(partial(_answerer_on_disk, str(self.directory)), "spawn")
+        if self.directory is not None:
+            return Worker(partial(_answerer_on_disk, str(self.directory)), rocks.start_method())
         if not hasattr(os, "fork"):
             if self.source is None:
                 raise InputError("a time limit needs a store loaded from a file on this "

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskgraph.errors import InputError
+from riskgraph.io.atomic import new_folder
 from riskgraph.namespaces import PROJECT_GRAPH
+from riskgraph.resources import fingerprint
 from riskgraph.store import rocks
+from riskgraph.version import __version__
 
 MARKER = "riskgraph-store.json"
 
@@ -40,8 +43,6 @@ def staleness(meta: dict) -> list[str]:
     """Notes for a store built from other versions of the bundled files."""
     if meta.get("extra"):
         return []
-    from riskgraph.build.cache import fingerprint
-
     if meta.get("fingerprint") != fingerprint():
         return ["the store was built from other versions of the bundled files; run "
                 "`riskgraph build --store DIR` again to refresh it"]
@@ -56,15 +57,11 @@ def write_store(source: Path | bytes, directory: Path | str,
     so a failed run leaves nothing half-written. An existing riskgraph store there is
     replaced; any other existing, non-empty directory is refused.
     """
-    from riskgraph.build.cache import fingerprint
-    from riskgraph.io.atomic import new_folder
-    from riskgraph.version import __version__
-
     directory = Path(directory)
     with new_folder(directory, MARKER, what="store") as tmp:
         triples = rocks.write(tmp, source, PROJECT_GRAPH)
         meta = {"riskgraph": __version__, "triples": triples, "graph": PROJECT_GRAPH,
-                "fingerprint": fingerprint(extra), "extra": [str(p) for p in extra or []],
+                "fingerprint": fingerprint(extra or []), "extra": [str(p) for p in extra or []],
                 "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (tmp / MARKER).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return StoreInfo(directory, triples)

@@ -1,9 +1,11 @@
-"""The one place a store is chosen: ``--endpoint URL``, ``--store DIR`` or the bundled graph."""
+"""The one place a store is chosen: ``--endpoint URL``, ``--store DIR`` or the bundled
+graph (built once into the cache, ``riskgraph.build.cache``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from riskgraph.build.cache import cached_graph, cached_store_dir, ensure_cached_graph
 from riskgraph.errors import InputError
 from riskgraph.store.local import EmbeddedStore
 
@@ -12,14 +14,10 @@ _DEFAULT: dict[Path, EmbeddedStore] = {}
 
 def default_store() -> EmbeddedStore:
     """The bundled graph (built once into the cache) in an in-memory store."""
-    from riskgraph.build.cache import ensure_cached_graph
-
     return _default(ensure_cached_graph())
 
 
 def _default(path: Path) -> EmbeddedStore:
-    from riskgraph.build.cache import cached_store_dir
-
     if path not in _DEFAULT:
         for old in _DEFAULT.values():
             old.close()
@@ -31,15 +29,13 @@ def _default(path: Path) -> EmbeddedStore:
 
 
 def prestart_default_store() -> EmbeddedStore | None:
-    """Start the default store's worker now, if the cache holds the graph, so that the
-    worker opens the graph (its on-disk copy, read-only) while this process imports the
-    rest (``riskgraph query``).
-    Never builds, never raises: ``default_store`` reports any problem later, in its
-    usual order. The caller closes the store (or the worker is stopped at exit)."""
-    from riskgraph.build.cache import sound_cached_graph
-
+    """The default store with its worker started now, if the cache holds the graph, so
+    that the worker opens the graph (its on-disk copy, read-only) while this process
+    imports the rest (``riskgraph query``); None otherwise. Never builds: a missing or
+    damaged cache is built by ``default_store`` later. The caller closes the store (or
+    the worker is stopped at exit)."""
     try:
-        path = sound_cached_graph()
+        path = cached_graph()
         if path is not None:
             store = _default(path)
             store.start()
@@ -59,7 +55,7 @@ def open_store(store_dir: Path | str | None = None, endpoint: str | None = None,
         raise InputError("give either a store directory or an endpoint, not both",
                          argument="store+endpoint")
     if endpoint is not None:
-        from riskgraph.store.remote import RemoteStore
+        from riskgraph.store.remote import RemoteStore  # urllib, ssl: only for a server
 
         return RemoteStore(endpoint, **remote_options)
     if store_dir is not None:
