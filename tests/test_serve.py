@@ -301,7 +301,7 @@ def test_time_limit_stops_a_query_and_the_server_goes_on(server):
 def test_result_size_limit(server):
     huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
     status, _, body = get(sparql_url(server, huge), "application/json")
-    assert status == 400 and b"larger than the server's limit" in body
+    assert status == 400 and b"the result is larger than the limit of" in body
 
 
 def test_sigterm_stops_the_server_and_its_workers(tmp_path):
