@@ -193,8 +193,9 @@ def test_api_lists_and_runs_canned_queries(server):
     assert status == 200 and data["results"]["bindings"]
     # The same answer as `riskgraph query` (bundled graph; the fixture adds no CBRN measure).
     from riskgraph.query.canned import run_query
+    from riskgraph.store.choose import open_store
 
-    expected = run_query("effective_mitigations", {"area": "CBRN"})
+    expected = run_query("effective_mitigations", {"area": "CBRN"}, open_store())
     assert data["head"]["vars"] == expected.variables
     assert len(data["results"]["bindings"]) == len(expected.rows)
     status, headers, body = get(server.base + "/api/queries/effective_mitigations?area=CBRN"
