@@ -56,7 +56,7 @@ DEFAULT_TIMEOUT = 30.0  # seconds; what `riskgraph query --timeout` defaults to
 RESULT_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
 GRAPH_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 # What a pool asks a new worker: answered once the graph is loaded (or its loading error).
-READY = ("ASK {}", {})
+READY: tuple[str, dict[str, Term]] = ("ASK {}", {})
 
 
 def _ox():
