@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import sys
 import threading
@@ -176,6 +177,9 @@ class Worker:
             there.close()
         self.pid = self._process.pid
         self._conn = here
+        # one poll object for the answers: Connection.poll builds a selector per call
+        self._answers = select.poll()
+        self._answers.register(here.fileno(), select.POLLIN)
         self._lock = threading.Lock()  # one request at a time on the pipe
         self._finalizer = weakref.finalize(self, _stop, self._process, here)
 
@@ -194,7 +198,7 @@ class Worker:
                 raise Stopped()
             try:
                 self._conn.send(request)
-                if timeout is not None and not self._conn.poll(timeout):
+                if timeout is not None and not self._answers.poll(timeout * 1000):
                     raise Expired()
                 return self._conn.recv_bytes()
             except (EOFError, OSError):  # the child is gone: let it finish ending,
