@@ -40,7 +40,7 @@ def rows(store, name, **params) -> list[dict[str, str]]:
 
 def sparql(store, text: str) -> list[dict[str, str]]:
     query = parse_query(PREFIXES + text, "--sparql", canned=False)
-    result = run_prepared(prepare(query), store)
+    result = run_prepared(prepare(query, None, store), store)
     return [{k: v.value for k, v in row.items()} for row in result.rows]
 
 

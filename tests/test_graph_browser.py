@@ -51,8 +51,9 @@ def _store_first():
     """Start the bundled store's worker process before Playwright's driver runs: a worker
     forked from a process that already talks to the browser keeps pytest from exiting."""
     from riskgraph.query.canned import run_query
+    from riskgraph.build.stores import open_store
 
-    run_query("effective_mitigations", {"area": "CBRN"})  # the worker starts on first use
+    run_query("effective_mitigations", {"area": "CBRN"}, open_store())  # starts the worker
 
 
 @contextlib.contextmanager

@@ -199,7 +199,8 @@ def test_no_publication_is_there_twice(store):
       { ?p bibo:doi ?k BIND(CONCAT("doi ", LCASE(STR(?k))) AS ?key) }
       UNION { ?p rg:arxivId ?k BIND(CONCAT("arXiv ", STR(?k)) AS ?key) }
     } GROUP BY ?key HAVING (COUNT(DISTINCT ?p) > 1)"""
-    result = run_prepared(prepare(parse_query(text, "--sparql", canned=False)), store)
+    result = run_prepared(prepare(parse_query(text, "--sparql", canned=False), None, store),
+                          store)
     assert result.rows == []
     # the documents riskgraph already had are reused, not minted again
     reused = iri("publication", "hendrycks-2023-catastrophic-risks")

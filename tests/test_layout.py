@@ -74,6 +74,7 @@ def test_import_graph_is_read():
     graph = import_graph()
     assert "riskgraph.store.timelimit" in graph["riskgraph.store.local"]
     assert "riskgraph.build.pipeline" in graph["riskgraph.build.cache"]  # inside a function
+    assert "riskgraph.query.binding" in graph["riskgraph.store.local"]  # inside a function
 
 
 def test_no_import_cycles():

@@ -42,7 +42,7 @@ def rows(store, name, **params) -> list[dict[str, str]]:
 
 def sparql(store, text: str) -> list[dict[str, str]]:
     query = parse_query(text, "--sparql", canned=False)
-    result = run_prepared(prepare(query), store)
+    result = run_prepared(prepare(query, None, store), store)
     return [{k: v.value for k, v in row.items()} for row in result.rows]
 
 
@@ -85,8 +85,8 @@ def test_effective_mitigations_other_area_by_code_or_label(store):
     assert "Safety drills" in {r["label"] for r in by_code}  # A1437: positive for CI
 
 
-def test_demo_reads_labels_from_run_query():
-    result = run_query("effective_mitigations", {})
+def test_demo_reads_labels_from_run_query(store):
+    result = run_query("effective_mitigations", {}, store)
     labels = [row["label"].value for row in result.rows]
     assert set(labels[:3]) == STANDOUTS
 
@@ -348,7 +348,7 @@ def test_table_at_80_columns_keeps_every_column_and_whole_words(store):
 
     query = parse_query("SELECT ?r ?p ?o WHERE { ?r a <https://w3id.org/riskgraph/ns#Mitigation> ;"
                         " ?p ?o } ORDER BY ?r ?p ?o LIMIT 40", "--sparql", canned=False)
-    result = run_prepared(prepare(query), store)
+    result = run_prepared(prepare(query, None, store), store)
     text = to_table(result, width=80)
     values = [display(row[name]) for row in result.rows for name in ("r", "p", "o")]
     words = {word for value in values for word in value.split()}
@@ -533,3 +533,12 @@ def test_json_escapes_every_control_character_and_keeps_the_value():
     assert not any(ord(c) < 0x20 and c != "\n" or 0x7f <= ord(c) <= 0x9f or c == "\u202e"
                    for c in text)
     assert json.loads(text)["results"]["bindings"][0]["x"]["value"] == value
+
+
+def test_running_a_query_needs_the_callers_store():
+    """Data flows down: the query layer never opens the bundled store by itself (failed
+    before: ``store=None`` opened it)."""
+    with pytest.raises(TypeError):
+        run_query("effective_mitigations", {})  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        prepare("effective_mitigations", {"area": "CBRN"})  # type: ignore[call-arg]

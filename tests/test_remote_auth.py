@@ -104,8 +104,9 @@ def test_construct_credentials_never_follow_a_redirect_elsewhere(loopback_server
 
 
 def test_construct_answer_over_the_limit_is_result_too_large(loopback_servers):
+    from riskgraph.errors import ResultTooLarge  # the one "too large" error
     from riskgraph.serve.backend import RemoteBackend
-    from riskgraph.serve.pool import Limits, ResultTooLarge
+    from riskgraph.serve.pool import Limits
 
     server = loopback_servers(_sparql)
     backend = RemoteBackend(url(server), Limits(max_result_bytes=10))

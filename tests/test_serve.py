@@ -193,8 +193,9 @@ def test_api_lists_and_runs_canned_queries(server):
     assert status == 200 and data["results"]["bindings"]
     # The same answer as `riskgraph query` (bundled graph; the fixture adds no CBRN measure).
     from riskgraph.query.canned import run_query
+    from riskgraph.build.stores import open_store
 
-    expected = run_query("effective_mitigations", {"area": "CBRN"})
+    expected = run_query("effective_mitigations", {"area": "CBRN"}, open_store())
     assert data["head"]["vars"] == expected.variables
     assert len(data["results"]["bindings"]) == len(expected.rows)
     status, headers, body = get(server.base + "/api/queries/effective_mitigations?area=CBRN"
@@ -301,7 +302,7 @@ def test_time_limit_stops_a_query_and_the_server_goes_on(server):
 def test_result_size_limit(server):
     huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
     status, _, body = get(sparql_url(server, huge), "application/json")
-    assert status == 400 and b"larger than the server's limit" in body
+    assert status == 400 and b"the result is larger than the limit of" in body
 
 
 def test_sigterm_stops_the_server_and_its_workers(tmp_path):

@@ -368,8 +368,10 @@ def test_canned_query_gives_the_same_rows_on_virtuoso(name, params, needs_rows, 
     from riskgraph.query.canned import run_query
 
     assert None not in params.values(), f"{name}: a required parameter has no example"
-    embedded = run_query(name, params)
-    served = run_query(name, params, store=remote)
+    from riskgraph.build.stores import open_store
+
+    embedded = run_query(name, params, open_store())
+    served = run_query(name, params, remote)
     assert served.variables == embedded.variables
     if needs_rows:  # all examples at once may legitimately narrow to nothing
         assert embedded.rows, f"{name} returns no rows on the bundled data: nothing compared"

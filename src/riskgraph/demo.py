@@ -60,8 +60,9 @@ def _validate_step(report: DemoReport) -> StepResult:
 
 def _query_step(report: DemoReport) -> StepResult:
     from riskgraph.query.canned import run_query
+    from riskgraph.build.stores import open_store
 
-    result = run_query(DEMO_QUERY, {})
+    result = run_query(DEMO_QUERY, {}, open_store())
     labels = []
     for row in result.rows:
         label = row.get("label") or row.get("mitigationLabel") or row.get("mitigation")

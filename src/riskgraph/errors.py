@@ -4,6 +4,7 @@
     ├── InputError              usage or input error (exit code 2)
     │   ├── UnsafeQuery         a query that could reach the network, files or updates
     │   ├── QueryTimeout        a query ran past its time limit and was stopped
+    │   ├── ResultTooLarge      a query's answer is larger than its size limit
     │   └── EndpointError       a SPARQL server could not be reached or refused
     └── CheckFailed             the data does not conform or a check failed (exit code 1)
         ├── ValidationError     the data does not conform to the shapes
@@ -66,6 +67,10 @@ class UnsafeQuery(InputError):
 
 class QueryTimeout(InputError):
     """The query ran past its time limit and was stopped."""
+
+
+class ResultTooLarge(InputError):
+    """The query's answer is larger than the result-size limit (``riskgraph serve``)."""
 
 
 class EndpointError(InputError):

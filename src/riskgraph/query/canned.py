@@ -237,9 +237,10 @@ def _coerce(name_or_query) -> CannedQuery:
     return get_query(str(name_or_query))
 
 
-def prepare(name_or_query, params: dict[str, str] | None = None, store=None,
+def prepare(name_or_query, params: dict[str, str] | None, store,
             timeout: float | None = None) -> PreparedQuery:
-    """The query with its parameter values resolved to RDF terms.
+    """The query with its parameter values resolved to RDF terms against ``store`` (the
+    caller's: anything with ``select(text, bindings, timeout)``).
 
     Unknown or missing parameters, bad literals, and unknown or ambiguous
     friendly values raise ``InputError`` naming the choices.
@@ -264,10 +265,6 @@ def prepare(name_or_query, params: dict[str, str] | None = None, store=None,
         if value is None:
             continue
         values[param.name] = value
-        if param.kind == "iri" and store is None:
-            from riskgraph.build.stores import open_store
-
-            store = open_store()
         try:
             if param.kind == "iri":
                 bindings[param.variable] = resolve_iri(param, value, store, timeout)
@@ -290,11 +287,8 @@ def _param_help(param: Param) -> str:
     return text
 
 
-def run_prepared(prepared: PreparedQuery, store=None, timeout: float | None = None) -> QueryResult:
-    if store is None:
-        from riskgraph.build.stores import open_store
-
-        store = open_store()
+def run_prepared(prepared: PreparedQuery, store, timeout: float | None = None) -> QueryResult:
+    """The answer of ``prepared`` on ``store`` (the caller's)."""
     try:
         return store.select(prepared.text, prepared.bindings, timeout)
     except InputError as exc:
@@ -304,12 +298,9 @@ def run_prepared(prepared: PreparedQuery, store=None, timeout: float | None = No
         raise
 
 
-def run_query(name, params: dict[str, str] | None = None, store=None,
+def run_query(name, params: dict[str, str] | None, store,
               timeout: float | None = None) -> QueryResult:
-    """Run the canned query ``name`` (or a ``CannedQuery``) with ``params``."""
-    if store is None:
-        from riskgraph.build.stores import open_store
-
-        store = open_store()
+    """Run the canned query ``name`` (or a ``CannedQuery``) with ``params`` on ``store``
+    (the caller's, e.g. ``riskgraph.build.stores.open_store()``)."""
     prepared = prepare(name, params, store, timeout)
     return run_prepared(prepared, store, timeout)

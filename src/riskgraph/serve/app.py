@@ -26,13 +26,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from riskgraph.errors import EndpointError, InputError, QueryTimeout
+from riskgraph.errors import EndpointError, InputError, QueryTimeout, ResultTooLarge
 from riskgraph.namespaces import ID_IRI, PROJECT_GRAPH
 from riskgraph.serve import negotiate, pages, serialize
 from riskgraph.serve.cache import ResponseCache
 from riskgraph.serve.html import CSP, STATIC
 from riskgraph.serve.links import ONTOLOGY_IRI, Linker, entity_path
-from riskgraph.serve.pool import Busy, ResultTooLarge, ServerStopping
+from riskgraph.serve.pool import Busy, ServerStopping
 from riskgraph.store.timelimit import MemoryLimit
 
 if TYPE_CHECKING:
@@ -536,7 +536,7 @@ SD = """\
 def service_description(endpoint: str, fmt: str) -> bytes:
     import pyoxigraph as ox
 
-    from riskgraph.serve.worker import GRAPH_FORMATS
+    from riskgraph.store.local import GRAPH_FORMATS
 
     text = SD.format(endpoint=endpoint.replace(">", "%3E"), graph=PROJECT_GRAPH)
     triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))

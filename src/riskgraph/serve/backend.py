@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from riskgraph.errors import ResultTooLarge
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.serve import serialize
 from riskgraph.serve.entity import TemplateQuery
@@ -35,12 +36,9 @@ def _internal(query: TemplateQuery) -> str:
     return str(query)
 
 
-def _bound(text: str, bindings: dict[str, Term] | None) -> str:
-    from riskgraph.query.binding import bind_values  # the one place terms become SPARQL text
-    from riskgraph.query.safety import check_query
-
-    # what runs is the text that was checked
-    return bind_values(check_query(text).text, dict(bindings or {}))
+def _too_large(limit: int, what: str) -> ResultTooLarge:
+    return ResultTooLarge(f"the result is larger than the server's limit of {limit:,} bytes",
+                          hint=f"add a LIMIT or ask for fewer {what}")
 
 
 class LocalBackend:
@@ -66,7 +64,11 @@ class LocalBackend:
 
     def select(self, text: str, bindings: dict[str, Term] | None = None,
                timeout: float | None = None) -> QueryResult:
-        return serialize.parse_json(self.pool.run(_bound(text, bindings), "json", timeout))
+        from riskgraph.query.safety import check_query
+
+        # what runs is the text that was checked; the worker binds the values
+        checked = check_query(text).text
+        return serialize.parse_json(self.pool.run(checked, "json", timeout, bindings=bindings))
 
     def select_internal(self, query: TemplateQuery) -> QueryResult:
         """One of riskgraph's fixed templates with a plain IRI (``entity.TemplateQuery``),
@@ -100,11 +102,7 @@ class RemoteBackend:
         else:
             data = serialize.WRITERS[fmt](self.select(text))
         if len(data) > self.limits.max_result_bytes:
-            from riskgraph.serve.pool import ResultTooLarge
-
-            raise ResultTooLarge(f"the result is larger than the server's limit of "
-                                 f"{self.limits.max_result_bytes:,} bytes",
-                                 hint="add a LIMIT or ask for fewer columns")
+            raise _too_large(self.limits.max_result_bytes, "columns")
         return data
 
     def select(self, text: str, bindings: dict[str, Term] | None = None,
@@ -126,11 +124,7 @@ class RemoteBackend:
             data = self.remote.construct(text, None, self.limits.timeout,
                                          self.limits.max_result_bytes)
         except ResponseTooLarge:
-            from riskgraph.serve.pool import ResultTooLarge
-
-            raise ResultTooLarge(f"the result is larger than the server's limit of "
-                                 f"{self.limits.max_result_bytes:,} bytes",
-                                 hint="add a LIMIT or ask for fewer triples") from None
+            raise _too_large(self.limits.max_result_bytes, "triples") from None
         try:
             return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         except SyntaxError as exc:

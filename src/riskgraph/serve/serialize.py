@@ -133,7 +133,7 @@ def serialize_triples(triples, fmt: str) -> bytes:
     import pyoxigraph as ox
 
     from riskgraph.namespaces import PREFIXES
-    from riskgraph.serve.worker import GRAPH_FORMATS
+    from riskgraph.store.local import GRAPH_FORMATS
 
     data = ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]),
                         prefixes=PREFIXES if fmt == "ttl" else None)

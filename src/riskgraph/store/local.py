@@ -18,6 +18,11 @@ opens the store read-only itself for an on-disk one. Such a child lives for one
 query, unless ``start()`` started a worker early (``riskgraph query`` does, so the
 graph loads while the command imports the rest); that worker serves the store's
 queries until ``close()`` or exit.
+
+``riskgraph serve`` and ``site`` run N of the same workers (``riskgraph.serve.pool``),
+opened by ``opener`` and asked with the same request: ``execute`` answers in a
+format of ``RESULT_FORMATS``/``GRAPH_FORMATS`` (the one table of them) within a size
+cap, and ``unwrap``/``decode`` read the answer back or raise its error.
 """
 
 from __future__ import annotations
@@ -26,15 +31,18 @@ import json
 import os
 import re
 import threading
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import IO, cast
 
-from riskgraph.errors import InputError, QueryTimeout
-from riskgraph.namespaces import PROJECT_GRAPH
+from riskgraph.errors import InputError, QueryTimeout, ResultTooLarge
+from riskgraph.namespaces import PREFIXES, PROJECT_GRAPH
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.store import rocks
 from riskgraph.store.timelimit import (
     Expired,
+    Opener,
     Stopped,
     Worker,
     check_timeout,
@@ -43,6 +51,12 @@ from riskgraph.store.timelimit import (
 )
 
 DEFAULT_TIMEOUT = 30.0  # seconds; what `riskgraph query --timeout` defaults to
+
+# The formats an answer is written in (``execute``): name -> pyoxigraph's format.
+RESULT_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+GRAPH_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
+# What a pool asks a new worker: answered once the graph is loaded (or its loading error).
+READY: tuple[str, dict[str, Term]] = ("ASK {}", {})
 
 
 def _ox():
@@ -103,11 +117,7 @@ class EmbeddedStore:
 
         directory = Path(directory)
         meta = read_marker(directory)
-        try:
-            store = rocks.open_read_only(directory)
-        except OSError as exc:
-            raise InputError(f"cannot open the store: {exc}", file=directory) from None
-        return cls(store, directory=directory, notes=staleness(meta))
+        return cls(_open_on_disk(directory), directory=directory, notes=staleness(meta))
 
     def start(self) -> None:
         """Start a worker now, which loads the store (if not loaded here yet) and then
@@ -125,7 +135,7 @@ class EmbeddedStore:
         if self.copy_on_disk is not None:
             return Worker(partial(_answerer_copy_on_disk, self.copy_on_disk, self.source,
                                   self.trusted), rocks.start_method())
-        return Worker(partial(_answerer_from_file, self.source, self.trusted),
+        return Worker(opener([self.source], lenient=self.trusted),
                       "fork" if hasattr(os, "fork") else "spawn")
 
     def close(self) -> None:
@@ -165,22 +175,22 @@ class EmbeddedStore:
         worker = self._worker
         if worker is not None and worker.alive:
             try:
-                return decode(_ask(worker, request, timeout, retry=True))
+                return decode(_ask(worker, request, timeout, retry=True), worker.memory)
             except Stopped:  # e.g. the thread that started it ended (PR_SET_PDEATHSIG)
                 self.close()
         if timeout is None:
             return decode(execute(self._store, *request))
         with self._new_worker() as once:
-            return decode(_ask(once, request, timeout))
+            return decode(_ask(once, request, timeout), once.memory)
 
     def _new_worker(self) -> Worker:
-        if self.directory is not None:
-            return Worker(partial(_answerer_on_disk, str(self.directory)), rocks.start_method())
+        if self.directory is not None:  # RocksDB threads do not survive a fork
+            return Worker(opener(directory=self.directory), rocks.start_method())
         if not hasattr(os, "fork"):
             if self.source is None:
                 raise InputError("a time limit needs a store loaded from a file on this "
                                  "platform")
-            return Worker(partial(_answerer_from_file, self.source, self.trusted), "spawn")
+            return Worker(opener([self.source], lenient=self.trusted), "spawn")
         # loaded here once (a caller that stays pays it once), then shared
         # copy-on-write with each child
         return Worker(partial(_answerer, self._store), "fork")
@@ -190,23 +200,43 @@ class EmbeddedStore:
         return f"EmbeddedStore({str(where)!r})"
 
 
-def _load(source: Path | bytes, lenient: bool = False):
-    """A pyoxigraph in-memory store holding the N-Triples file (or bytes) ``source``;
-    ``lenient`` skips validating IRIs and language tags (for a graph checked already)."""
+def _load(source: Path | bytes | Sequence[Path], lenient: bool = False):
+    """A pyoxigraph in-memory store holding the N-Triples file (or bytes) ``source``, or
+    each of several files; ``lenient`` skips validating IRIs and language tags (for a
+    graph checked already)."""
     ox = _ox()
     store = ox.Store()
     graph = ox.NamedNode(PROJECT_GRAPH)
-    try:
-        if isinstance(source, bytes):
-            store.bulk_load(source, format=ox.RdfFormat.N_TRIPLES, to_graph=graph,
-                            lenient=lenient)
-        else:
-            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, to_graph=graph,
-                            lenient=lenient)
-    except (SyntaxError, OSError) as exc:
-        raise InputError(f"cannot load the graph: {exc}",
-                         file=None if isinstance(source, bytes) else source) from None
+    sources = [source] if isinstance(source, (bytes, str, Path)) else list(source)
+    for one in sources:
+        try:
+            if isinstance(one, bytes):
+                store.bulk_load(one, format=ox.RdfFormat.N_TRIPLES, to_graph=graph,
+                                lenient=lenient)
+            else:
+                store.bulk_load(path=str(one), format=ox.RdfFormat.N_TRIPLES, to_graph=graph,
+                                lenient=lenient)
+        except (SyntaxError, OSError) as exc:
+            raise InputError(f"cannot load the graph: {exc}",
+                             file=None if isinstance(one, bytes) else one) from None
     return store
+
+
+def _open_on_disk(directory: Path | str):
+    try:
+        return rocks.open_read_only(directory)
+    except OSError as exc:
+        raise InputError(f"cannot open the store: {exc}", file=directory) from None
+
+
+def opener(sources: Sequence[Path] = (), directory: Path | str | None = None,
+           lenient: bool = False) -> Opener:
+    """What a worker (``timelimit.Worker``) runs to hold the graph: the on-disk store
+    ``directory`` opened read-only, or else the N-Triples files ``sources`` loaded in
+    memory. Picklable, for a ``spawn`` child; a failure to open answers every request."""
+    if directory is not None:
+        return partial(_answerer_on_disk, str(directory))
+    return partial(_answerer_from_file, tuple(Path(s) for s in sources), lenient)
 
 
 # --- in the worker: open the store, answer requests ----------------------------
@@ -215,18 +245,24 @@ def _answerer(store):
     return lambda request: execute(store, *request)
 
 
-def _answerer_from_file(source: Path, lenient: bool = False):
+def _answering_failure(exc: InputError):
+    failure = _error("load", str(exc))
+    return lambda request: failure
+
+
+def _answerer_from_file(sources: Sequence[Path], lenient: bool = False):
     """Load the store; a loading error answers every query."""
     try:
-        store = _load(source, lenient)
+        return _answerer(_load(sources, lenient))
     except InputError as exc:
-        failure = b"E" + json.dumps({"kind": "load", "message": str(exc)}).encode()
-        return lambda request: failure
-    return _answerer(store)
+        return _answering_failure(exc)
 
 
 def _answerer_on_disk(directory: str):
-    return _answerer(rocks.open_read_only(directory))
+    try:
+        return _answerer(_open_on_disk(directory))
+    except InputError as exc:
+        return _answering_failure(exc)
 
 
 def _answerer_copy_on_disk(directory: Path, source: Path, lenient: bool):
@@ -234,7 +270,7 @@ def _answerer_copy_on_disk(directory: Path, source: Path, lenient: bool):
     try:
         store = rocks.open_read_only(directory)
     except OSError:
-        return _answerer_from_file(source, lenient)
+        return _answerer_from_file([source], lenient)
     return _answerer(store)
 
 
@@ -252,23 +288,76 @@ def _ask(worker: Worker, request, timeout: float | None, retry: bool = False) ->
         raise InputError("the query worker stopped without an answer") from None
 
 
-def execute(store, text: str, bindings: dict[str, Term]) -> bytes:
-    """The answer as bytes: b"R" + SPARQL JSON, b"T" + N-Triples, or b"E" + error JSON."""
+class CappedBuffer:
+    """A bytes sink that refuses to grow past ``cap`` bytes (the result-size limit)."""
+
+    def __init__(self, cap: int) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.cap = cap
+
+    @property
+    def over(self) -> bool:
+        return self.size > self.cap
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.over:
+            raise ResultTooLarge(f"the result is larger than the limit of {self.cap:,} bytes")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def execute(store, text: str, bindings: dict[str, Term], fmt: str | None = None,
+            max_bytes: int | None = None) -> bytes:
+    """The answer as bytes: b"R" + results or b"T" + triples, written in ``fmt`` (a
+    name in ``RESULT_FORMATS`` or ``GRAPH_FORMATS``; default SPARQL JSON or N-Triples,
+    as ``decode`` reads them) within ``max_bytes``, or b"E" + error JSON."""
     from riskgraph.query.binding import bind_values
 
     ox = _ox()
+    sink = CappedBuffer(max_bytes) if max_bytes else None
     try:
         result = store.query(bind_values(text, bindings), use_default_graph_as_union=True)
-        if isinstance(result, ox.QueryTriples):
-            return b"T" + result.serialize(format=ox.RdfFormat.N_TRIPLES)
-        return b"R" + result.serialize(format=ox.QueryResultsFormat.JSON)
+        graph = isinstance(result, ox.QueryTriples)
+        name = (GRAPH_FORMATS if graph else RESULT_FORMATS).get(fmt or ("nt" if graph
+                                                                        else "json"))
+        if name is None:
+            what = "a CONSTRUCT or DESCRIBE" if graph else "a SELECT or ASK"
+            return _error("error", f"{what} answer cannot be written as {fmt}")
+        output = cast("IO[bytes] | None", sink)  # write() is all pyoxigraph calls
+        if graph:
+            data = ox.serialize(result, output, getattr(ox.RdfFormat, name),
+                                prefixes=PREFIXES if fmt == "ttl" else None)
+        else:
+            data = result.serialize(output, getattr(ox.QueryResultsFormat, name))
+        if sink is not None:
+            data = sink.getvalue()
+        assert data is not None  # no output given: serialize returns the bytes
+        return (b"T" if graph else b"R") + data
+    except ResultTooLarge as exc:
+        return _error("too-large", str(exc))
+    except MemoryError:  # Python's side of the cap; pyoxigraph's side ends the process
+        return _error("memory", "")
     except SyntaxError as exc:
-        message = _as_written(text, exc) if bindings else str(exc)
-        return b"E" + json.dumps({"kind": "syntax", "message": message}).encode()
+        return _error("syntax", _as_written(text, exc) if bindings else str(exc))
     except InputError as exc:  # a value that cannot be bound
-        return b"E" + json.dumps({"kind": "load", "message": str(exc)}).encode()
+        return _error("load", str(exc))
     except Exception as exc:  # evaluation errors: pyoxigraph raises several types
-        return b"E" + json.dumps({"kind": "error", "message": str(exc)}).encode()
+        if sink is not None and sink.over:  # the sink's error, wrapped
+            return _error("too-large", f"the result is larger than the limit of "
+                          f"{sink.cap:,} bytes")
+        return _error("error", str(exc))
+
+
+def _error(kind: str, message: str) -> bytes:
+    return b"E" + json.dumps({"kind": kind, "message": message}).encode()
 
 
 def _as_written(text: str, exc: SyntaxError) -> str:
@@ -293,29 +382,41 @@ def _timed_out(timeout: float) -> QueryTimeout:
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
 
 
-def decode(payload: bytes) -> QueryResult:
-    """A ``QueryResult`` from ``execute``'s bytes; errors become ``InputError``."""
+def unwrap(payload: bytes, memory: int | None = None) -> bytes:
+    """The written answer in ``execute``'s bytes; its error raised as ``InputError``
+    (``memory``: the worker's memory cap, which a "memory" error names)."""
     kind, body = payload[:1], payload[1:]
-    if kind == b"R":
+    if kind in (b"R", b"T"):
+        return body
+    if kind != b"E":
+        raise InputError("the query worker stopped without an answer")
+    error = json.loads(body)
+    message = error["message"]
+    if error["kind"] == "load":  # already says which file and why
+        raise InputError(message)
+    if error["kind"] == "too-large":
+        raise ResultTooLarge(message, hint="add a LIMIT or ask for fewer columns")
+    if error["kind"] == "memory":
+        raise memory_error(memory) if memory else InputError("the query ran out of memory")
+    match = _POSITION.match(message)
+    if error["kind"] == "syntax" and match:
+        raise InputError(f"SPARQL syntax error: {match.group(3)}", file="query",
+                         line=int(match.group(1)), column=int(match.group(2)))
+    prefix = "SPARQL syntax error" if error["kind"] == "syntax" else "the query failed"
+    raise InputError(f"{prefix}: {message}")
+
+
+def decode(payload: bytes, memory: int | None = None) -> QueryResult:
+    """A ``QueryResult`` from ``execute``'s bytes in its default formats; errors become
+    ``InputError`` (see ``unwrap``)."""
+    body = unwrap(payload, memory)
+    if payload[:1] == b"R":
         return QueryResult.from_json(json.loads(body))
-    if kind == b"T":
-        ox = _ox()
-        rows = [{"subject": _term(t.subject), "predicate": _term(t.predicate),
-                 "object": _term(t.object)}
-                for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-        return QueryResult(["subject", "predicate", "object"], rows)
-    if kind == b"E":
-        error = json.loads(body)
-        message = error["message"]
-        if error["kind"] == "load":  # already says which file and why
-            raise InputError(message)
-        match = _POSITION.match(message)
-        if error["kind"] == "syntax" and match:
-            raise InputError(f"SPARQL syntax error: {match.group(3)}", file="query",
-                             line=int(match.group(1)), column=int(match.group(2)))
-        prefix = "SPARQL syntax error" if error["kind"] == "syntax" else "the query failed"
-        raise InputError(f"{prefix}: {message}")
-    raise InputError("the query worker stopped without an answer")
+    ox = _ox()
+    rows = [{"subject": _term(t.subject), "predicate": _term(t.predicate),
+             "object": _term(t.object)}
+            for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    return QueryResult(["subject", "predicate", "object"], rows)
 
 
 def _term(node) -> Term:

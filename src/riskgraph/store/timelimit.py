@@ -1,32 +1,40 @@
 """Run queries in a child process that is killed when a time limit passes.
 
 pyoxigraph cannot interrupt a query, so a query with a time limit runs in a
-child: a ``multiprocessing`` process that answers requests over a ``Pipe``.
-``fork`` serves an in-memory store (the child shares it copy-on-write, or loads
-it while the parent goes on); ``spawn`` serves an on-disk store, whose RocksDB
-threads a fork would not carry. This is the only place riskgraph starts a child.
+child: a ``multiprocessing`` process (``Worker``) that answers requests over a
+``Pipe``. ``fork`` serves an in-memory store (the child shares it copy-on-write,
+or loads it while the parent goes on); ``spawn`` serves an on-disk store, whose
+RocksDB threads a fork would not carry, and ``riskgraph serve``, whose threads a
+fork would copy mid-flight. ``Worker`` is the only place riskgraph starts a query
+child: the CLI and the API start one per store (``riskgraph.store.local``), and
+``serve`` and ``site`` a pool of them (``riskgraph.serve.pool``). The other children
+are no query workers and end with the call that starts them: ``git archive`` for
+``riskgraph diff git:REV`` (``subprocess.run`` with a timeout) and HermiT's ``java``,
+which owlready2 runs for the reasoner.
 
 No child outlives its parent, whatever ends it:
 - the parent kills (SIGKILL) and reaps the child in a ``finally`` on every exit
   from ``ask`` (time limit, KeyboardInterrupt, SystemExit from a signal handler),
   and ``weakref.finalize`` does it when the ``Worker`` is dropped or at exit;
-- the child asks Linux to kill it when its parent dies (``PR_SET_PDEATHSIG``, which
-  also covers a parent killed with SIGKILL), polls ``os.getppid()`` elsewhere,
-  and ends on end-of-file on its pipe.
+- the child asks Linux to kill it when the thread that started it ends
+  (``PR_SET_PDEATHSIG``, which also covers a parent killed with SIGKILL; a caller that
+  keeps workers starts them from a thread that lives as long: serve's pool does), polls
+  ``os.getppid()`` elsewhere, and ends on end-of-file on its pipe.
 
 The first ``spawn`` also makes ``multiprocessing`` start its resource tracker, one
 helper per process that ends with it (end-of-file on its own pipe).
 
 A child's memory is capped too (``cap_memory``): once it holds the graph, its address
 space may grow by ``query_memory()`` bytes at most (``RISKGRAPH_QUERY_MEMORY``, in MiB;
-default 2048). Past the cap pyoxigraph cannot allocate and the child ends; the caller
-gets ``MemoryLimit``. ``riskgraph serve``'s workers use the same cap.
+default 2048; ``riskgraph serve --max-query-memory``). Past the cap pyoxigraph cannot
+allocate and the child ends; the caller gets ``MemoryLimit`` (``memory_error``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import sys
 import threading
@@ -169,6 +177,9 @@ class Worker:
             there.close()
         self.pid = self._process.pid
         self._conn = here
+        # one poll object for the answers: Connection.poll builds a selector per call
+        self._answers = select.poll()
+        self._answers.register(here.fileno(), select.POLLIN)
         self._lock = threading.Lock()  # one request at a time on the pipe
         self._finalizer = weakref.finalize(self, _stop, self._process, here)
 
@@ -187,11 +198,12 @@ class Worker:
                 raise Stopped()
             try:
                 self._conn.send(request)
-                if timeout is not None and not self._conn.poll(timeout):
+                if timeout is not None and not self._answers.poll(timeout * 1000):
                     raise Expired()
                 return self._conn.recv_bytes()
             except (EOFError, OSError):  # the child is gone: let it finish ending,
-                self._process.join(1.0)  # so that its exit code says how it ended
+                with contextlib.suppress(ValueError):  # (closed by a concurrent stop())
+                    self._process.join(1.0)  # so that its exit code says how it ended
                 raise Stopped(self.stop()) from None
             except BaseException:
                 self.stop()
