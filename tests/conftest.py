@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
+_CACHE = pytest.StashKey[tuple]()
 
-@pytest.fixture(autouse=True, scope="session")
-def _isolated_cache(tmp_path_factory):
-    """Every test session builds into its own cache, never the user's."""
-    import os
 
-    cache = tmp_path_factory.mktemp("riskgraph-cache")
-    old = os.environ.get("RISKGRAPH_CACHE")
+def pytest_configure(config):
+    """Every test run builds into its own cache, never the user's. The controlling process
+    makes it, so that pytest-xdist's workers (started later, with this environment) share
+    one cache and the bundled graph is built and reasoned once per run, not per worker."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller set RISKGRAPH_CACHE
+    cache = Path(tempfile.mkdtemp(prefix="riskgraph-test-cache-"))
+    config.stash[_CACHE] = (cache, os.environ.get("RISKGRAPH_CACHE"))
     os.environ["RISKGRAPH_CACHE"] = str(cache)
-    yield cache
+    if getattr(config.option, "numprocesses", None):
+        from riskgraph.build.cache import ensure_cached_graph
+
+        ensure_cached_graph()  # once, before the workers start
+
+
+def pytest_unconfigure(config):
+    if _CACHE not in config.stash:
+        return
+    cache, old = config.stash[_CACHE]
+    shutil.rmtree(cache, ignore_errors=True)
     if old is None:
         os.environ.pop("RISKGRAPH_CACHE", None)
     else:
         os.environ["RISKGRAPH_CACHE"] = old
+
+
+@pytest.fixture
+def _isolated_cache() -> Path:
+    """The run's build cache (see ``pytest_configure``)."""
+    return Path(os.environ["RISKGRAPH_CACHE"])
 
 
 @pytest.fixture

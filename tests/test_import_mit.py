@@ -67,12 +67,12 @@ def aiid_import(external):
 @pytest.fixture(scope="module")
 def graph() -> Graph:
     files = sorted(MIT_DIR.glob("*.ttl")) + sorted(AIID_DIR.glob("*.ttl"))
-    return load_files(files + [resources.data_dir() / "taxonomies.ttl"])
+    return load_files(files + [resources.data_dir() / "taxonomies.ttl"], bundled=True)
 
 
 @pytest.fixture(scope="module")
 def mit_concepts() -> set:
-    g = load_files([resources.data_dir() / "taxonomies.ttl"])
+    g = load_files([resources.data_dir() / "taxonomies.ttl"], bundled=True)
     return {s for cls in (RG.RiskDomain, RG.RiskSubdomain, RG.CausalCategory)
             for s in g.subjects(RDF.type, cls)}
 
@@ -177,7 +177,7 @@ def test_every_new_entity_is_in_a_dataset_with_a_licence(graph):
     for ds in datasets:
         assert (ds, DCT.license, None) in graph, f"{ds} has no licence"
     typed = {s for s in graph.subjects(RDF.type, None) if str(s).startswith(ID)}
-    curated = set(load_files([resources.data_dir() / "taxonomies.ttl"]).subjects())
+    curated = set(load_files([resources.data_dir() / "taxonomies.ttl"], bundled=True).subjects())
     for s in typed - curated - datasets:
         found = set(graph.objects(s, VOID.inDataset))
         assert found and found <= datasets | {iri("dataset", "riskgraph-curated")}, s
@@ -204,13 +204,13 @@ def test_no_publication_is_there_twice(store):
     assert result.rows == []
     # the documents riskgraph already had are reused, not minted again
     reused = iri("publication", "hendrycks-2023-catastrophic-risks")
-    documents = load_files([MIT_DIR / "documents.ttl"])
+    documents = load_files([MIT_DIR / "documents.ttl"], bundled=True)
     assert (reused, VOID.inDataset, iri("dataset", "mit-ai-risk-repository-v3")) in documents
     assert (reused, RDF.type, None) not in documents
 
 
 def test_nexus_incidents_linked_to_aiid_with_a_reason(graph):
-    nexus = load_files([resources.nexus_dir() / "ibm-risk-atlas.ttl"])
+    nexus = load_files([resources.nexus_dir() / "ibm-risk-atlas.ttl"], bundled=True)
     links = list(graph.subject_objects(RG.sameIncidentAs))
     assert links
     for left, right in links:

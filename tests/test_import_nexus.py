@@ -62,7 +62,7 @@ def nexus() -> Graph:
 
 @pytest.fixture(scope="module")
 def bundle() -> Graph:
-    return load_files(ontology_files() + resources.data_files())
+    return load_files(ontology_files() + resources.data_files(), bundled=True)
 
 
 # --- reproduction --------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_licences_are_the_real_ones_and_never_guessed(nexus):
 
 
 def test_every_curated_entity_is_in_the_curated_dataset():
-    curated = load_files([p for p in resources.curated_data_files()])
+    curated = load_files([p for p in resources.curated_data_files()], bundled=True)
     typed = {s for s in curated.subjects(RDF.type, None) if str(s).startswith(ID)
              and (s, RDF.type, RG.Figure) not in curated}  # figures go with their evidence
     missing = sorted(str(s) for s in typed
@@ -312,7 +312,7 @@ def test_import_cli_writes_the_folder(run_cli, wheel, tmp_path, imported):
 def test_the_ontology_stays_in_the_fragment_split_reasoning_relies_on():
     from riskgraph.build.split_reason import unsupported_axioms
 
-    assert unsupported_axioms(load_files(ontology_files())) == []
+    assert unsupported_axioms(load_files(ontology_files(), bundled=True)) == []
 
 
 def test_split_reasoning_equals_hermit_over_the_whole_merged_graph():
@@ -321,9 +321,9 @@ def test_split_reasoning_equals_hermit_over_the_whole_merged_graph():
 
     if not java_available():
         pytest.skip("HermiT needs java")
-    ontology = load_files(ontology_files())
-    curated = load_files(resources.curated_data_files())
-    external = load_files(resources.external_data_files())
+    ontology = load_files(ontology_files(), bundled=True)
+    curated = load_files(resources.curated_data_files(), bundled=True)
+    external = load_files(resources.external_data_files(), bundled=True)
     split = reason_split(ontology, curated, external, use_hermit=True)
     full = reason(ontology + curated + external, use_hermit=True)
     assert split.consistent and full.consistent
@@ -336,8 +336,8 @@ def test_split_reasoning_finds_a_clash_in_the_imported_layer(tmp_path):
 
     if not java_available():
         pytest.skip("HermiT needs java")
-    ontology = load_files(ontology_files())
-    curated = load_files(resources.curated_data_files())
+    ontology = load_files(ontology_files(), bundled=True)
+    curated = load_files(resources.curated_data_files(), bundled=True)
     external = Graph()
     bad = iri("mitigation", "nexus-test-clash")
     external.add((bad, RDF.type, RG.CatalogueMitigation))
