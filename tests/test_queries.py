@@ -305,9 +305,9 @@ def test_ask_as_json(run_cli):
 
 
 def test_csv_follows_w3c_results_format(store):
-    from riskgraph.query.formats import to_csv
+    from riskgraph.query.formats import write
 
-    text = to_csv(run_query("mitigations_for_domain", {"risk": "4.2"}, store))
+    text = write(run_query("mitigations_for_domain", {"risk": "4.2"}, store), "csv").decode()
     assert text.split("\r\n")[0] == "label,stage,actor,addresses,mitigation"
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     table = list(csv.reader(io.StringIO(text)))

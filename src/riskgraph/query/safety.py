@@ -38,6 +38,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from riskgraph.errors import InputError, UnsafeQuery
 from riskgraph.namespaces import BASE, KNOWN_PREFIXES
 from riskgraph.query.lexer import Token, position, scan, tokenize
+from riskgraph.text import string_literal
 
 PROJECT_NAMESPACE = BASE
 # IRIs a query may name in FROM / FROM NAMED: the project's own graphs only.
@@ -165,8 +166,7 @@ def _plain_string(text: str, token: Token, source: str) -> str:
         return _code_point(text, token, match.group(2) or match.group(3), source)
 
     value = _STRING_ESCAPE.sub(unescape, body)
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
-        .replace("\r", "\\r") + '"'
+    return string_literal(value)
 
 
 def _plain_iri(text: str, token: Token, source: str) -> str:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from riskgraph.errors import InputError
+from riskgraph.io.formats import FILE_GRAPHS, GRAPHS
 from riskgraph.namespaces import ID_IRI
 from riskgraph.query.results import QueryResult
 from riskgraph.serve import entity as entity_mod
@@ -82,7 +83,7 @@ KIND_NAMES = {OWL + "Class": "class", OWL + "ObjectProperty": "object property",
 def rdf_links(linker: Linker, iri: str) -> dict[str, str]:
     page = linker.entity(iri) or ""
     base = page[: -len(linker.suffix)] if linker.suffix and page.endswith(linker.suffix) else page
-    return {fmt: base + "." + fmt for fmt in ("ttl", "nt", "jsonld")}
+    return {fmt: base + GRAPHS[fmt].suffix for fmt in FILE_GRAPHS}
 
 
 def entity_page(backend, iri: str, linker: Linker, meta_csp: str | None = None) -> str | None:
