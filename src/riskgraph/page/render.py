@@ -378,7 +378,7 @@ def render_model(model: GraphModel, *, title: str, subtitle: str, layout_mode: s
         vis_css=Markup(vis_css),
         app_js=Markup(app_js),
         app_css=Markup(app_css),
-        data_json=Markup(script_json(_page_data(model, physics, view, groups, matrix))),
+        data_json=script_json(_page_data(model, physics, view, groups, matrix)),
     )
     g = model.graph
     return RenderedPage(html=html, title=title, csp=csp, node_count=model.node_count,
