@@ -32,6 +32,14 @@ def run_cli():
     return run
 
 
+@pytest.fixture(scope="session")
+def store():
+    """The bundled graph's store, for the tests of the questions."""
+    from riskgraph.store.choose import default_store
+
+    return default_store()
+
+
 @pytest.fixture
 def loopback_servers():
     """``start(behaviour)`` for loopback HTTP servers (tests/loopback_http.py), all shut

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from query_rows import rows, sparql
 
 from riskgraph.query.canned import list_queries, parse_query, prepare, run_prepared, run_query
 from riskgraph.query.formats import display
@@ -26,24 +27,6 @@ TESTED = {"effective_mitigations", "mitigations_for_domain", "who_does_what",
           "nist_actions_by_function", "taxonomy_matches", "evidence_catalogue_gaps",
           # the MIT AI Risk Repository and AIID imports (tests/test_import_mit.py)
           "risk_dossier", "incidents", "framework_risks"}
-
-
-@pytest.fixture(scope="module")
-def store():
-    from riskgraph.store.choose import default_store
-
-    return default_store()
-
-
-def rows(store, name, **params) -> list[dict[str, str]]:
-    result = run_query(name, params, store)
-    return [{k: v.value for k, v in row.items()} for row in result.rows]
-
-
-def sparql(store, text: str) -> list[dict[str, str]]:
-    query = parse_query(text, "--sparql", canned=False)
-    result = run_prepared(prepare(query), store)
-    return [{k: v.value for k, v in row.items()} for row in result.rows]
 
 
 def test_every_canned_query_is_listed_and_described():

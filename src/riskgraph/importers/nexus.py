@@ -855,7 +855,7 @@ class _Importer:
             self.defect("mapping ends outside the imported data",
                         f"{len(unresolved)} subject or object ids name entities riskgraph does "
                         "not import (for example AIUC-1 requirements, capabilities, AI tasks) or "
-                        "that no package file defines; the record keeps the id, no SKOS_IRI triple "
+                        "that no package file defines; the record keeps the id, no SKOS triple "
                         "is written.", [f"{k}: {v}" for k, v in sorted(counts.items())])
 
 

@@ -48,12 +48,14 @@ def write(result: QueryResult, fmt: str) -> bytes:
 
     rows = [{name: Term(t.kind, bnode_label(t.value)) if t.kind == "bnode" else t
              for name, t in row.items()} for row in result.rows]
-    data = json.dumps(QueryResult(result.variables, rows, result.boolean).to_json())
+    text = json.dumps(QueryResult(result.variables, rows, result.boolean).to_json())
     try:
-        parsed = ox.parse_query_results(data.encode(), format=ox.QueryResultsFormat.JSON)
+        parsed = ox.parse_query_results(text.encode(), format=ox.QueryResultsFormat.JSON)
     except SyntaxError as exc:
         raise InputError(f"the answer cannot be written as {fmt}: {exc}") from None
-    return parsed.serialize(format=RESULTS[fmt].engine())
+    data = parsed.serialize(format=RESULTS[fmt].engine())
+    assert data is not None  # no output given: serialize returns the bytes
+    return data
 
 
 def _cells(result: QueryResult) -> tuple[list[str], list[list[str]], list[bool]]:
