@@ -40,6 +40,18 @@ def store():
     return default_store()
 
 
+@pytest.fixture(scope="module")
+def refusing_server():
+    """A loopback server that answers every request 500 and records it in ``seen``: a
+    test module's own (tests/loopback_http.py), to show that nothing reached it."""
+    from loopback_http import refusing
+
+    server = refusing()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
 def loopback_servers():
     """``start(behaviour)`` for loopback HTTP servers (tests/loopback_http.py), all shut

@@ -38,13 +38,12 @@ from riskgraph.importers.nexus import (
     idi,
     rg,
 )
+from riskgraph.importers.nexus_sources import CC_BY, CC_BY_SA
 from riskgraph.importers.turtle import en, literal, typed
 from riskgraph.namespaces import DCTERMS_IRI, PROV_IRI, SEMAPV_IRI
 
 SNAPSHOT = "2025-03"
 RETRIEVED = "2026-12-07"  # when riskgraph took the files (a recorded fact)
-CC_BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/"
-CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 ORIGIN = ("https://github.com/thecraigd/AI-Incident-Database-Dashboard (commit "
           "451e5e10ffc4be8614be2dc7aba9dc909cf2f93f, folder mongodump_full_snapshot/)")
 HOME = "https://incidentdatabase.ai/"

@@ -38,6 +38,7 @@ from riskgraph.importers.nexus import (
     rg,
     slugify,
 )
+from riskgraph.importers.nexus_sources import CC_BY
 from riskgraph.importers.turtle import TurtleDoc, en, literal, typed
 from riskgraph.namespaces import BIBO_IRI, DCTERMS_IRI, SKOS_IRI
 
@@ -49,7 +50,6 @@ HOME = "https://airisk.mit.edu/"
 ORIGIN = ("https://github.com/xaitax/MIT-AI-Risk-Repository-Converter "
           "(commit 8dbb778f60d84ab7e1894cf115ef3bf7b38dc6e9, MIT's export stored unchanged)")
 RETRIEVED = "2026-12-07"  # when riskgraph took the file (a recorded fact, never the clock)
-CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 ATTRIBUTION = ('Slattery et al., "The AI Risk Repository", MIT AI Risk Initiative, '
                "airisk.mit.edu (CC BY 4.0)")
 DATASET = idi("dataset", "mit-ai-risk-repository-v3")
