@@ -92,7 +92,7 @@ def test_counter_evidence_is_shown_beside_the_evidence_not_netted(store):
 
 def test_the_answer_is_sorted_by_grade(store):
     ranks = {r["level"]: int(r["rank"]) for r in sparql(
-        store, "SELECT ?level ?rank WHERE { ?l a rg:GradeLevel ; rdfs:label ?level ; "
+        store, PREFIXES + "SELECT ?level ?rank WHERE { ?l a rg:GradeLevel ; rdfs:label ?level ; "
                "rg:gradeRank ?rank }")}
     for area in AREAS:
         order = [ranks[r["grade"]] for r in rows(store, "effective_mitigations", area=area)]

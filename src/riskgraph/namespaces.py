@@ -16,6 +16,7 @@ RG_IRI = BASE + "ns#"
 ID_IRI = BASE + "id/"
 # The named graph riskgraph loads its data into, locally and on a SPARQL server.
 PROJECT_GRAPH = BASE + "graph"
+RGSH_IRI = BASE + "shapes#"  # riskgraph's shapes and its own constraints
 
 RDF_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_IRI = "http://www.w3.org/2000/01/rdf-schema#"
@@ -27,6 +28,7 @@ DCTERMS_IRI = "http://purl.org/dc/terms/"
 BIBO_IRI = "http://purl.org/ontology/bibo/"
 SCHEMA_IRI = "https://schema.org/"
 VOID_IRI = "http://rdfs.org/ns/void#"
+SD_IRI = "http://www.w3.org/ns/sparql-service-description#"
 # Named in mappings (SSSOM) and alignments, not written into every serialisation.
 SEMAPV_IRI = "https://w3id.org/semapv/vocab/"
 MAPPING_PREFIXES = {"semapv": SEMAPV_IRI, "airo": "https://w3id.org/airo#",

@@ -19,7 +19,7 @@ from riskgraph.io.atomic import PendingFiles, Writer, check_target, refuse_overw
 from riskgraph.io.formats import FILE_GRAPHS, GRAPHS
 from riskgraph.io.rdf import Triple, file_triples, load_files, ontology_files
 from riskgraph.io.serialize import serialisations
-from riskgraph.namespaces import ID, RG, bind_prefixes
+from riskgraph.namespaces import ID, RG, VOID_IRI, bind_prefixes
 from riskgraph.reason.reasoner import ReasoningResult, reason
 from riskgraph.reason.vocabulary import UndeclaredTerm, undeclared_terms
 
@@ -73,7 +73,7 @@ def class_counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(named.items()))
 
 
-VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+VOID_IN_DATASET = URIRef(VOID_IRI + "inDataset")
 
 
 def dataset_counts(graph: Graph) -> dict[str, int]:

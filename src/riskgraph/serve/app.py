@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from riskgraph.errors import EndpointError, InputError, QueryTimeout
 from riskgraph.io import formats
-from riskgraph.namespaces import ID_IRI, PROJECT_GRAPH
+from riskgraph.namespaces import ID_IRI, PROJECT_GRAPH, SD_IRI
 from riskgraph.query.formats import write
 from riskgraph.serve import negotiate, pages
 from riskgraph.serve.cache import ResponseCache
@@ -542,8 +542,7 @@ def service_description(endpoint: str, fmt: str) -> bytes:
 
     text = SD.format(endpoint=endpoint.replace(">", "%3E"), graph=PROJECT_GRAPH)
     triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
-    prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#"}
-    return write_triples(triples, fmt, prefixes)
+    return write_triples(triples, fmt, {"sd": SD_IRI})
 
 
 def create_app(backend, options: ServeOptions | None = None, graph_page=None) -> Starlette:

@@ -23,6 +23,7 @@ from riskgraph.io.atomic import (
     refuse_overwriting_inputs,
 )
 from riskgraph.io.formats import FILE_GRAPHS, RESULTS
+from riskgraph.namespaces import BASE
 from riskgraph.query.formats import write
 from riskgraph.serve import pages
 from riskgraph.serve.html import SITE_CSP, STATIC
@@ -31,7 +32,7 @@ from riskgraph.serve.serialize import serialize_triples
 from riskgraph.version import __version__
 
 MARKER = ".riskgraph-site"
-DEFAULT_BASE_URL = "https://w3id.org/riskgraph/"
+DEFAULT_BASE_URL = BASE
 
 
 @dataclass
