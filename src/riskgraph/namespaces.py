@@ -34,6 +34,10 @@ SEMAPV_IRI = "https://w3id.org/semapv/vocab/"
 MAPPING_PREFIXES = {"semapv": SEMAPV_IRI, "airo": "https://w3id.org/airo#",
                     "dpv": "https://w3id.org/dpv#", "dpv-risk": "https://w3id.org/dpv/risk#"}
 
+# Characters an IRI may not hold where it is written <...> (IRIREF of Turtle, N-Triples
+# and SPARQL): what keeps an IRI from ending early or changing the text around it.
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
 
 def __getattr__(name: str):
     # RG (closed: a misspelt term fails) and ID need rdflib, so they are made on first use.

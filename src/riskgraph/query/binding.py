@@ -11,13 +11,11 @@ from __future__ import annotations
 import re
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import XSD_IRI
+from riskgraph.namespaces import IRI_FORBIDDEN, XSD_IRI
 from riskgraph.query.lexer import Token, tokenize
 from riskgraph.query.results import Term
 from riskgraph.text import string_literal
 
-# Characters an IRIREF may hold (SPARQL 1.1 grammar, production [139]).
-IRI_OK = re.compile(r'[^\x00-\x20<>"{}|^`\\]+')
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 
@@ -25,7 +23,7 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 def term_to_sparql(term: Term) -> str:
     """A term as SPARQL syntax, escaped so that no value can change the query."""
     if term.kind == "uri":
-        if not IRI_OK.fullmatch(term.value):
+        if not term.value or IRI_FORBIDDEN.search(term.value):
             raise InputError(f"{term.value!r} cannot be written as an IRI")
         return f"<{term.value}>"
     if term.kind != "literal":
