@@ -63,8 +63,3 @@ def name_of(param: str) -> str | None:
     param = param.lower()
     return next((f.name for f in FORMATS.values() if param == f.name or param in f.aliases),
                 None)
-
-
-def graph_for(suffix: str) -> Format | None:
-    """The graph format of a file suffix (``.ttl``), any case."""
-    return next((f for f in GRAPHS.values() if f.suffix == suffix.lower()), None)
