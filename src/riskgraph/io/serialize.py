@@ -11,12 +11,13 @@ graph to rdflib's writer instead, so nothing is ever dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from rdflib import Graph
 
 from riskgraph.io.formats import GRAPHS
-from riskgraph.io.terms import cached, to_oxigraph
+from riskgraph.io.terms import to_oxigraph
 
 
 def write_triples(triples: Iterable[Any], fmt: str,
@@ -36,7 +37,7 @@ def serialisations(graph: Graph, formats: tuple[str, ...]) -> dict[str, bytes]:
     are sorted and converted once for all."""
     import pyoxigraph as ox
 
-    term = cached(to_oxigraph)
+    term = cache(to_oxigraph)  # each distinct term converted once
     ordered = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
     try:

@@ -9,10 +9,9 @@ imported only when a conversion needs them (``riskgraph query`` stays light).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from riskgraph.namespaces import XSD_IRI
 
@@ -141,21 +140,3 @@ def to_rdflib(node: Any) -> Any:
     if node.datatype.value == XSD_STRING:
         return Literal(node.value)
     return Literal(node.value, datatype=URIRef(node.datatype.value), normalize=False)
-
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def cached(convert: Callable[[T], R]) -> Callable[[T], R]:
-    """``convert`` remembering its answers, for one batch of triples: one term object
-    per distinct term (less memory, and each converted once)."""
-    made: dict[T, R] = {}
-
-    def term(node: T) -> R:
-        known = made.get(node)
-        if known is None:
-            known = made[node] = convert(node)
-        return known
-
-    return term

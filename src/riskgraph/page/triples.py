@@ -11,12 +11,13 @@ parser, so the bundled page never builds an rdflib Graph at all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
-from riskgraph.io.terms import cached, to_rdflib
+from riskgraph.io.terms import to_rdflib
 
 
 class TripleIndex:
@@ -40,7 +41,7 @@ class TripleIndex:
         """The triples of N-Triples files (paths) or texts (bytes), read by pyoxigraph."""
         import pyoxigraph
 
-        term = cached(to_rdflib)  # one rdflib term per distinct term: less memory, faster
+        term = cache(to_rdflib)  # one rdflib term per distinct term: less memory, faster
         index = cls()
         for source in sources:
             quads = pyoxigraph.parse(source if isinstance(source, bytes) else None,
