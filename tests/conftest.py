@@ -56,6 +56,26 @@ def run_cli():
     return run
 
 
+@pytest.fixture(scope="session")
+def store():
+    """The bundled graph's store, for the tests of the questions."""
+    from riskgraph.build.stores import default_store
+
+    return default_store()
+
+
+@pytest.fixture(scope="module")
+def refusing_server():
+    """A loopback server that answers every request 500 and records it in ``seen``: a
+    test module's own (tests/loopback_http.py), to show that nothing reached it."""
+    from loopback_http import refusing
+
+    server = refusing()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
 def loopback_servers():
     """``start(behaviour)`` for loopback HTTP servers (tests/loopback_http.py), all shut

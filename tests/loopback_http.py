@@ -47,6 +47,12 @@ def start(behaviour: Callable[[Handler, bytes], None]) -> http.server.ThreadingH
     return server
 
 
+def refusing() -> http.server.ThreadingHTTPServer:
+    """A new server that answers every request 500 and records it in ``server.seen``
+    (its own record): a test shows that nothing reached it."""
+    return start(lambda handler, body: handler.reply(500))
+
+
 def url(server: http.server.ThreadingHTTPServer, path: str = "/sparql") -> str:
     return f"http://127.0.0.1:{server.server_port}{path}"
 

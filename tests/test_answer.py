@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
+from query_rows import rows, sparql
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from riskgraph import resources
-from riskgraph.query.canned import parse_query, prepare, run_prepared, run_query
 
 RG = Namespace("https://w3id.org/riskgraph/ns#")
 ID = "https://w3id.org/riskgraph/id/"
@@ -28,33 +28,16 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 
 
 @pytest.fixture(scope="module")
-def store():
-    from riskgraph.build.stores import default_store
-
-    return default_store()
-
-
-def rows(store, name, **params) -> list[dict[str, str]]:
-    return [{k: v.value for k, v in row.items()} for row in run_query(name, params, store).rows]
-
-
-def sparql(store, text: str) -> list[dict[str, str]]:
-    query = parse_query(PREFIXES + text, "--sparql", canned=False)
-    result = run_prepared(prepare(query, None, store), store)
-    return [{k: v.value for k, v in row.items()} for row in result.rows]
-
-
-@pytest.fixture(scope="module")
 def evidence(store):
     """Every assessment and area-concerning claim about a mitigation: (mitigation, area,
     evidence, side), side 'for' or 'against', read from the raw triples."""
     found = set()
-    for r in sparql(store, "SELECT ?m ?a ?e ?st WHERE { ?e a rg:Assessment ; "
+    for r in sparql(store, PREFIXES + "SELECT ?m ?a ?e ?st WHERE { ?e a rg:Assessment ; "
                            "rg:assessedMitigation ?m ; rg:assessedFor ?a ; rg:stance ?st }"):
         side = "for" if r["st"].endswith("stance-effective") else "against"
         found.add((r["m"], r["a"], r["e"], side))
     for rel, side in (("supports", "for"), ("questions", "against")):
-        for r in sparql(store, f"SELECT ?m ?a ?e WHERE {{ ?e a rg:Claim ; rg:{rel} ?m ; "
+        for r in sparql(store, PREFIXES + f"SELECT ?m ?a ?e WHERE {{ ?e a rg:Claim ; rg:{rel} ?m ; "
                                "rg:concernsRisk ?a . ?m a rg:Mitigation }"):
             found.add((r["m"], r["a"], r["e"], side))
     return found
@@ -88,7 +71,7 @@ def test_who_placed_the_stage_is_read_from_the_data(store):
 @pytest.mark.parametrize("area", sorted(AREAS))
 def test_every_figure_says_whose_share_it_is_and_preliminary_sources_are_flagged(
         store, area):
-    prelim = {r["m"] for r in sparql(store, f"""SELECT DISTINCT ?m WHERE {{
+    prelim = {r["m"] for r in sparql(store, PREFIXES + f"""SELECT DISTINCT ?m WHERE {{
         ?e rg:assessedMitigation ?m ; rg:assessedFor <{ID}concept/{AREAS[area]}> ;
            dcterms:source ?s . ?s rg:preliminary true }}""")}
     for row in rows(store, "effective_mitigations", area=area):
@@ -109,7 +92,7 @@ def test_counter_evidence_is_shown_beside_the_evidence_not_netted(store):
 
 def test_the_answer_is_sorted_by_grade(store):
     ranks = {r["level"]: int(r["rank"]) for r in sparql(
-        store, "SELECT ?level ?rank WHERE { ?l a rg:GradeLevel ; rdfs:label ?level ; "
+        store, PREFIXES + "SELECT ?level ?rank WHERE { ?l a rg:GradeLevel ; rdfs:label ?level ; "
                "rg:gradeRank ?rank }")}
     for area in AREAS:
         order = [ranks[r["grade"]] for r in rows(store, "effective_mitigations", area=area)]
@@ -120,7 +103,7 @@ def test_the_headline_answer_is_evidence_led(store):
     """No catalogue entry in the answer except through riskgraph's crosswalk to an
     evidenced measure, and the answer says so."""
     found = rows(store, "effective_mitigations")
-    kinds = {r["t"] for r in sparql(store, "SELECT DISTINCT ?t WHERE { ?m a ?t }"
+    kinds = {r["t"] for r in sparql(store, PREFIXES + "SELECT DISTINCT ?t WHERE { ?m a ?t }"
                                     " VALUES ?m { " + " ".join(f"<{r['mitigation']}>"
                                                                for r in found) + " }")}
     assert str(RG.CatalogueMitigation) not in kinds and str(RG.Mitigation) in kinds
@@ -174,8 +157,9 @@ def test_contested_is_exactly_the_same_area_conflicts(store, evidence):
     sides = defaultdict(set)
     for m, a, _, side in evidence:
         sides[(m, a)].add(side)
-    for_assessed_risks = sparql(store, "SELECT ?m ?a ?e ?st WHERE { ?e rg:assessedMitigation ?m ;"
-                                       " rg:assessedFor ?a ; rg:stance ?st }")
+    for_assessed_risks = sparql(store, PREFIXES + "SELECT ?m ?a ?e ?st WHERE { "
+                                "?e rg:assessedMitigation ?m ; rg:assessedFor ?a ; "
+                                "rg:stance ?st }")
     assert for_assessed_risks  # (all assessments are for areas in the bundled data)
     expected = {pair for pair, s in sides.items() if s == {"for", "against"}}
     found = {(r["mitigation"], r["for"]) for r in rows(store, "contested_mitigations")}
@@ -195,7 +179,7 @@ def test_the_gap_queries_count_the_same_thing(store):
         count = int(row["detail"].split(" ")[0])
         noun = "risk is" if count == 1 else "risks are"
         assert row["detail"] == f"{count} catalogue {noun} mapped to it"
-    mapped = {r["code"] for r in sparql(store, """SELECT DISTINCT ?code WHERE {
+    mapped = {r["code"] for r in sparql(store, PREFIXES + """SELECT DISTINCT ?code WHERE {
         ?cr a rg:CatalogueRisk ; ?p ?sub . ?sub a rg:RiskSubdomain ;
             <http://www.w3.org/2004/02/skos/core#notation> ?code .
         VALUES ?p { <http://www.w3.org/2004/02/skos/core#closeMatch>
@@ -218,7 +202,7 @@ def test_evidence_for_mitigation_says_what_a_claim_is_about(store):
 # --- the catalogues reach the question ---------------------------------------------------
 
 def test_catalogue_mitigations_for_cbrn_are_the_28_nist_actions_with_their_mapping(store):
-    tagged = {r["a"] for r in sparql(store, f"""SELECT ?a WHERE {{
+    tagged = {r["a"] for r in sparql(store, PREFIXES + f"""SELECT ?a WHERE {{
         ?a rg:addresses <{ID}concept/nist-cbrn-information-or-capabilities> }}""")}
     assert len(tagged) == 28
     for risk in ("CBRN", "4.2"):

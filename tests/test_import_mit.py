@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from query_rows import rows
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
@@ -224,20 +225,6 @@ def test_nexus_incidents_linked_to_aiid_with_a_reason(graph):
 
 
 # --- the questions -----------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def store():
-    from riskgraph.build.stores import default_store
-
-    return default_store()
-
-
-def rows(store, name, **params) -> list[dict[str, str]]:
-    from riskgraph.query.canned import run_query
-
-    result = run_query(name, params, store)
-    return [{k: v.value for k, v in row.items()} for row in result.rows]
-
-
 @pytest.mark.parametrize("risk", ["4.2", "CBRN"])
 def test_risk_dossier_gives_frameworks_incidents_and_evidenced_mitigations(store, risk):
     found = rows(store, "risk_dossier", risk=risk)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from query_rows import rows, sparql
 
 from riskgraph.query.canned import list_queries, parse_query, prepare, run_prepared, run_query
 from riskgraph.query.formats import display
@@ -26,24 +27,6 @@ TESTED = {"effective_mitigations", "mitigations_for_domain", "who_does_what",
           "nist_actions_by_function", "taxonomy_matches", "evidence_catalogue_gaps",
           # the MIT AI Risk Repository and AIID imports (tests/test_import_mit.py)
           "risk_dossier", "incidents", "framework_risks"}
-
-
-@pytest.fixture(scope="module")
-def store():
-    from riskgraph.build.stores import default_store
-
-    return default_store()
-
-
-def rows(store, name, **params) -> list[dict[str, str]]:
-    result = run_query(name, params, store)
-    return [{k: v.value for k, v in row.items()} for row in result.rows]
-
-
-def sparql(store, text: str) -> list[dict[str, str]]:
-    query = parse_query(text, "--sparql", canned=False)
-    result = run_prepared(prepare(query, None, store), store)
-    return [{k: v.value for k, v in row.items()} for row in result.rows]
 
 
 def test_every_canned_query_is_listed_and_described():
@@ -305,9 +288,9 @@ def test_ask_as_json(run_cli):
 
 
 def test_csv_follows_w3c_results_format(store):
-    from riskgraph.query.formats import to_csv
+    from riskgraph.query.formats import write
 
-    text = to_csv(run_query("mitigations_for_domain", {"risk": "4.2"}, store))
+    text = write(run_query("mitigations_for_domain", {"risk": "4.2"}, store), "csv").decode()
     assert text.split("\r\n")[0] == "label,stage,actor,addresses,mitigation"
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     table = list(csv.reader(io.StringIO(text)))

@@ -14,39 +14,15 @@ escapes and IRIs. For each one:
 from __future__ import annotations
 
 import contextlib
-import http.server
 import itertools
-import threading
 
 import pytest
+from loopback_http import url
 
 from riskgraph.errors import InputError
 from riskgraph.query.safety import _project_graph, _server_function, check_query
 
 TERMINATORS = ["\r", "\n", "\r\n", "\u0085", "\u2028", "\u2029", "\x0b", "\x0c"]
-
-
-class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def _answer(self):
-        type(self).hits.append(self.path)
-        self.send_response(500)
-        self.end_headers()
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def url():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
 
 
 def _hidden(url: str) -> list[str]:
@@ -84,17 +60,17 @@ def _cases(url: str):
         yield wrapper.replace("{T}", t).replace("{P}", payload)
 
 
-def _pyoxigraph_acts(text: str) -> bool:
+def _pyoxigraph_acts(text: str, server) -> bool:
     """Whether pyoxigraph, given ``text``, contacts the network or changes a store."""
     import pyoxigraph as ox
 
-    before = len(_Counter.hits)
+    before = len(server.seen)
     store = ox.Store()
-    with contextlib.suppress(Exception):  # syntax errors and the listener's HTTP 500
+    with contextlib.suppress(Exception):  # syntax errors and the server's HTTP 500
         list(store.query(text))
     with contextlib.suppress(Exception):
         store.update(text)
-    return len(_Counter.hits) > before or len(store) > 0
+    return len(server.seen) > before or len(store) > 0
 
 
 def _rdflib_sees_danger(text: str) -> bool:
@@ -132,12 +108,12 @@ def _rdflib_sees_danger(text: str) -> bool:
     return False
 
 
-def test_the_check_and_the_engines_agree(url):
+def test_the_check_and_the_engines_agree(refusing_server):
     import pyoxigraph as ox
 
     accepted = refused = 0
-    for text in _cases(url):
-        acts = _pyoxigraph_acts(text)
+    for text in _cases(url(refusing_server)):
+        acts = _pyoxigraph_acts(text, refusing_server)
         try:
             shape = check_query(text, "generated")
         except InputError:
@@ -145,10 +121,11 @@ def test_the_check_and_the_engines_agree(url):
             continue
         assert not acts, f"pyoxigraph acts on a text the check accepted: {text!r}"
         accepted += 1
-        before = len(_Counter.hits)
+        before = len(refusing_server.seen)
         with contextlib.suppress(SyntaxError):
             list(ox.Store().query(shape.text))
-        assert len(_Counter.hits) == before, f"the checked text reached the network: {text!r}"
+        assert len(refusing_server.seen) == before, \
+            f"the checked text reached the network: {text!r}"
         assert not _rdflib_sees_danger(shape.text), f"rdflib reads danger in {shape.text!r}"
         assert "\r" not in shape.text  # one line terminator left: LF
         assert check_query(shape.text).text == shape.text  # the text to run is a fixed point

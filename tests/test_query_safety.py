@@ -3,12 +3,12 @@ exit code 2, time limits, strict front matter."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import threading
 
 import pytest
+from loopback_http import url
 
 from riskgraph.errors import InputError
 from riskgraph.query.lexer import tokenize
@@ -87,46 +87,27 @@ def test_refused_before_running(monkeypatch):
             store.select(query, {}, timeout=None)
 
 
-class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def _answer(self):
-        type(self).hits.append(self.path)
-        self.send_response(500)
-        self.end_headers()
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def listening_server():
-    _Counter.hits = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
+def listener(loopback_servers):
+    return loopback_servers(lambda handler, body: handler.reply(500))
 
 
-def test_service_never_reaches_the_network(run_cli, listening_server):
-    query = f"SELECT * WHERE {{ SERVICE <{listening_server}> {{ ?s ?p ?o }} }}"
+def test_service_never_reaches_the_network(run_cli, listener):
+    query = f"SELECT * WHERE {{ SERVICE <{url(listener)}> {{ ?s ?p ?o }} }}"
     result = run_cli("query", "--sparql", query)
     assert result.exit_code == 2
-    assert _Counter.hits == []
+    assert listener.seen == []
 
 
-def test_pyoxigraph_alone_would_call_service(listening_server):
+def test_pyoxigraph_alone_would_call_service(listener):
     """Why the check is needed: without it, pyoxigraph sends SERVICE over HTTP."""
     import pyoxigraph
 
     store = pyoxigraph.Store()
-    query = f"SELECT * WHERE {{ SERVICE <{listening_server}> {{ ?s ?p ?o }} }}"
+    query = f"SELECT * WHERE {{ SERVICE <{url(listener)}> {{ ?s ?p ?o }} }}"
     with pytest.raises(Exception):  # noqa: B017  (the server answers 500)
         list(store.query(query))
-    assert _Counter.hits, "pyoxigraph did not contact the SERVICE endpoint"
+    assert listener.seen, "pyoxigraph did not contact the SERVICE endpoint"
 
 
 # --- no false refusals -----------------------------------------------------------
@@ -461,15 +442,15 @@ def test_hostile_queries_are_unsafe_with_a_reason(name):
                                                     "code point escape"))
 
 
-def test_hostile_queries_never_reach_an_endpoint(listening_server):
+def test_hostile_queries_never_reach_an_endpoint(listener):
     """The remote store runs the same check before sending anything."""
     from riskgraph.store.remote import RemoteStore
 
-    store = RemoteStore(listening_server)
+    store = RemoteStore(url(listener))
     for query in HOSTILE.values():
         with pytest.raises(InputError):
             store.select(query, {}, timeout=5)
-    assert _Counter.hits == []
+    assert listener.seen == []
 
 
 def test_every_canned_query_passes_the_full_check():
@@ -527,7 +508,6 @@ def test_query_file_that_is_not_a_small_regular_file(run_cli, tmp_path):
 def test_users_queries_are_checked_safely_from_many_threads():
     # rdflib's SPARQL grammar is not thread-safe: without a lock, parses running at
     # once in riskgraph serve's and riskgraph site's threads failed with TypeErrors.
-    import threading
 
     errors: list[BaseException] = []
     text = ("PREFIX rg: <https://w3id.org/riskgraph/ns#> SELECT ?m ?l WHERE "

@@ -59,8 +59,8 @@ def _validate_step(report: DemoReport) -> StepResult:
 
 
 def _query_step(report: DemoReport) -> StepResult:
-    from riskgraph.query.canned import run_query
     from riskgraph.build.stores import open_store
+    from riskgraph.query.canned import run_query
 
     result = run_query(DEMO_QUERY, {}, open_store())
     labels = []

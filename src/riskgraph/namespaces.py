@@ -16,12 +16,27 @@ RG_IRI = BASE + "ns#"
 ID_IRI = BASE + "id/"
 # The named graph riskgraph loads its data into, locally and on a SPARQL server.
 PROJECT_GRAPH = BASE + "graph"
+RGSH_IRI = BASE + "shapes#"  # riskgraph's shapes and its own constraints
 
 RDF_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_IRI = "http://www.w3.org/2000/01/rdf-schema#"
 XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
 OWL_IRI = "http://www.w3.org/2002/07/owl#"
 SKOS_IRI = "http://www.w3.org/2004/02/skos/core#"
+PROV_IRI = "http://www.w3.org/ns/prov#"
+DCTERMS_IRI = "http://purl.org/dc/terms/"
+BIBO_IRI = "http://purl.org/ontology/bibo/"
+SCHEMA_IRI = "https://schema.org/"
+VOID_IRI = "http://rdfs.org/ns/void#"
+SD_IRI = "http://www.w3.org/ns/sparql-service-description#"
+# Named in mappings (SSSOM) and alignments, not written into every serialisation.
+SEMAPV_IRI = "https://w3id.org/semapv/vocab/"
+MAPPING_PREFIXES = {"semapv": SEMAPV_IRI, "airo": "https://w3id.org/airo#",
+                    "dpv": "https://w3id.org/dpv#", "dpv-risk": "https://w3id.org/dpv/risk#"}
+
+# Characters an IRI may not hold where it is written <...> (IRIREF of Turtle, N-Triples
+# and SPARQL): what keeps an IRI from ending early or changing the text around it.
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def __getattr__(name: str):
@@ -98,13 +113,13 @@ ID_PATTERN = re.compile(
 PREFIXES = {
     "rg": RG_IRI,
     "skos": SKOS_IRI,
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "bibo": "http://purl.org/ontology/bibo/",
-    "schema": "https://schema.org/",
+    "prov": PROV_IRI,
+    "dcterms": DCTERMS_IRI,
+    "bibo": BIBO_IRI,
+    "schema": SCHEMA_IRI,
     "owl": OWL_IRI,
     "xsd": XSD_IRI,
-    "void": "http://rdfs.org/ns/void#",
+    "void": VOID_IRI,
     **{kind: f"{ID_IRI}{kind}/" for kind in ID_KINDS},
 }
 

@@ -16,13 +16,13 @@ from riskgraph.build.grading import rule_triples
 from riskgraph.build.split_reason import reason_split
 from riskgraph.errors import InputError
 from riskgraph.io.atomic import PendingFiles, Writer, check_target, refuse_overwriting_inputs
+from riskgraph.io.formats import FILE_GRAPHS, GRAPHS
 from riskgraph.io.rdf import Triple, file_triples, load_files, ontology_files
 from riskgraph.io.serialize import serialisations
-from riskgraph.namespaces import ID, RG, bind_prefixes
+from riskgraph.namespaces import ID, RG, VOID_IRI, bind_prefixes
 from riskgraph.reason.reasoner import ReasoningResult, reason
 from riskgraph.reason.vocabulary import UndeclaredTerm, undeclared_terms
 
-SERIALISATIONS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 BASENAME = "riskgraph"
 
 
@@ -73,7 +73,7 @@ def class_counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(named.items()))
 
 
-VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+VOID_IN_DATASET = URIRef(VOID_IRI + "inDataset")
 
 
 def dataset_counts(graph: Graph) -> dict[str, int]:
@@ -135,7 +135,7 @@ def output_paths(out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("is not a directory", file=out_dir, hint="choose a directory for -o")
-    paths = [out_dir / f"{BASENAME}.{fmt}" for fmt in formats]
+    paths = [out_dir / (BASENAME + GRAPHS[fmt].suffix) for fmt in formats]
     for path in paths:
         check_target(path)
     return paths
@@ -145,7 +145,7 @@ def _bytes_writer(data: bytes) -> Writer:
     return lambda handle: handle.write(data)
 
 
-def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", "jsonld"),
+def build(out_dir: Path | None = None, formats: tuple[str, ...] = FILE_GRAPHS,
           extra: list[Path] | None = None,
           before_commit: Callable[[Graph], None] | None = None) -> BuildResult:
     """Load, check, reason and (when all is well and ``out_dir`` is given) write the graph.
@@ -169,9 +169,9 @@ def build(out_dir: Path | None = None, formats: tuple[str, ...] = ("ttl", "nt", 
                                warnings=checked.warnings, dataset_counts=per_dataset)
     if out_dir is not None and build_result.ok:
         outputs: list[tuple[Path | str, Writer]] = []
-        written = serialisations(merged, tuple(SERIALISATIONS[fmt] for fmt in formats))
+        written = serialisations(merged, formats)
         for fmt, target in zip(formats, output_paths(out_dir, formats), strict=True):
-            outputs.append((target, _bytes_writer(written[SERIALISATIONS[fmt]])))
+            outputs.append((target, _bytes_writer(written[fmt])))
         with PendingFiles(outputs) as pending:
             if before_commit is not None:
                 before_commit(merged)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("ttl", "nt", "jsonld")
+from riskgraph.io.formats import FILE_GRAPHS
 
 
 def echo_reasoning(result) -> None:
@@ -41,7 +41,7 @@ def echo_counts(counts: dict[str, int]) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("riskgraph-out"), show_default=True,
               help="Directory to write riskgraph.ttl, .nt and .jsonld into.")
-@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
+@click.option("--format", "formats", type=click.Choice(FILE_GRAPHS), multiple=True,
               help="Serialisation(s) to write (repeatable). Default: all three.")
 @click.option("--data", "extra", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               help="Extra Turtle/N-Triples/JSON-LD file(s) to merge with the bundled data.")
@@ -78,7 +78,7 @@ def build_command(out_dir: Path, formats: tuple[str, ...], extra: tuple[Path, ..
         stores.append(write_store(graph.serialize(format="nt", encoding="utf-8"), store_dir,
                                   list(extra)))
 
-    result = build(out_dir, formats or FORMATS, list(extra),
+    result = build(out_dir, formats or FILE_GRAPHS, list(extra),
                    before_commit=write_the_store if store_dir is not None else None)
     echo_warnings(result.warnings)
     echo_reasoning(result.reasoning)

@@ -12,7 +12,7 @@ from riskgraph.cli.params import SECONDS, parse_params
 if TYPE_CHECKING:
     from riskgraph.store.local import EmbeddedStore
 
-FORMATS = ("table", "csv", "json", "md")
+from riskgraph.query.formats import FORMATS, render
 
 
 def _echo_list(fmt: str) -> None:
@@ -63,7 +63,7 @@ def _load(name: str | None, file: Path | None, sparql: str | None):
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter value (repeatable), e.g. area=CBRN or risk=4.2.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output format; json and csv follow the W3C SPARQL 1.1 results formats.")
+              help="Output format; json, xml, csv and tsv are the W3C SPARQL 1.1 results formats.")
 @click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
               help="Run your own query from a .rq file.")
 @click.option("--sparql", "sparql", metavar="QUERY", help="Run your own query given inline.")
@@ -117,7 +117,6 @@ def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[
          timeout: float, output: Path | None, started: EmbeddedStore | None = None) -> None:
     from riskgraph.build.stores import open_store
     from riskgraph.query.canned import prepare, run_prepared
-    from riskgraph.query.formats import render
 
     if output is not None and file is not None:
         from riskgraph.io.atomic import refuse_overwriting_inputs

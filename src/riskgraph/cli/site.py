@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from riskgraph.namespaces import BASE
+
 
 @click.command("site")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
@@ -13,7 +15,7 @@ import click
               help="The folder to write (replaced as a whole if it is a riskgraph site).")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="An extra RDF file to publish with the bundled graph (repeatable).")
-@click.option("--base-url", default="https://w3id.org/riskgraph/", show_default=True,
+@click.option("--base-url", default=BASE, show_default=True,
               help="Where the site will be published (for the sitemap's absolute URLs).")
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=2, show_default=True,
               help="Query worker processes.")

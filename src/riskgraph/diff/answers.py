@@ -44,8 +44,8 @@ def store_of(triples: set):
     """An in-memory store of the triples, as riskgraph's own stores hold them."""
     import pyoxigraph as ox
 
+    from riskgraph.io.terms import to_oxigraph
     from riskgraph.store.local import EmbeddedStore
-    from riskgraph.validation.compiled import to_oxigraph
 
     store = ox.Store()
     graph = ox.NamedNode(PROJECT_GRAPH)

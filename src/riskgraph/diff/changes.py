@@ -13,9 +13,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from riskgraph.namespaces import RG_IRI, compact
+from riskgraph.namespaces import RG_IRI, VOID_IRI, compact
 
-VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+VOID_IN_DATASET = URIRef(VOID_IRI + "inDataset")
 RG_ = {name: URIRef(RG_IRI + name) for name in (
     "Assessment", "assessedMitigation", "assessedFor", "stance", "hasFigure", "asStated")}
 NO_DATASET = "(no dataset)"

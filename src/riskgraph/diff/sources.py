@@ -25,8 +25,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from riskgraph.errors import InputError
+from riskgraph.io.formats import FILE_GRAPHS, GRAPHS
 
-RDF_SUFFIXES = (".ttl", ".nt", ".jsonld")
+RDF_SUFFIXES = tuple(GRAPHS[f].suffix for f in FILE_GRAPHS)
 BUILD_FILES = ("riskgraph.nt", "riskgraph.ttl")  # what `riskgraph build` writes
 GIT_TIMEOUT = 120  # seconds for one git archive
 

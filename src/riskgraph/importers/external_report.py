@@ -1,9 +1,60 @@
-"""IMPORT-REPORT.md of the spreadsheet and CSV imports (MIT AI Risk Repository, AIID):
-what was read, counts, the upstream defects found (reported, never fixed)."""
+"""What the spreadsheet and CSV imports (MIT AI Risk Repository, AIID) share: the Turtle
+files, counts and upstream defects they collect, and IMPORT-REPORT.md (what was read,
+counts, the upstream defects found: reported, never fixed)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from riskgraph.importers.turtle import TurtleDoc
+
 SHOWN = 40
+
+
+@dataclass
+class ImportResult:
+    files: dict[str, str]
+    counts: dict[str, int]
+    defects: list[tuple[str, str, list[str]]]
+    sha256: Any  # the input's checksum, or each input file's
+    title: str = ""  # what was imported, for the summary
+
+    def summary(self) -> str:
+        lines = [self.title]
+        lines += [f"  {k}: {v}" for k, v in self.counts.items()]
+        lines.append(f"  upstream defects reported: {len(self.defects)}")
+        return "\n".join(lines)
+
+
+class Collected:
+    """The Turtle files, counts and upstream defects an import collects; each file starts
+    with ``header`` (a format string with ``{title}``)."""
+
+    def __init__(self, prefixes: dict[str, str], header: str) -> None:
+        self.prefixes, self.header = prefixes, header
+        self.counts: Counter[str] = Counter()
+        self.defects: dict[str, tuple[str, list[str]]] = {}
+        self.docs: dict[str, TurtleDoc] = {}
+
+    def doc(self, name: str, title: str) -> TurtleDoc:
+        if name not in self.docs:
+            self.docs[name] = TurtleDoc(self.prefixes, self.header.format(title=title))
+        return self.docs[name]
+
+    def defect(self, kind: str, detail: str, item: str) -> None:
+        self.defects.setdefault(kind, (detail, []))[1].append(item)
+
+    def result(self, summary: str, sha: Any, **report: Any) -> ImportResult:
+        """The files, IMPORT-REPORT.md (``render(**report)``) among them, and the counts."""
+        files = {name: doc.text() for name, doc in sorted(self.docs.items())}
+        defects = [(k, v[0], sorted(v[1])) for k, v in sorted(self.defects.items())]
+        counts = dict(sorted(self.counts.items()))
+        files["IMPORT-REPORT.md"] = render(
+            counts=counts, defects=defects,
+            triples={n: len(doc) for n, doc in self.docs.items()}, **report)
+        return ImportResult(files, counts, defects, sha, summary)
 
 
 def render(*, title: str, command: str, facts: list[str], counts: dict[str, int],

@@ -23,22 +23,29 @@ from riskgraph.importers import nexus_sources as S
 from riskgraph.importers.sssom import parse_sssom_tsv
 from riskgraph.importers.turtle import TurtleDoc, en, literal, typed
 from riskgraph.importers.upstream import decode, load_mapping, read_members
-from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI
+from riskgraph.namespaces import (
+    DCTERMS_IRI,
+    ID_IRI,
+    PREFIXES,
+    PROV_IRI,
+    RDF_IRI,
+    RDFS_IRI,
+    RG_IRI,
+    SCHEMA_IRI,
+    SEMAPV_IRI,
+    SKOS_IRI,
+    VOID_IRI,
+)
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
-SCHEMA = "https://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
-SEMAPV = "https://w3id.org/semapv/vocab/"
-OUT_PREFIXES = {**PREFIXES, "rdfs": RDFS, "semapv": SEMAPV}
+RDF_TYPE = RDF_IRI + "type"
+OUT_PREFIXES = {**PREFIXES, "rdfs": RDFS_IRI, "semapv": SEMAPV_IRI}
 
-LABEL, DEFN, NOTE = RDFS + "label", SKOS + "definition", SKOS + "editorialNote"
-SOURCE, IN_DATASET, IDENT = DCT + "source", VOID + "inDataset", DCT + "identifier"
-IN_SCHEME, BROADER, TOP_OF = SKOS + "inScheme", SKOS + "broader", SKOS + "topConceptOf"
-NOTATION, URL, SOURCE_NOTE = SKOS + "notation", SCHEMA + "url", RG_IRI + "sourceNote"
+LABEL, DEFN, NOTE = RDFS_IRI + "label", SKOS_IRI + "definition", SKOS_IRI + "editorialNote"
+SOURCE, IN_DATASET = DCTERMS_IRI + "source", VOID_IRI + "inDataset"
+IDENT = DCTERMS_IRI + "identifier"
+IN_SCHEME, BROADER = SKOS_IRI + "inScheme", SKOS_IRI + "broader"
+TOP_OF = SKOS_IRI + "topConceptOf"
+NOTATION, URL, SOURCE_NOTE = SKOS_IRI + "notation", SCHEMA_IRI + "url", RG_IRI + "sourceNote"
 
 
 def rg(name: str) -> str:
@@ -207,14 +214,14 @@ class _Importer:
         pkg = self.package_dataset
         d.add(pkg, RDF_TYPE, d.ref(rg("SourceDataset")))
         d.add(pkg, LABEL, en(f"AI Atlas Nexus {self.pkg.version} (Python package data)"))
-        d.add(pkg, DCT + "title", en(f"ai-atlas-nexus {self.pkg.version}"))
+        d.add(pkg, DCTERMS_IRI + "title", en(f"ai-atlas-nexus {self.pkg.version}"))
         d.add(pkg, DEFN, en("The data files (YAML and SSSOM TSV) shipped in IBM's ai-atlas-nexus "
                             "wheel, from which riskgraph imports risk taxonomies, mitigation "
                             "catalogues and mapping sets."))
-        d.add(pkg, DCT + "publisher", d.ref(idi("organisation", "ibm")))
-        d.add(pkg, DCT + "hasVersion", literal(self.pkg.version))
+        d.add(pkg, DCTERMS_IRI + "publisher", d.ref(idi("organisation", "ibm")))
+        d.add(pkg, DCTERMS_IRI + "hasVersion", literal(self.pkg.version))
         d.add(pkg, URL, typed(S.PACKAGE_URL, "anyURI"))
-        d.add(pkg, DCT + "license", d.ref(S.APACHE))
+        d.add(pkg, DCTERMS_IRI + "license", d.ref(S.APACHE))
         d.add(pkg, rg("retrievedOn"), typed(S.RETRIEVED, "date"))
         if self.pkg.sha256:
             d.add(pkg, rg("sha256"), literal(self.pkg.sha256))
@@ -225,7 +232,7 @@ class _Importer:
             org = idi("organisation", pub.slug)
             if key == "nist":
                 continue  # riskgraph's organisation:nist
-            d.add(org, RDF_TYPE, d.ref(PROV + "Organization"))
+            d.add(org, RDF_TYPE, d.ref(PROV_IRI + "Organization"))
             d.add(org, LABEL, en(pub.label))
             d.add(org, DEFN, en(f"{pub.label}, named by riskgraph as the publisher of a "
                                 "dataset the AI Atlas Nexus package converts."))
@@ -234,19 +241,20 @@ class _Importer:
             ds = self.dataset(src.slug)
             d.add(ds, RDF_TYPE, d.ref(rg("SourceDataset")))
             d.add(ds, LABEL, en(f"{src.title} (via AI Atlas Nexus {self.pkg.version})"))
-            d.add(ds, DCT + "title", en(src.title))
+            d.add(ds, DCTERMS_IRI + "title", en(src.title))
             d.add(ds, DEFN, en(f"The {src.title} as converted by the AI Atlas Nexus package "
                                f"(files {', '.join(src.files)})."))
-            d.add(ds, DCT + "publisher", d.ref(idi("organisation", S.PUBLISHERS[src.publisher]
-                                                    .slug)))
-            d.add(ds, DCT + "isPartOf", d.ref(pkg))
-            d.add(ds, PROV + "wasDerivedFrom", d.ref(pkg))
-            d.add(ds, DCT + "hasVersion", literal(f"as in ai-atlas-nexus {self.pkg.version}"))
+            publisher = S.PUBLISHERS[src.publisher].slug
+            d.add(ds, DCTERMS_IRI + "publisher", d.ref(idi("organisation", publisher)))
+            d.add(ds, DCTERMS_IRI + "isPartOf", d.ref(pkg))
+            d.add(ds, PROV_IRI + "wasDerivedFrom", d.ref(pkg))
+            d.add(ds, DCTERMS_IRI + "hasVersion",
+                  literal(f"as in ai-atlas-nexus {self.pkg.version}"))
             d.add(ds, rg("retrievedOn"), typed(S.RETRIEVED, "date"))
             if self.pkg.sha256:
                 d.add(ds, rg("sha256"), literal(self.pkg.sha256))
             if src.licence:
-                d.add(ds, DCT + "license", d.ref(src.licence))
+                d.add(ds, DCTERMS_IRI + "license", d.ref(src.licence))
             else:
                 d.add(ds, rg("licenceNote"), literal(S.NOT_STATED))
             d.add(ds, SOURCE_NOTE, literal(src.licence_basis + (
@@ -289,7 +297,7 @@ class _Importer:
             name = " ".join(str(item.get("name") or pid).split()).strip('"')
             d.add(iri, RDF_TYPE, d.ref(rg("Publication")))
             d.add(iri, LABEL, en(name))
-            d.add(iri, DCT + "title", en(name))
+            d.add(iri, DCTERMS_IRI + "title", en(name))
             d.add(iri, DEFN, en(f"A document the AI Atlas Nexus package cites for the "
                                 f"{src.title}."))
             d.add(iri, IDENT, literal(pid))
@@ -300,7 +308,7 @@ class _Importer:
                     d.add(iri, rg("arxivId"), literal(arxiv_id))
             created = item.get("dateCreated")
             if created:
-                d.add(iri, DCT + "issued", typed(str(created), "date"))
+                d.add(iri, DCTERMS_IRI + "issued", typed(str(created), "date"))
             author = item.get("author")
             if author:
                 d.add(iri, rg("authorList"), literal(" ".join(str(author).split())))
@@ -326,10 +334,10 @@ class _Importer:
             d.add(iri, IDENT, literal(tid))
             if tid in CURATED_SCHEMES:
                 continue
-            d.add(iri, RDF_TYPE, d.ref(SKOS + "ConceptScheme"))
+            d.add(iri, RDF_TYPE, d.ref(SKOS_IRI + "ConceptScheme"))
             if tid in SCHEME_NAMES:
                 upstream, self.tax_titles[tid] = self.tax_titles[tid], SCHEME_NAMES[tid]
-                d.add(iri, SKOS + "altLabel", en(upstream))
+                d.add(iri, SKOS_IRI + "altLabel", en(upstream))
                 d.add(iri, NOTE, en(f"The package names this taxonomy '{upstream}'; its risks "
                                     "and actions are those of NIST AI 600-1, the framework's "
                                     "generative AI profile, so riskgraph names it so."))
@@ -341,7 +349,7 @@ class _Importer:
             if item.get("url"):
                 d.add(iri, URL, typed(str(item["url"]), "anyURI"))
             if item.get("version"):
-                d.add(iri, DCT + "hasVersion", literal(str(item["version"])))
+                d.add(iri, DCTERMS_IRI + "hasVersion", literal(str(item["version"])))
             d.add(iri, SOURCE, d.ref(ds))
             for doc_id in item.get("hasDocumentation") or ():
                 if doc_id in self.index:
@@ -508,7 +516,7 @@ class _Importer:
                 f"Entry {code} of the MIT AI Risk Mitigation Database, which took it from "
                 f"{doc_name}; the database's own wording is at the source.", docs)
             if label != f"{name} ({code})":
-                d.add(iri, SKOS + "altLabel", en(f"{name} ({code})"))
+                d.add(iri, SKOS_IRI + "altLabel", en(f"{name} ({code})"))
                 d.add(iri, NOTE, en("The package names this entry by the risks it is filed "
                                     "under; riskgraph names it from the first words of its "
                                     "description."))
@@ -583,7 +591,7 @@ class _Importer:
             for r in risks:
                 d.add(iri, rg("exemplifiesRisk"), d.ref(r))
             if item.get("author"):
-                d.add(iri, DCT + "bibliographicCitation", literal(str(item["author"])))
+                d.add(iri, DCTERMS_IRI + "bibliographicCitation", literal(str(item["author"])))
             if item.get("source_uri"):
                 d.add(iri, URL, typed(str(item["source_uri"]), "anyURI"))
             d.add(iri, IDENT, literal(pid))
@@ -734,17 +742,17 @@ class _Importer:
                                  ms.meta.get("mapping_set_title") or name).split())
             dd.add(ds, RDF_TYPE, dd.ref(rg("SourceDataset")))
             dd.add(ds, LABEL, en(f"Mapping set {name} (AI Atlas Nexus {self.pkg.version})"))
-            dd.add(ds, DCT + "title", en(title))
+            dd.add(ds, DCTERMS_IRI + "title", en(title))
             dd.add(ds, DEFN, en(f"The SSSOM mapping set {name} shipped in the AI Atlas Nexus "
                                 "package, one mapping record per row."))
-            dd.add(ds, DCT + "isPartOf", dd.ref(self.package_dataset))
-            dd.add(ds, DCT + "publisher", dd.ref(idi("organisation", "ibm")))
+            dd.add(ds, DCTERMS_IRI + "isPartOf", dd.ref(self.package_dataset))
+            dd.add(ds, DCTERMS_IRI + "publisher", dd.ref(idi("organisation", "ibm")))
             dd.add(ds, rg("retrievedOn"), typed(S.RETRIEVED, "date"))
             if self.pkg.sha256:
                 dd.add(ds, rg("sha256"), literal(self.pkg.sha256))
             lic = str(ms.meta.get("license") or "")
             if lic:
-                dd.add(ds, DCT + "license", dd.ref(lic.replace(".html", "")))
+                dd.add(ds, DCTERMS_IRI + "license", dd.ref(lic.replace(".html", "")))
             else:
                 dd.add(ds, rg("licenceNote"), literal(S.NOT_STATED))
             dd.add(ds, SOURCE_NOTE, literal(
@@ -783,7 +791,7 @@ class _Importer:
                     if not target:
                         unresolved.append(f"{name}: {curie}")
                 just = row.get("mapping_justification", "")
-                jfull = ms.expand(just) or (SEMAPV + just.partition(":")[2] if just else None)
+                jfull = ms.expand(just) or (SEMAPV_IRI + just.partition(":")[2] if just else None)
                 if jfull:
                     d.add(rec, rg("mappingJustification"), d.ref(jfull))
                 if row.get("author_id"):
@@ -806,7 +814,7 @@ class _Importer:
                 self.counts[f"mappings-{stem}"]["rows"] += 1
                 # The mapping triple itself, between imported or reused nodes.
                 if s_iri and o_iri and pred.startswith("skos:"):
-                    d.add(s_iri, SKOS + pred.partition(":")[2], d.ref(o_iri))
+                    d.add(s_iri, SKOS_IRI + pred.partition(":")[2], d.ref(o_iri))
                     pair_preds[(s_iri, o_iri)].add(pred)
                     self.counts[f"mappings-{stem}"]["SKOS matches"] += 1
                 elif s_iri and o_iri and pred == "nexus:isCategorizedAs":

@@ -11,21 +11,19 @@ from __future__ import annotations
 import io
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from riskgraph.namespaces import ID_IRI, PREFIXES, RG_IRI, SKOS_IRI
+from riskgraph.namespaces import ID_IRI, MAPPING_PREFIXES, PREFIXES, RG_IRI, SKOS_IRI
 from riskgraph.text import without_controls
 
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
-SEMAPV = "https://w3id.org/semapv/vocab/"
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification", "author_id", "author_label", "mapping_date", "comment")
 CURIES = {
     **{k: v for k, v in PREFIXES.items() if v.startswith(ID_IRI)},
-    "rg": RG_IRI, "skos": str(SKOS), "semapv": SEMAPV,
-    "airo": "https://w3id.org/airo#", "dpv": "https://w3id.org/dpv#",
+    "rg": RG_IRI, "skos": SKOS_IRI,
     # not "risk": that is riskgraph's own prefix of its risks (id/risk/)
-    "dpv-risk": "https://w3id.org/dpv/risk#",
+    **MAPPING_PREFIXES,
 }
 CURATION = ID_IRI + "agent/riskgraph-curation"  # the agent of riskgraph's own curation
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP's CSV

@@ -14,15 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from riskgraph.namespaces import RDF_IRI
+from riskgraph.text import string_literal
+
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def literal(text: str, *, lang: str | None = None, datatype: str | None = None) -> str:
     """A Turtle literal (as written text)."""
-    escaped = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
-    out = f'"{escaped}"'
+    out = string_literal(str(text))
     if lang:
         return f"{out}@{lang}"
     if datatype:
@@ -76,7 +76,7 @@ class TurtleDoc:
         for prefix in sorted(used):
             lines.append(f"@prefix {prefix}: <{self.prefixes[prefix]}> .")
         lines.append("")
-        rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        rdf_type = RDF_IRI + "type"
         for subject in sorted(self.triples, key=self.iri):
             preds = self.triples[subject]
             order = sorted(preds, key=lambda p: (p != rdf_type, self.iri(p)))

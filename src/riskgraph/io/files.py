@@ -23,13 +23,7 @@ def read_bytes(path: Path | str, max_bytes: int = MAX_BYTES, what: str = "file")
     ``st_size``. Every failure is an ``InputError``.
     """
     path = Path(path)
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise _os_error(path, exc) from None
-    if not stat.S_ISREG(info.st_mode):
-        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise InputError(f"is {kind}; riskgraph reads only regular {what}s", file=path)
+    info = _regular(path, what)
     if info.st_size > max_bytes:  # refused unread; the read below is capped all the same
         raise InputError(f"the file is {info.st_size:,} bytes, more than the {max_bytes:,} "
                          "accepted", file=path, hint="split the contribution into smaller files")
@@ -61,6 +55,12 @@ def check_regular(path: Path | str, what: str = "file") -> Path:
     """``path`` if it is a regular file; else ``InputError`` saying what it is (missing,
     a directory, a device such as /dev/zero, a FIFO...). Nothing is opened."""
     path = Path(path)
+    _regular(path, what)
+    return path
+
+
+def _regular(path: Path, what: str) -> os.stat_result:
+    """``path``'s stat if it is a regular file; else ``InputError`` saying what it is."""
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -68,9 +68,10 @@ def check_regular(path: Path | str, what: str = "file") -> Path:
     if not stat.S_ISREG(info.st_mode):
         kind = ("a directory" if stat.S_ISDIR(info.st_mode) else "a device"
                 if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "a FIFO"
-                if stat.S_ISFIFO(info.st_mode) else "not a regular file")
-        raise InputError(f"is {kind}; riskgraph reads only regular {what}s", file=path)
-    return path
+                if stat.S_ISFIFO(info.st_mode) else "a special file")
+        raise InputError(f"is {kind}, not a regular file; riskgraph reads only regular "
+                         f"{what}s", file=path)
+    return info
 
 
 def _os_error(path: Path, exc: OSError) -> InputError:

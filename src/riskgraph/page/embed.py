@@ -12,14 +12,17 @@ import hashlib
 import json
 import re
 
+from markupsafe import Markup
+
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def script_json(data: object) -> str:
-    """JSON that cannot end its <script> element or open a comment inside it."""
+def script_json(data: object) -> Markup:
+    """JSON that cannot end its <script> element or open a comment inside it (marked
+    safe for the templates, which would otherwise escape it again)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+    return Markup(re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text))
 
 
 def csp_hash(text: str) -> str:

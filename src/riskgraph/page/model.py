@@ -25,12 +25,12 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from riskgraph.namespaces import PREFIXES, RG, compact, expand
+from riskgraph.namespaces import BIBO_IRI, PREFIXES, RG, VOID_IRI, XSD_IRI, compact, expand
 from riskgraph.page.triples import TripleIndex, as_index
 
-BIBO_DOI = URIRef("http://purl.org/ontology/bibo/doi")
+BIBO_DOI = URIRef(BIBO_IRI + "doi")
 ARXIV_ID = RG.arxivId
-META = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
+META = (str(OWL), str(RDF), str(RDFS), XSD_IRI)
 # Shown in their own place in the panel, so not repeated among the details.
 OWN_PLACE = {RDFS.label, SKOS.definition, SKOS.notation}
 # Looked up once: rdflib's namespace attribute lookup is slow in build_model's hot loops.
@@ -52,7 +52,7 @@ HUB_SQRT_FACTOR = 2  # ... or, on big graphs, more than this times sqrt(number o
 NODE_SIZE_MIN, NODE_SIZE_RANGE = 8, 24  # pixels: least-linked node, added for the most linked
 # Imported catalogue entities name the data set they come from (VoID); the data set's
 # title labels a filter of its own, and data set nodes are not drawn (they would be hubs).
-VOID_IN_DATASET = URIRef("http://rdfs.org/ns/void#inDataset")
+VOID_IN_DATASET = URIRef(VOID_IRI + "inDataset")
 DATASET_FACET = "source dataset"
 # Evidence facts the evidence matrix and the page's captions read.
 STANCE, HAS_FIGURE, AS_STATED, VALUE = RG.stance, RG.hasFigure, RG.asStated, RG.value

@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import PREFIXES, expand
+from riskgraph.namespaces import PREFIXES, PROV_IRI, expand
 from riskgraph.page.embed import csp_hash, script_json
 from riskgraph.page.layout import Group, force_layout, group_text
 from riskgraph.page.matrix import Matrix, evidence_matrix
@@ -151,7 +151,7 @@ def _query_answer(model: GraphModel, name: str, params: dict[str, str],
     return _Answer(name, order, subjects, include)
 
 
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+PROV_DERIVED = PROV_IRI + "wasDerivedFrom"
 EVIDENCE_GRADE = "https://w3id.org/riskgraph/ns#EvidenceGrade"
 ASSESSMENT = "https://w3id.org/riskgraph/ns#Assessment"
 
@@ -378,7 +378,7 @@ def render_model(model: GraphModel, *, title: str, subtitle: str, layout_mode: s
         vis_css=Markup(vis_css),
         app_js=Markup(app_js),
         app_css=Markup(app_css),
-        data_json=Markup(script_json(_page_data(model, physics, view, groups, matrix))),
+        data_json=script_json(_page_data(model, physics, view, groups, matrix)),
     )
     g = model.graph
     return RenderedPage(html=html, title=title, csp=csp, node_count=model.node_count,

@@ -11,13 +11,13 @@ parser, so the bundled page never builds an rdflib Graph at all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from riskgraph.io.terms import to_rdflib
 
 
 class TripleIndex:
@@ -41,24 +41,7 @@ class TripleIndex:
         """The triples of N-Triples files (paths) or texts (bytes), read by pyoxigraph."""
         import pyoxigraph
 
-        terms: dict[Any, Any] = {}  # one rdflib term per distinct term: less memory, faster
-
-        def term(t):
-            found = terms.get(t)
-            if found is None:
-                if isinstance(t, pyoxigraph.NamedNode):
-                    found = URIRef(t.value)
-                elif isinstance(t, pyoxigraph.BlankNode):
-                    found = BNode(t.value)
-                elif t.language:
-                    found = Literal(t.value, lang=t.language)
-                elif t.datatype.value in (_XSD_STRING, _LANG_STRING):
-                    found = Literal(t.value)
-                else:
-                    found = Literal(t.value, datatype=URIRef(t.datatype.value))
-                terms[t] = found
-            return found
-
+        term = cache(to_rdflib)  # one rdflib term per distinct term: less memory, faster
         index = cls()
         for source in sources:
             quads = pyoxigraph.parse(source if isinstance(source, bytes) else None,

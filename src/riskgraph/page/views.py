@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
 
+from riskgraph.namespaces import PROV_IRI
 from riskgraph.page.layout import (
     FONT_ANSWER,
     FONT_OTHER,
@@ -259,7 +260,7 @@ WHOLE_ROWS_MAX = 20
 WHOLE_GROUP_NAMES = {"RepositoryRiskCategory": "repository risks",
                      "RepositoryRiskSubcategory": "repository risks",
                      "Incident": "incidents", "LocatedReference": "located references",
-                     "http://www.w3.org/ns/prov#Agent": "parties (agents)"}
+                     PROV_IRI + "Agent": "parties (agents)"}
 
 
 def _whole_groups(model: GraphModel, keys) -> list[Group]:

@@ -11,35 +11,31 @@ from __future__ import annotations
 import re
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import XSD_IRI
+from riskgraph.namespaces import IRI_FORBIDDEN, XSD_IRI
 from riskgraph.query.lexer import Token, tokenize
 from riskgraph.query.results import Term
+from riskgraph.text import string_literal
 
-# Characters an IRIREF may hold (SPARQL 1.1 grammar, production [139]).
-IRI_OK = re.compile(r'[^\x00-\x20<>"{}|^`\\]+')
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
-          "\b": "\\b", "\f": "\\f"}
 
 
 def term_to_sparql(term: Term) -> str:
     """A term as SPARQL syntax, escaped so that no value can change the query."""
     if term.kind == "uri":
-        if not IRI_OK.fullmatch(term.value):
+        if not term.value or IRI_FORBIDDEN.search(term.value):
             raise InputError(f"{term.value!r} cannot be written as an IRI")
         return f"<{term.value}>"
     if term.kind != "literal":
         raise InputError(f"a {term.kind} cannot be bound as a parameter value")
-    text = "".join(_ECHAR.get(c, c if ord(c) >= 0x20 and c != "\x7f" else f"\\u{ord(c):04X}")
-                   for c in term.value)
+    text = string_literal(term.value)
     if term.lang:
         if not _LANGUAGE_TAG.fullmatch(term.lang):
             raise InputError(f"{term.lang!r} is not a language tag")
-        return f'"{text}"@{term.lang}'
+        return f"{text}@{term.lang}"
     if term.datatype and term.datatype != XSD_IRI + "string":
-        return f'"{text}"^^{term_to_sparql(Term("uri", term.datatype))}'
-    return f'"{text}"'
+        return f"{text}^^{term_to_sparql(Term('uri', term.datatype))}"
+    return text
 
 
 def _group_start(tokens: list[Token]) -> int:

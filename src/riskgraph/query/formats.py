@@ -1,22 +1,27 @@
-"""Query results as text: a terminal table, Markdown, or the W3C SPARQL 1.1
-results formats (JSON: https://www.w3.org/TR/sparql11-results-json/, CSV:
-https://www.w3.org/TR/sparql11-results-csv-tsv/)."""
+"""Query results as bytes or text: the W3C SPARQL 1.1 results formats
+(https://www.w3.org/TR/sparql11-results-json/, https://www.w3.org/TR/rdf-sparql-XMLres/,
+https://www.w3.org/TR/sparql11-results-csv-tsv/), written by pyoxigraph, and for a
+reader a terminal table or Markdown.
+
+The one writer of results that arrive as ``QueryResult`` (a remote server's answer, the
+CLI, canned-query downloads); the embedded store's workers hand pyoxigraph's bytes on
+as they are, so every path writes the same formats.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 
+from riskgraph.errors import InputError
+from riskgraph.io.formats import RESULTS
+from riskgraph.io.terms import Term, bnode_label
 from riskgraph.namespaces import KNOWN_PREFIXES, XSD_IRI, compact
-from riskgraph.query.results import QueryResult, Term
-from riskgraph.text import visible
+from riskgraph.query.results import QueryResult
+from riskgraph.text import json_visible, visible
 
-FORMATS = ("table", "csv", "json", "md")
+FORMATS = ("table", *RESULTS, "md")  # what `riskgraph query --format` offers
 _NUMERIC = {XSD_IRI + t for t in ("integer", "decimal", "double", "float", "positiveInteger",
                                   "nonNegativeInteger", "int", "long")}
-_BEYOND_C0 = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # json escapes C0
 
 
 def display(term: Term | None, prefixes: dict[str, str] | None = None) -> str:
@@ -30,36 +35,27 @@ def display(term: Term | None, prefixes: dict[str, str] | None = None) -> str:
     return term.value
 
 
-def to_json(result: QueryResult) -> str:
-    if result.boolean is not None:
-        return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
-    data = {"head": {"vars": result.variables},
-            "results": {"bindings": [{name: term.to_json() for name, term in row.items()}
-                                     for row in result.rows]}}
-    # json escapes C0 controls itself; DEL, C1 and bidi overrides get \\u escapes too
-    # (the same JSON value), so that none reaches a terminal as it is.
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return _BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+def write(result: QueryResult, fmt: str) -> bytes:
+    """``result`` in the SPARQL results format ``fmt`` (json, xml, csv, tsv), UTF-8.
 
+    JSON is the answer's own term model, with no control character as it is (DEL, C1
+    and bidi overrides get ``\\u`` escapes too: the same JSON value). pyoxigraph reads
+    that and writes the other formats."""
+    if fmt == "json":
+        text = json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":"))
+        return json_visible(text).encode()
+    import pyoxigraph as ox
 
-def _csv_value(term: Term | None) -> str:
-    # SPARQL 1.1 CSV: IRIs and literals as bare text (no datatype or language), bnodes as _:x.
-    if term is None:
-        return ""
-    return f"_:{term.value}" if term.kind == "bnode" else term.value
-
-
-def to_csv(result: QueryResult) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    if result.boolean is not None:  # not defined by the W3C note; one column like most servers
-        writer.writerow(["boolean"])
-        writer.writerow(["true" if result.boolean else "false"])
-        return out.getvalue()
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_csv_value(row.get(name)) for name in result.variables])
-    return out.getvalue()
+    rows = [{name: Term(t.kind, bnode_label(t.value)) if t.kind == "bnode" else t
+             for name, t in row.items()} for row in result.rows]
+    text = json.dumps(QueryResult(result.variables, rows, result.boolean).to_json())
+    try:
+        parsed = ox.parse_query_results(text.encode(), format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as exc:
+        raise InputError(f"the answer cannot be written as {fmt}: {exc}") from None
+    data = parsed.serialize(format=RESULTS[fmt].engine())
+    assert data is not None  # no output given: serialize returns the bytes
+    return data
 
 
 def _cells(result: QueryResult) -> tuple[list[str], list[list[str]], list[bool]]:
@@ -197,12 +193,12 @@ def to_markdown(result: QueryResult) -> str:
 
 
 def render(result: QueryResult, fmt: str, width: int | None = None) -> str:
-    if fmt == "json":
-        return to_json(result)
-    if fmt == "csv":
-        return to_csv(result)
+    """``result`` as text for a terminal or a file (``FORMATS``), ending in a line break."""
     if fmt == "md":
         return to_markdown(result)
     if fmt == "table":
         return to_table(result, width)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt not in RESULTS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    text = write(result, fmt).decode("utf-8")
+    return text if text.endswith("\n") else text + "\n"

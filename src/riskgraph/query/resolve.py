@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import XSD_IRI, compact, expand
-from riskgraph.query.binding import IRI_OK
+from riskgraph.namespaces import IRI_FORBIDDEN, XSD_IRI, compact, expand
 from riskgraph.query.results import Term
 
 # The datatypes a literal parameter may have: (the pattern a value must match, how to say it)
@@ -153,7 +152,7 @@ def auto_term(value: str) -> Term:
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         return Term("uri", text[1:-1])
-    if text.startswith(("http://", "https://")) and IRI_OK.fullmatch(text):
+    if text.startswith(("http://", "https://")) and not IRI_FORBIDDEN.search(text):
         return Term("uri", text)
     expanded = expand(text) if ":" in text else None
     return Term("uri", expanded) if expanded else Term("literal", value)

@@ -1,6 +1,7 @@
 """Query results independent of where the query ran (embedded store or remote server).
 
-Terms follow the W3C SPARQL 1.1 Query Results JSON Format's term model.
+Terms (``riskgraph.io.terms.Term``) follow the W3C SPARQL 1.1 Query Results JSON
+Format's term model.
 """
 
 from __future__ import annotations
@@ -9,60 +10,9 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + name for name in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
-    "unsignedShort", "unsignedByte")}
+from riskgraph.io.terms import Term
+
 _HTML_ROW_LIMIT = 500  # a notebook shows this many rows; to_dicts() has them all
-
-
-@dataclass(frozen=True)
-class Term:
-    kind: str  # "uri", "literal" or "bnode"
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
-
-    def to_json(self) -> dict[str, str]:
-        out = {"type": self.kind, "value": self.value}
-        if self.lang:
-            out["xml:lang"] = self.lang
-        elif self.datatype:
-            out["datatype"] = self.datatype
-        return out
-
-    def to_python(self) -> Any:
-        """A plain Python value: IRIs and text as ``str``; numbers, booleans and
-        dates as ``int``, ``decimal.Decimal``, ``float``, ``bool``, ``datetime.date``;
-        a value its datatype cannot read stays ``str``."""
-        if self.kind != "literal" or not self.datatype:
-            return self.value
-        try:
-            if self.datatype in _INTEGERS:
-                return int(self.value)
-            if self.datatype == XSD + "decimal":
-                from decimal import Decimal
-
-                return Decimal(self.value)
-            if self.datatype in (XSD + "double", XSD + "float"):
-                return float(self.value)
-            if self.datatype == XSD + "boolean":
-                return {"true": True, "1": True, "false": False, "0": False}[self.value]
-            if self.datatype == XSD + "date":
-                from datetime import date
-
-                return date.fromisoformat(self.value)
-        except (ValueError, KeyError, ArithmeticError):
-            return self.value
-        return self.value
-
-    @classmethod
-    def from_json(cls, data: dict[str, str]) -> Term:
-        kind = data["type"]
-        if kind == "typed-literal":  # SPARQL 1.0 JSON, still sent by some servers
-            kind = "literal"
-        return cls(kind, data["value"], data.get("datatype"), data.get("xml:lang"))
 
 
 @dataclass
@@ -79,6 +29,14 @@ class QueryResult:
         rows = [{name: Term.from_json(value) for name, value in binding.items()}
                 for binding in data["results"]["bindings"]]
         return cls(list(data["head"].get("vars", [])), rows)
+
+    def to_json(self) -> dict[str, Any]:
+        """In the W3C SPARQL 1.1 Query Results JSON Format (to be encoded)."""
+        if self.boolean is not None:
+            return {"head": {}, "boolean": self.boolean}
+        return {"head": {"vars": self.variables},
+                "results": {"bindings": [{name: term.to_json() for name, term in row.items()}
+                                         for row in self.rows]}}
 
     def column(self, name: str) -> list[str | None]:
         return [row[name].value if name in row else None for row in self.rows]

@@ -36,8 +36,9 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
 from riskgraph.errors import InputError, UnsafeQuery
-from riskgraph.namespaces import BASE, KNOWN_PREFIXES
+from riskgraph.namespaces import BASE, IRI_FORBIDDEN, KNOWN_PREFIXES
 from riskgraph.query.lexer import Token, position, scan, tokenize
+from riskgraph.text import string_literal
 
 PROJECT_NAMESPACE = BASE
 # IRIs a query may name in FROM / FROM NAMED: the project's own graphs only.
@@ -58,7 +59,6 @@ _CODE_POINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _STRING_ESCAPE = re.compile(r"""\\([tbnrf"'\\])|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})""")
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
           "\\": "\\"}
-_IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _HINT = "riskgraph runs read-only queries over its own graph only"
 # pyoxigraph's parser and optimiser recurse once per nested group or bracket; deep
 # nesting overflows the stack (a crash, not an error), so it is refused first.
@@ -165,14 +165,13 @@ def _plain_string(text: str, token: Token, source: str) -> str:
         return _code_point(text, token, match.group(2) or match.group(3), source)
 
     value = _STRING_ESCAPE.sub(unescape, body)
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
-        .replace("\r", "\\r") + '"'
+    return string_literal(value)
 
 
 def _plain_iri(text: str, token: Token, source: str) -> str:
     value = _CODE_POINT.sub(lambda m: _code_point(text, token, m.group(1) or m.group(2),
                                                   source), token.text[1:-1])
-    if _IRI_FORBIDDEN.search(value):
+    if IRI_FORBIDDEN.search(value):
         line, column = position(text, token.start)
         raise InputError("SPARQL syntax error: an escape in this IRI stands for a character "
                          "an IRI may not hold", file=source, line=line, column=column)

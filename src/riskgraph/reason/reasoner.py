@@ -9,7 +9,6 @@ When the graph is inconsistent, ``explain`` names the individuals and axioms.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import ID
+from riskgraph.namespaces import ID, IRI_FORBIDDEN
 from riskgraph.patches import java_options
 from riskgraph.reason.classes import superclass_closure
 
@@ -135,7 +134,6 @@ _NOT_OWL2_DATATYPES = {XSD[name] for name in (
 
 
 # Characters an N-Triples IRI may not hold: such a triple would break owlready2's parser.
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def annotation_properties(graph: Graph) -> set[Node]:
@@ -160,7 +158,7 @@ def _for_hermit(graph: Graph) -> Graph:
             continue
         if isinstance(obj, Literal) and obj.datatype in _NOT_OWL2_DATATYPES:
             continue
-        if any(isinstance(t, URIRef) and _BAD_IRI.search(t) for t in triple):
+        if any(isinstance(t, URIRef) and IRI_FORBIDDEN.search(t) for t in triple):
             continue
         kept.add(triple)
     return kept

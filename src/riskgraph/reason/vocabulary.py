@@ -11,13 +11,15 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
+from riskgraph.namespaces import XSD_IRI
+
 DECLARATION_TYPES = {
     OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
     OWL.AnnotationProperty, RDF.Property, OWL.SymmetricProperty, OWL.TransitiveProperty,
     OWL.FunctionalProperty, OWL.Ontology,
 }
 # Terms of RDF, RDFS and OWL themselves need no declaration.
-BUILTIN_PREFIXES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
+BUILTIN_PREFIXES = (str(RDF), str(RDFS), str(OWL), XSD_IRI)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from riskgraph.errors import EndpointError, InputError, QueryTimeout, ResultTooLarge
-from riskgraph.namespaces import ID_IRI, PROJECT_GRAPH
-from riskgraph.serve import negotiate, pages, serialize
+from riskgraph.io import formats
+from riskgraph.namespaces import ID_IRI, PROJECT_GRAPH, SD_IRI
+from riskgraph.query.formats import write
+from riskgraph.serve import negotiate, pages
 from riskgraph.serve.cache import ResponseCache
 from riskgraph.serve.html import CSP, STATIC
 from riskgraph.serve.links import ONTOLOGY_IRI, Linker, entity_path
@@ -40,8 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("riskgraph.serve")
 LINK = Linker("/")
-GRAPH_RESULT_FORMATS = negotiate.GRAPHS
-ENTITY_FORMATS = ("html",) + negotiate.GRAPHS
 SPARQL_TEXT = "application/sparql-query"
 FORM = "application/x-www-form-urlencoded"
 
@@ -245,7 +245,7 @@ class Server:
 
             shape = check_query(text, "query")
             graphs = shape.form in ("CONSTRUCT", "DESCRIBE")
-            offered = negotiate.GRAPHS if graphs else negotiate.RESULTS
+            offered = negotiate.GRAPH_NAMES if graphs else negotiate.RESULT_NAMES
             fmt = self._choose(accept, param, offered)
             if fmt is None:
                 raise NotAcceptable(offered)
@@ -263,19 +263,20 @@ class Server:
     @staticmethod
     def _choose(accept: str | None, param: str | None, offered) -> str | None:
         if param:
-            fmt = negotiate.FORMAT_PARAM.get(param.lower())
+            fmt = formats.name_of(param)
             return fmt if fmt in offered else None
         return negotiate.choose(accept, offered)
 
     def _not_acceptable(self, offered) -> Response:
-        types = ", ".join(negotiate.MEDIA[f][0] for f in offered)
+        types = ", ".join(formats.FORMATS[f].media[0] for f in offered)
         return _text_error(406, f"none of the formats in Accept can be served here; "
                            f"available: {types}")
 
     async def service_description(self, request: Request) -> Response:
-        fmt = self._format(request, request.query_params.get("format"), negotiate.GRAPHS)
+        fmt = self._format(request, request.query_params.get("format"),
+                           negotiate.GRAPH_NAMES)
         if fmt is None:
-            return self._not_acceptable(negotiate.GRAPHS)
+            return self._not_acceptable(negotiate.GRAPH_NAMES)
         endpoint = str(request.url.replace(query=""))
         return Response(service_description(endpoint, fmt), media_type=_media(fmt))
 
@@ -311,7 +312,8 @@ class Server:
     async def entity(self, request: Request) -> Response:
         path = request.path_params["path"]
         fmt = None
-        for suffix, name in list(negotiate.SUFFIXES.items()) + [(".html", "html")]:
+        for name in negotiate.ENTITY_NAMES:
+            suffix = formats.FORMATS[name].suffix
             if path.endswith(suffix):
                 path, fmt = path[: -len(suffix)], name
                 break
@@ -319,9 +321,9 @@ class Server:
         if entity_path(iri) is None:
             return _html_error(404, f"{iri} is not a riskgraph entity IRI")
         if fmt is None:
-            fmt = negotiate.choose(request.headers.get("accept"), ENTITY_FORMATS)
+            fmt = negotiate.choose(request.headers.get("accept"), negotiate.ENTITY_NAMES)
             if fmt is None:
-                return self._not_acceptable(ENTITY_FORMATS)
+                return self._not_acceptable(negotiate.ENTITY_NAMES)
         response = await self._entity(iri, fmt)
         response.headers["vary"] = "Accept"
         return response
@@ -345,9 +347,9 @@ class Server:
         return response
 
     async def ontology(self, request: Request) -> Response:
-        fmt = negotiate.choose(request.headers.get("accept"), ENTITY_FORMATS)
+        fmt = negotiate.choose(request.headers.get("accept"), negotiate.ENTITY_NAMES)
         if fmt is None:
-            return self._not_acceptable(ENTITY_FORMATS)
+            return self._not_acceptable(negotiate.ENTITY_NAMES)
 
         def build():
             if fmt == "html":
@@ -425,16 +427,16 @@ class Server:
             return JSONResponse({"error": f"there is no canned query named {name!r}"}, 404)
         params = dict(parse_qsl(request.url.query, keep_blank_values=True))
         fmt = params.pop("format", None)
-        fmt = (negotiate.FORMAT_PARAM.get(fmt.lower()) if fmt else
-               negotiate.choose(request.headers.get("accept"), negotiate.RESULTS))
-        if fmt not in negotiate.RESULTS:
+        fmt = formats.name_of(fmt) if fmt else \
+            negotiate.choose(request.headers.get("accept"), negotiate.RESULT_NAMES)
+        if fmt not in negotiate.RESULT_NAMES:
             return JSONResponse({"error": "format must be json, csv, tsv or xml"}, 406)
         key = ("api", name, tuple(sorted(params.items())), fmt)
 
         def build():
             _, result = pages.run_canned(self.backend, query, params)
             media = "application/json" if fmt == "json" else _media(fmt)
-            return 200, serialize.WRITERS[fmt](result), media
+            return 200, write(result, fmt), media
         try:
             response = await self._cached(key, build)
         except InputError as exc:
@@ -456,7 +458,7 @@ def _framed_never(policy: str) -> str:
 
 
 def _media(fmt: str) -> str:
-    return serialize.RESULT_TYPES.get(fmt) or serialize.GRAPH_TYPES[fmt]
+    return formats.FORMATS[fmt].content_type
 
 
 def query_json(query) -> dict:
@@ -536,16 +538,11 @@ SD = """\
 def service_description(endpoint: str, fmt: str) -> bytes:
     import pyoxigraph as ox
 
-    from riskgraph.store.local import GRAPH_FORMATS
+    from riskgraph.io.serialize import write_triples
 
     text = SD.format(endpoint=endpoint.replace(">", "%3E"), graph=PROJECT_GRAPH)
     triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
-    prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#"} \
-        if fmt == "ttl" else None
-    data = ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]),
-                        prefixes=prefixes)
-    assert data is not None  # no output given: serialize returns the bytes
-    return data
+    return write_triples(triples, fmt, {"sd": SD_IRI})
 
 
 def create_app(backend, options: ServeOptions | None = None, graph_page=None) -> Starlette:

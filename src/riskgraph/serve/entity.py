@@ -12,18 +12,24 @@ import re
 from dataclasses import dataclass, field
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import ID_IRI
+from riskgraph.namespaces import (
+    BIBO_IRI,
+    DCTERMS_IRI,
+    ID_IRI,
+    RDF_IRI,
+    RDFS_IRI,
+    RG_IRI,
+    SKOS_IRI,
+    VOID_IRI,
+)
 from riskgraph.query.results import Term
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-LABELS = (RDFS + "label", SKOS + "prefLabel", "http://purl.org/dc/terms/title")
-DEFINITIONS = (SKOS + "definition", RDFS + "comment", "http://purl.org/dc/terms/description")
-CODES = {SKOS + "notation": "notation", "https://w3id.org/riskgraph/ns#navigatorId":
-         "navigator id", "https://w3id.org/riskgraph/ns#arxivId": "arXiv",
-         "http://purl.org/ontology/bibo/doi": "DOI"}
-IN_DATASET = "http://rdfs.org/ns/void#inDataset"
+RDF_TYPE = RDF_IRI + "type"
+LABELS = (RDFS_IRI + "label", SKOS_IRI + "prefLabel", DCTERMS_IRI + "title")
+DEFINITIONS = (SKOS_IRI + "definition", RDFS_IRI + "comment", DCTERMS_IRI + "description")
+CODES = {SKOS_IRI + "notation": "notation", RG_IRI + "navigatorId": "navigator id",
+         RG_IRI + "arxivId": "arXiv", BIBO_IRI + "doi": "DOI"}
+IN_DATASET = VOID_IRI + "inDataset"
 MAX_LINKS = 2000  # per direction; a concept such as a lifecycle stage has many
 
 QUERY = """\

@@ -51,13 +51,3 @@ def env() -> jinja2.Environment:
 
 def render(template: str, linker, meta_csp: str | None = None, **context) -> str:
     return env().get_template(template).render(link=linker, meta_csp=meta_csp, **context)
-
-
-def script_json(data: object):
-    """JSON for a ``<script type="application/json">`` element, which cannot end it early
-    (riskgraph.page.embed's, marked safe for the templates)."""
-    from markupsafe import Markup
-
-    from riskgraph.page.embed import script_json as escaped_json
-
-    return Markup(escaped_json(data))

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-# Media types each format answers to, most specific first.
-MEDIA = {
-    "html": ("text/html", "application/xhtml+xml"),
-    "json": ("application/sparql-results+json", "application/json"),
-    "xml": ("application/sparql-results+xml", "application/xml", "text/xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-    "ttl": ("text/turtle", "application/x-turtle"),
-    "nt": ("application/n-triples", "text/plain"),
-    "jsonld": ("application/ld+json", "application/json"),
-    "rdfxml": ("application/rdf+xml",),
-}
-SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".rdf": "rdfxml"}
-RESULTS = ("json", "xml", "csv", "tsv")
-GRAPHS = ("ttl", "nt", "jsonld", "rdfxml")
-# The ?format= values endpoints commonly accept, mapped to ours.
-FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "ttl",
-                "ttl": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
-                "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml",
-                "html": "html"}
+from riskgraph.io.formats import FORMATS, GRAPHS, RESULTS
+
+# What each kind of answer is offered in, in order of preference (the first wins a tie).
+RESULT_NAMES = tuple(RESULTS)
+GRAPH_NAMES = tuple(GRAPHS)
+ENTITY_NAMES = ("html", *GRAPHS)
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -62,7 +48,7 @@ def choose(header: str | None, offered: tuple[str, ...]) -> str | None:
         if q <= 0:
             continue
         for order, fmt in enumerate(offered):
-            if any(_matches(media_range, m) for m in MEDIA[fmt]):
+            if any(_matches(media_range, m) for m in FORMATS[fmt].media):
                 specific = 0 if "*" in media_range else 1
                 key = (q, specific, -rank, -order)
                 if best_key is None or key > best_key:

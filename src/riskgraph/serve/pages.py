@@ -10,14 +10,13 @@ import re
 from dataclasses import dataclass, field
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import ID_IRI
+from riskgraph.io.formats import FILE_GRAPHS, GRAPHS
+from riskgraph.namespaces import BASE, ID_IRI, OWL_IRI, RDFS_IRI, RG_IRI
+from riskgraph.page.embed import script_json
 from riskgraph.query.results import QueryResult
 from riskgraph.serve import entity as entity_mod
 from riskgraph.serve import html, neighbourhood
 from riskgraph.serve.links import Linker, compact
-
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 CATALOGUE = f"""\
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -69,12 +68,14 @@ SELECT ?label ?def WHERE {
 }
 """
 
-FACT_NAMES = {RDFS + "subClassOf": "subclass of", RDFS + "subPropertyOf": "subproperty of",
-              RDFS + "domain": "domain", RDFS + "range": "range", OWL + "inverseOf": "inverse of",
-              OWL + "disjointWith": "disjoint with", OWL + "equivalentClass": "equivalent to"}
-KIND_NAMES = {OWL + "Class": "class", OWL + "ObjectProperty": "object property",
-              OWL + "DatatypeProperty": "datatype property",
-              OWL + "AnnotationProperty": "annotation property"}
+FACT_NAMES = {RDFS_IRI + "subClassOf": "subclass of",
+              RDFS_IRI + "subPropertyOf": "subproperty of",
+              RDFS_IRI + "domain": "domain", RDFS_IRI + "range": "range",
+              OWL_IRI + "inverseOf": "inverse of", OWL_IRI + "disjointWith": "disjoint with",
+              OWL_IRI + "equivalentClass": "equivalent to"}
+KIND_NAMES = {OWL_IRI + "Class": "class", OWL_IRI + "ObjectProperty": "object property",
+              OWL_IRI + "DatatypeProperty": "datatype property",
+              OWL_IRI + "AnnotationProperty": "annotation property"}
 
 
 # --- entities --------------------------------------------------------------------
@@ -82,7 +83,7 @@ KIND_NAMES = {OWL + "Class": "class", OWL + "ObjectProperty": "object property",
 def rdf_links(linker: Linker, iri: str) -> dict[str, str]:
     page = linker.entity(iri) or ""
     base = page[: -len(linker.suffix)] if linker.suffix and page.endswith(linker.suffix) else page
-    return {fmt: base + "." + fmt for fmt in ("ttl", "nt", "jsonld")}
+    return {fmt: base + GRAPHS[fmt].suffix for fmt in FILE_GRAPHS}
 
 
 def entity_page(backend, iri: str, linker: Linker, meta_csp: str | None = None) -> str | None:
@@ -158,7 +159,7 @@ def catalogue(backend) -> Catalogue:
 
     for x in sorted(types, key=by_label):
         # The most specific class: a riskgraph class first, then the rarest.
-        best = min(types[x], key=lambda t: (not t.startswith("https://w3id.org/riskgraph/"),
+        best = min(types[x], key=lambda t: (not t.startswith(BASE),
                                             counts[t], t), default="")
         label = class_labels.get(best) or (compact(best) if best else "untyped")
         group = groups.get(best)
@@ -193,7 +194,7 @@ class Term:
 
     @property
     def anchor(self) -> str:
-        if self.iri.startswith("https://w3id.org/riskgraph/ns#"):
+        if self.iri.startswith(RG_IRI):
             return self.iri.rsplit("#", 1)[1]
         return re.sub(r"[^A-Za-z0-9]+", "-", compact(self.iri)).strip("-")
 
@@ -222,12 +223,12 @@ def ontology_page(backend, linker: Linker, meta_csp=None) -> str:
         term.facts = [(name, sorted(values.items(), key=lambda kv: kv[1].lower()))
                       for name, values in sorted(facts.get(iri, {}).items())]
     ordered = sorted(terms.values(), key=lambda t: (not t.iri.startswith(
-        "https://w3id.org/riskgraph/ns#"), t.label.lower()))
+        RG_IRI), t.label.lower()))
     head = backend.select(ONTOLOGY_HEAD).rows
     title = head[0]["label"].value if head and "label" in head[0] else "riskgraph ontology"
     definition = head[0]["def"].value if head and "def" in head[0] else ""
     return html.render("ontology.html.j2", linker, meta_csp, title=title,
-                       iri="https://w3id.org/riskgraph/ns", definition=definition,
+                       iri=RG_IRI.rstrip("#"), definition=definition,
                        classes=[t for t in ordered if t.kind == "class"],
                        properties=[t for t in ordered if t.kind != "class"])
 
@@ -311,15 +312,14 @@ def query_page(backend, query, values: dict[str, str], linker: Linker, *, run: b
 
 
 def editor_page(queries, linker: Linker, endpoint: str, timeout: float) -> str:
-    initial = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-               "PREFIX rg: <https://w3id.org/riskgraph/ns#>\n\n"
+    initial = (f"PREFIX rdfs: <{RDFS_IRI}>\nPREFIX rg: <{RG_IRI}>\n\n"
                "SELECT ?mitigation ?label WHERE {\n  ?mitigation a rg:Mitigation ;"
                " rdfs:label ?label .\n}\nORDER BY ?label\nLIMIT 20\n")
     canned = {q.name: q.text for q in queries if not q.params}
     canned.update({q.name: q.text for q in queries if q.params})
     return html.render("editor.html.j2", linker, None, initial=initial, queries=queries,
                        endpoint=endpoint, timeout=f"{timeout:g}",
-                       canned_json=html.script_json(canned))
+                       canned_json=script_json(canned))
 
 
 def error_page(linker: Linker, status: int, heading: str, message: str, meta_csp=None) -> str:

@@ -22,14 +22,17 @@ from riskgraph.io.atomic import (
     install_folder,
     refuse_overwriting_inputs,
 )
+from riskgraph.io.formats import FILE_GRAPHS, RESULTS
+from riskgraph.namespaces import BASE
+from riskgraph.query.formats import write
 from riskgraph.serve import pages
 from riskgraph.serve.html import SITE_CSP, STATIC
 from riskgraph.serve.links import Linker, entity_path
+from riskgraph.serve.serialize import serialize_triples
 from riskgraph.version import __version__
 
 MARKER = ".riskgraph-site"
-DEFAULT_BASE_URL = "https://w3id.org/riskgraph/"
-RDF_SUFFIXES = ("ttl", "nt", "jsonld")
+DEFAULT_BASE_URL = BASE
 
 
 @dataclass
@@ -101,16 +104,14 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
         writer.write("queries.html", pages.queries_page(queries, top, SITE_CSP))
         for query in queries:
             values = _default_values(query)
-            downloads = {fmt: f"{query.name}.{fmt}" for fmt in ("csv", "json")}
+            downloads = {fmt: query.name + RESULTS[fmt].suffix for fmt in ("csv", "json")}
             page, ok = pages.query_page(backend, query, values, one, run=True,
                                         downloads=downloads, meta_csp=SITE_CSP, choices={})
             writer.write(f"queries/{query.name}.html", page)
             if ok:
-                from riskgraph.serve import serialize
-
                 _, result = pages.run_canned(backend, query, values)
-                writer.write(f"queries/{query.name}.csv", serialize.to_csv(result))
-                writer.write(f"queries/{query.name}.json", serialize.to_json(result))
+                for fmt, name in downloads.items():
+                    writer.write(f"queries/{name}", write(result, fmt))
 
         def entity(iri: str) -> tuple[str, str | None, dict[str, bytes]]:
             page = pages.entity_page(backend, iri, deep, SITE_CSP)
@@ -118,12 +119,10 @@ def write_site(out: Path | str, data: list[Path] | None = None, *, workers: int 
             if page is not None:
                 import pyoxigraph as ox
 
-                from riskgraph.serve.serialize import serialize_triples
-
                 nt = pages.entity_rdf(backend, iri, "nt")
                 triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-                rdf = {"nt": nt, "ttl": serialize_triples(triples, "ttl"),
-                       "jsonld": serialize_triples(triples, "jsonld")}
+                rdf = {fmt: nt if fmt == "nt" else serialize_triples(triples, fmt)
+                       for fmt in FILE_GRAPHS}
             return iri, page, rdf
 
         iris = [iri for iri in cat.entries if entity_path(iri)]

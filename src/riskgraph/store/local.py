@@ -21,7 +21,7 @@ queries until ``close()`` or exit.
 
 ``riskgraph serve`` and ``site`` run N of the same workers (``riskgraph.serve.pool``),
 opened by ``opener`` and asked with the same request: ``execute`` answers in a
-format of ``RESULT_FORMATS``/``GRAPH_FORMATS`` (the one table of them) within a size
+format of ``riskgraph.io.formats`` (the one format table) within a size
 cap, and ``unwrap``/``decode`` read the answer back or raise its error.
 """
 
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import IO, cast
 
 from riskgraph.errors import InputError, QueryTimeout, ResultTooLarge
+from riskgraph.io.formats import GRAPHS, RESULTS
 from riskgraph.namespaces import PREFIXES, PROJECT_GRAPH
 from riskgraph.query.results import QueryResult, Term
 from riskgraph.store import rocks
@@ -53,8 +54,6 @@ from riskgraph.store.timelimit import (
 DEFAULT_TIMEOUT = 30.0  # seconds; what `riskgraph query --timeout` defaults to
 
 # The formats an answer is written in (``execute``): name -> pyoxigraph's format.
-RESULT_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
-GRAPH_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 # What a pool asks a new worker: answered once the graph is loaded (or its loading error).
 READY: tuple[str, dict[str, Term]] = ("ASK {}", {})
 
@@ -317,7 +316,7 @@ class CappedBuffer:
 def execute(store, text: str, bindings: dict[str, Term], fmt: str | None = None,
             max_bytes: int | None = None) -> bytes:
     """The answer as bytes: b"R" + results or b"T" + triples, written in ``fmt`` (a
-    name in ``RESULT_FORMATS`` or ``GRAPH_FORMATS``; default SPARQL JSON or N-Triples,
+    name in ``riskgraph.io.formats.RESULTS`` or ``GRAPHS``; default SPARQL JSON or N-Triples,
     as ``decode`` reads them) within ``max_bytes``, or b"E" + error JSON."""
     from riskgraph.query.binding import bind_values
 
@@ -326,17 +325,16 @@ def execute(store, text: str, bindings: dict[str, Term], fmt: str | None = None,
     try:
         result = store.query(bind_values(text, bindings), use_default_graph_as_union=True)
         graph = isinstance(result, ox.QueryTriples)
-        name = (GRAPH_FORMATS if graph else RESULT_FORMATS).get(fmt or ("nt" if graph
-                                                                        else "json"))
-        if name is None:
+        chosen = (GRAPHS if graph else RESULTS).get(fmt or ("nt" if graph else "json"))
+        if chosen is None:
             what = "a CONSTRUCT or DESCRIBE" if graph else "a SELECT or ASK"
             return _error("error", f"{what} answer cannot be written as {fmt}")
         output = cast("IO[bytes] | None", sink)  # write() is all pyoxigraph calls
         if graph:
-            data = ox.serialize(result, output, getattr(ox.RdfFormat, name),
+            data = ox.serialize(result, output, chosen.engine(),
                                 prefixes=PREFIXES if fmt == "ttl" else None)
         else:
-            data = result.serialize(output, getattr(ox.QueryResultsFormat, name))
+            data = result.serialize(output, chosen.engine())
         if sink is not None:
             data = sink.getvalue()
         assert data is not None  # no output given: serialize returns the bytes
@@ -413,17 +411,8 @@ def decode(payload: bytes, memory: int | None = None) -> QueryResult:
     if payload[:1] == b"R":
         return QueryResult.from_json(json.loads(body))
     ox = _ox()
-    rows = [{"subject": _term(t.subject), "predicate": _term(t.predicate),
-             "object": _term(t.object)}
+    rows = [{"subject": Term.from_oxigraph(t.subject),
+             "predicate": Term.from_oxigraph(t.predicate), "object": Term.from_oxigraph(t.object)}
             for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
     return QueryResult(["subject", "predicate", "object"], rows)
 
-
-def _term(node) -> Term:
-    ox = _ox()
-    if isinstance(node, ox.NamedNode):
-        return Term("uri", node.value)
-    if isinstance(node, ox.BlankNode):
-        return Term("bnode", node.value)
-    lang = node.language
-    return Term("literal", node.value, None if lang else node.datatype.value, lang)

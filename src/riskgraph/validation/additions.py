@@ -32,11 +32,11 @@ from collections.abc import Iterator
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from riskgraph.namespaces import PREFIXES
+from riskgraph.namespaces import PREFIXES, RG_IRI, RGSH_IRI
 
-RGSH = Namespace("https://w3id.org/riskgraph/shapes#")
+RGSH = Namespace(RGSH_IRI)
 SHAPE = RGSH.ContributionRules  # the "source shape" these results name
-ONTOLOGY_NS = str(PREFIXES.get("rg", "https://w3id.org/riskgraph/ns#"))
+ONTOLOGY_NS = RG_IRI
 # OWL/RDFS predicates a contribution may use: annotations, not axioms.
 ANNOTATIONS = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo,
                OWL.imports}

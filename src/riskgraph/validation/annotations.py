@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from riskgraph.namespaces import BASE
 from riskgraph.validation.results import FileReport, Problem, ValidationReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -147,7 +148,7 @@ def sarif_log(result: ValidationReport) -> dict:
         results.append(entry)
     run = {
         "tool": {"driver": {"name": "riskgraph", "version": __version__,
-                            "informationUri": "https://w3id.org/riskgraph/",
+                            "informationUri": BASE,
                             "rules": rule_list}},
         "columnKind": "unicodeCodePoints",
         "artifacts": [{"location": {"uri": uri}} for uri in artifacts],

@@ -41,6 +41,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from riskgraph.io.terms import to_oxigraph, to_rdflib
 from riskgraph.patches import datatype_check, sparql_message
 
 DATA_GRAPH = ox.NamedNode("urn:riskgraph:validate:data")
@@ -121,46 +122,6 @@ class _IllTypedQuiet(logging.Filter):
 
 logging.getLogger("rdflib.term").addFilter(_IllTypedQuiet())
 _LANG_STRING = ox.NamedNode(str(RDF.langString))
-
-
-# ---------------------------------------------------------------------------
-# Terms between pyoxigraph and rdflib
-# ---------------------------------------------------------------------------
-def to_rdflib(term):
-    """pyoxigraph term -> rdflib term (plain literals come back without a datatype,
-    as rdflib parses ``"x"``). A literal keeps its lexical form: rdflib would otherwise
-    rewrite ``"1"^^xsd:boolean`` as ``"true"`` and ``"none"^^xsd:boolean`` as ``"false"``,
-    and the report would name a value the data does not hold."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-
-
-def to_oxigraph(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(_bnode_id(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-_BNODE_OK = re.compile(r"^[A-Za-z0-9_]+$")
-
-
-def _bnode_id(node: BNode) -> str:
-    """rdflib's blank node id, kept when pyoxigraph accepts it (so reports agree)."""
-    text = str(node)
-    return text if _BNODE_OK.match(text) else "x" + text.encode().hex()
 
 
 def add_graph(store: ox.Store, graph: Graph, named: ox.NamedNode,

@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from riskgraph.errors import InputError
-from riskgraph.namespaces import bind_prefixes
-
-RGSH_IRI = "https://w3id.org/riskgraph/shapes#"  # riskgraph's shapes and its own constraints
+from riskgraph.namespaces import RGSH_IRI, bind_prefixes
 
 
 @dataclass

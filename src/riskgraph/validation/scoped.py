@@ -32,10 +32,10 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from riskgraph import resources
 from riskgraph.errors import InputError
 from riskgraph.io.rdf import load_bundled, load_files, ontology_files, read_rdf_file
-from riskgraph.namespaces import bind_prefixes
+from riskgraph.namespaces import RGSH_IRI, bind_prefixes
 from riskgraph.reason.classes import superclass_closure
 from riskgraph.validation.locate import LOCAL_NAME, EntityLocator
-from riskgraph.validation.results import RGSH_IRI, FileReport, Problem, ValidationReport
+from riskgraph.validation.results import FileReport, Problem, ValidationReport
 
 RGSH = Namespace(RGSH_IRI)
 SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape, SH.Shape)

@@ -27,12 +27,13 @@ from rdflib.namespace import OWL, SH
 from riskgraph import resources
 from riskgraph.errors import InputError
 from riskgraph.io.files import read_bytes
+from riskgraph.io.formats import GRAPHS
 from riskgraph.io.rdf import MAX_BYTES, ontology_files, read_rdf_file
+from riskgraph.io.terms import to_rdflib
 from riskgraph.validation import compiled as engine
 from riskgraph.validation.locate import locator_for
+from riskgraph.validation.results import FileReport, ValidationReport
 from riskgraph.validation.scoped import (
-    FileReport,
-    ValidationReport,
     load_shapes,
     make_problem,
     namespace_graph,
@@ -43,7 +44,8 @@ from riskgraph.validation.scoped import (
 # A whole dataset may be far larger than a contribution (50 MB): a million
 # triples of N-Triples are about 130 MB.
 MAX_WHOLE_BYTES = 2 * 1024 ** 3
-FAST_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+# What pyoxigraph parses here; anything else goes to the contribution reader.
+FAST_FORMATS = {GRAPHS[f].suffix: GRAPHS[f].engine() for f in ("ttl", "nt")}
 
 
 @cache
@@ -257,8 +259,8 @@ def _parse_shapes(path: Path) -> tuple[Graph, str]:
             graph = Graph()
             parser = ox.parse(text.encode("utf-8"), format=fmt, base_iri=path.resolve().as_uri())
             for quad in parser:
-                graph.add((engine.to_rdflib(quad.subject), engine.to_rdflib(quad.predicate),
-                           engine.to_rdflib(quad.object)))
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
+                           to_rdflib(quad.object)))
             for prefix, namespace in parser.prefixes.items():  # for the report's short names
                 graph.bind(prefix, namespace, override=False)
             if len(graph):
