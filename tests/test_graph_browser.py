@@ -50,8 +50,8 @@ def _unavailable(why: str):
 def _store_first():
     """Start the bundled store's worker process before Playwright's driver runs: a worker
     forked from a process that already talks to the browser keeps pytest from exiting."""
-    from riskgraph.query.canned import run_query
     from riskgraph.build.stores import open_store
+    from riskgraph.query.canned import run_query
 
     run_query("effective_mitigations", {"area": "CBRN"}, open_store())  # starts the worker
 

@@ -256,8 +256,8 @@ def test_bad_literal_parameter(run_cli):
 
 def test_values_cannot_inject_sparql():
     """A value is bound as one literal, however much SPARQL it contains."""
-    from riskgraph.query.canned import parse_query, prepare, run_prepared
     from riskgraph.build.stores import open_store
+    from riskgraph.query.canned import parse_query, prepare, run_prepared
 
     nasty = '"} } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #\\\n'
     query = parse_query("SELECT ?v WHERE { BIND(?_q AS ?v) }", "--sparql", canned=False)

@@ -192,8 +192,8 @@ def test_api_lists_and_runs_canned_queries(server):
     data = json.loads(body)
     assert status == 200 and data["results"]["bindings"]
     # The same answer as `riskgraph query` (bundled graph; the fixture adds no CBRN measure).
-    from riskgraph.query.canned import run_query
     from riskgraph.build.stores import open_store
+    from riskgraph.query.canned import run_query
 
     expected = run_query("effective_mitigations", {"area": "CBRN"}, open_store())
     assert data["head"]["vars"] == expected.variables
