@@ -16,4 +16,5 @@ def rows(store, name: str, **params) -> list[dict[str, str]]:
 
 def sparql(store, text: str) -> list[dict[str, str]]:
     """The rows of a query of one's own."""
-    return _plain(run_prepared(prepare(parse_query(text, "--sparql", canned=False)), store))
+    query = parse_query(text, "--sparql", canned=False)
+    return _plain(run_prepared(prepare(query, None, store), store))
