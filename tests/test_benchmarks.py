@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,15 @@ def test_every_script_is_covered():
 @pytest.mark.parametrize("script", [
     pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=AWAITING_TINY[name]))
     if name in AWAITING_TINY else name for name in SCRIPTS])
-def test_benchmark_runs_in_tiny_mode(script, tmp_path):
+def test_benchmark_runs_in_tiny_mode(script):
     if script in NEEDS_BROWSER:
         _browser_or_skip()
     argv = [sys.executable, "-m", f"benchmarks.{script}", *ARGS.get(script, ["--tiny"])]
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=900,
-                          stdin=subprocess.DEVNULL,
-                          env={**os.environ, "TMPDIR": str(tmp_path)})
+    # a short private TMPDIR: Chromium's socket path under it must fit in 107 bytes, which
+    # pytest's tmp_path under an xdist worker does not
+    with tempfile.TemporaryDirectory(prefix="rg-bench-", dir="/tmp") as tmp:
+        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=900,
+                              stdin=subprocess.DEVNULL, env={**os.environ, "TMPDIR": tmp})
     assert done.returncode == 0, f"{' '.join(argv[1:])}:\n{done.stdout[-2000:]}\n" \
                                  f"{done.stderr[-3000:]}"
     assert "Traceback" not in done.stderr
