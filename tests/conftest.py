@@ -102,3 +102,23 @@ def bundled_reference():
     from riskgraph.validation.scoped import validate_bundled
 
     return validate_bundled()
+
+
+@pytest.fixture(scope="session")
+def bundled_check():
+    """``riskgraph.build.pipeline.check()`` over the bundled data (HermiT when Java is
+    there), computed once per session: several tests read its verdict and a full check
+    takes tens of seconds. Tests must not change it (copy a graph before adding to it)."""
+    from riskgraph.build.pipeline import check
+
+    return check()
+
+
+@pytest.fixture(scope="session")
+def bundled_data():
+    """Every bundled data file parsed into one rdflib graph, once per session (tests that
+    read the whole data parsed it again, module by module). Tests must not change it."""
+    from riskgraph import resources
+    from riskgraph.io.rdf import load_files
+
+    return load_files(resources.data_files())

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as ns
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from riskgraph import resources
 from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID_PATTERN, RG
 from riskgraph.reason.classes import superclass_closure
@@ -27,8 +27,8 @@ def iri(kind: str, slug: str) -> URIRef:
 
 
 @pytest.fixture(scope="module")
-def data() -> Graph:
-    return load_files(resources.data_files())
+def data(bundled_data) -> Graph:
+    return bundled_data  # parsed once per session (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +198,8 @@ def test_every_number_sits_on_a_node_reachable_from_a_sourced_node(data):
 
 def test_an_unsourced_figure_is_caught(data):
     fixture = load_files([FIXTURES / "unsourced_figure.ttl"])
-    problems = unsourced_numbers(data + fixture)
+    # A read-only union, not a copy of the bundled graph (which cost seconds).
+    problems = unsourced_numbers(ReadOnlyGraphAggregate([data, fixture]))
     assert problems == [f"{BASE}figure/fixture-unsourced-figure "
                         f"https://w3id.org/riskgraph/ns#value 0.42"]
 
@@ -350,24 +351,24 @@ def test_delphi_headlines_are_encoded_without_invented_numbers(graph):
 # ---------------------------------------------------------------------------
 # Reasoning
 # ---------------------------------------------------------------------------
-def test_bundled_data_is_consistent_and_uses_only_declared_terms():
-    from riskgraph.build.pipeline import check
-
-    checked = check()
+@pytest.mark.xdist_group("bundled_check")  # one worker runs the shared check()
+def test_bundled_data_is_consistent_and_uses_only_declared_terms(bundled_check):
+    checked = bundled_check  # check() over the bundled data, once per session
     assert [str(t) for t in checked.undeclared] == []
     assert checked.reasoning.consistent, [str(c) for c in checked.reasoning.clashes]
 
 
-def test_reasoning_does_not_turn_taxonomy_terms_into_sources_or_evidence():
+@pytest.mark.xdist_group("bundled_check")  # one worker runs the shared check()
+def test_reasoning_does_not_turn_taxonomy_terms_into_sources_or_evidence(bundled_check):
     """Domains of properties used on concepts or schemes would make the reasoner infer,
     for example, that a concept scheme is a rg:Source; the class counts then lie."""
-    from riskgraph.build.pipeline import check
-
-    checked = check()  # asserted plus inferred triples
-    merged = checked.asserted
+    checked = bundled_check  # asserted plus inferred triples (shared: not changed here)
     assert checked.reasoning.consistent
-    merged += checked.reasoning.inferred
-    taxonomy = set(merged.subjects(RDF.type, SKOS.Concept)) | set(
-        merged.subjects(RDF.type, SKOS.ConceptScheme))
+    graphs = (checked.asserted, checked.reasoning.inferred)
+
+    def typed(cls) -> set:
+        return {s for g in graphs for s in g.subjects(RDF.type, cls)}
+
+    taxonomy = typed(SKOS.Concept) | typed(SKOS.ConceptScheme)
     for cls in (RG.Source, RG.Evidence, RG.Publication, RG.Mitigation, RG.Risk):
-        assert not taxonomy & set(merged.subjects(RDF.type, cls)), cls
+        assert not taxonomy & typed(cls), cls

@@ -61,9 +61,8 @@ def test_model_covers_the_required_concepts(ontology):
         assert (URIRef(rg + name), RDF.type, OWL.Class) in ontology, name
 
 
-def test_every_term_the_bundled_data_uses_is_declared(ontology):
-    data = load_files(resources.data_files())
-    assert [str(t) for t in undeclared_terms(data, ontology)] == []
+def test_every_term_the_bundled_data_uses_is_declared(ontology, bundled_data):
+    assert [str(t) for t in undeclared_terms(bundled_data, ontology)] == []
 
 
 def test_a_misspelt_term_is_reported(ontology):

@@ -18,16 +18,33 @@ RG = "https://w3id.org/riskgraph/ns#"
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime")
 
 
+@pytest.fixture
+def ontology_only(monkeypatch):
+    """``check`` over the ontology and the contributed file only, without the bundled
+    data (its curated layer and the imported catalogues): for tests whose point is a
+    reasoner's behaviour on a small self-contained file (its clash or its inferences
+    follow from the ontology's axioms and the file alone; the data neither changes nor
+    touches them). The whole bundled data is reasoned over by
+    ``test_bundled_data_is_consistent_under_hermit`` (and by every build); the split
+    used when catalogues are present by tests/test_import_nexus.py."""
+    from riskgraph import resources
+
+    monkeypatch.setattr(resources, "curated_data_files", lambda: [])
+    monkeypatch.setattr(resources, "external_data_files", lambda: [])
+
+
 @needs_java
-def test_bundled_data_is_consistent_under_hermit():
-    checked = check()
+@pytest.mark.xdist_group("bundled_check")  # one worker runs the shared check()
+def test_bundled_data_is_consistent_under_hermit(bundled_check):
+    checked = bundled_check  # check() over the whole bundled data, once per session
     assert checked.reasoning.reasoner.startswith("HermiT")
     assert checked.reasoning.consistent, [str(c) for c in checked.reasoning.clashes]
     assert checked.ok
 
 
 @needs_java
-def test_inconsistent_fixture_is_reported_with_individual_and_axiom():
+def test_inconsistent_fixture_is_reported_with_individual_and_axiom(ontology_only):
+    """The clash is in the fixture against the ontology: the bundled data plays no part."""
     checked = check([INCONSISTENT])
     assert not checked.reasoning.consistent
     text = " ".join(str(c) for c in checked.reasoning.clashes)
@@ -35,7 +52,8 @@ def test_inconsistent_fixture_is_reported_with_individual_and_axiom():
     assert "owl:disjointWith" in text and "rg:mitigates" in text
 
 
-def test_pure_python_closure_also_finds_the_clash():
+def test_pure_python_closure_also_finds_the_clash(ontology_only):
+    """The clash is in the fixture against the ontology: the bundled data plays no part."""
     checked = check([INCONSISTENT], use_hermit=False)
     assert checked.reasoning.reasoner.startswith("OWL-RL")
     assert not checked.reasoning.consistent
@@ -45,7 +63,10 @@ def test_pure_python_closure_also_finds_the_clash():
     pytest.param(True, marks=needs_java, id="hermit"),
     pytest.param(False, id="owl-rl"),
 ])
-def test_reasoners_materialise_domain_types_and_inverse_values(tmp_path, use_hermit):
+def test_reasoners_materialise_domain_types_and_inverse_values(tmp_path, use_hermit,
+                                                               ontology_only):
+    """The two inferences follow from the ontology's domain and inverse axioms and the
+    contributed file alone: the bundled data plays no part."""
     extra = tmp_path / "extra.ttl"
     extra.write_text(
         "@prefix rg: <https://w3id.org/riskgraph/ns#> .\n"

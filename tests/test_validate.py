@@ -83,6 +83,7 @@ def test_every_kind_has_a_named_node_shape():
         assert (URIRef(RGSH + kind), RDF.type, SH.NodeShape) in shapes, kind
 
 
+@pytest.mark.xdist_group("bundled_reference")  # one worker computes pyshacl's reference
 def test_the_bundled_data_conforms(bundled_reference):
     result = bundled_reference  # validate_bundled(): pyshacl, once per session
     assert result.unreadable_count == 0
