@@ -245,10 +245,6 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    return write_atomic(path, lambda handle: handle.write(data))
-
-
 def is_same_file(output: Path | str, source: Path | str) -> bool:
     """Whether writing ``output`` would overwrite ``source`` (never raises: a path
     that cannot be resolved, a link loop for one, is not the same file). Compares

@@ -7,7 +7,6 @@ Graph data goes in as escaped JSON that the page's script reads with JSON.parse.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -182,32 +181,6 @@ def short_of(iri: str, namespaces: list[list[str]]) -> str:
         return iri
     local = iri[len(best[1]):]
     return f"{best[0]}:{local}" if local and " " not in local else iri
-
-
-def page_data(html: str) -> dict:
-    """The graph data of a page's ``graph-data`` block, with what the writer leaves out
-    restored as graph.js restores it (empty fields, default font, shared details)."""
-    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html,
-                      re.DOTALL)
-    if match is None:
-        raise ValueError("the page has no graph-data block")
-    data = json.loads(match.group(1))
-    details = data.get("details", [])
-    for n in data["nodes"]:
-        if "i" in n:  # a prefixed name under the page's namespaces
-            prefix, local = n["i"].split(":", 1)
-            n["id"] = dict(data["ns"])[prefix] + local
-            n["s"] = n.pop("i")
-        n.setdefault("s", short_of(n["id"], data.get("ns", [])))
-        n.setdefault("d", "")
-        n.setdefault("k", [])
-        n["t"] = [details[j] for j in n.get("t", [])]
-        n.setdefault("n", 0)
-        n.setdefault("a", 0)
-        if "w" not in n and len(n["l"]) <= 40:
-            n["w"] = n["l"]
-        n.setdefault("fs", _default_font(n["z"]))
-    return data
 
 
 def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],

@@ -56,7 +56,6 @@ QUERY_SHAPES: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_SHAPE = ("subject", "risk", "mitigation", "evidence", "source")
 FOCUS_BLOCK_MAX = 8  # a property with more neighbours than this is folded into a group
-GROUP_SPLIT_ABOVE = 400
 NARROW_LINE_CHARS = 22  # on the whole graph, a bigger class is split by source dataset
 
 

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("riskgraph.serve")
 LINK = Linker("/")
-GRAPH_RESULT_FORMATS = negotiate.GRAPHS
 ENTITY_FORMATS = ("html",) + negotiate.GRAPHS
 SPARQL_TEXT = "application/sparql-query"
 FORM = "application/x-www-form-urlencoded"

@@ -35,7 +35,6 @@ from riskgraph.version import __version__
 
 MARKER = ".riskgraph-site"
 DEFAULT_BASE_URL = "https://w3id.org/riskgraph/"
-RDF_SUFFIXES = ("ttl", "nt", "jsonld")
 
 
 @dataclass
@@ -165,8 +164,8 @@ def _write_entities(writer: _Writer, backend: LocalBackend, cat: pages.Catalogue
 
 def _entity_files(backend: LocalBackend, iri: str,
                   links: Linker) -> tuple[str | None, dict[str, bytes]]:
-    """An entity's page (None if the graph does not know it) and its triples in each of
-    RDF_SUFFIXES."""
+    """An entity's page (None if the graph does not know it) and its triples as N-Triples,
+    Turtle and JSON-LD."""
     page = pages.entity_page(backend, iri, links, SITE_CSP)
     if page is None:
         return None, {}

@@ -755,8 +755,8 @@ class Evaluator:
                          COMPONENT[param], list(messages))
 
     def _constraint(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
-        check = getattr(self, _CHECKS.get(param, "_check_values"))
-        yield from check(shape, param, arg, values)
+        check = _CHECKS.get(param, Evaluator._check_values)
+        yield from check(self, shape, param, arg, values)
 
     def _check_count(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
         limit, at_least = int(arg), param is _MIN_COUNT
@@ -910,13 +910,15 @@ class Evaluator:
 
 _NONE: list = []  # the values of a node that has none (shared, never changed)
 # The evaluator's check of each parameter (the rest test each value on its own).
-_CHECKS = {
-    _MIN_COUNT: "_check_count", _MAX_COUNT: "_check_count", _HAS_VALUE: "_check_has_value",
-    _UNIQUE_LANG: "_check_unique_lang", _CLASS: "_check_class", _NODE: "_check_node",
-    _NOT: "_check_node", _OR: "_check_logical", _AND: "_check_logical",
-    _XONE: "_check_logical", _EQUALS: "_check_equals", _DISJOINT: "_check_equals",
-    _LESS: "_check_less", _LESS_EQ: "_check_less", _CLOSED: "_check_closed",
-    _Q_MIN: "_check_qualified", _Q_MAX: "_check_qualified",
+_CHECKS: dict[Node, Callable[..., Iterator[RawResult]]] = {
+    _MIN_COUNT: Evaluator._check_count, _MAX_COUNT: Evaluator._check_count,
+    _HAS_VALUE: Evaluator._check_has_value, _UNIQUE_LANG: Evaluator._check_unique_lang,
+    _CLASS: Evaluator._check_class, _NODE: Evaluator._check_node, _NOT: Evaluator._check_node,
+    _OR: Evaluator._check_logical, _AND: Evaluator._check_logical,
+    _XONE: Evaluator._check_logical, _EQUALS: Evaluator._check_equals,
+    _DISJOINT: Evaluator._check_equals, _LESS: Evaluator._check_less,
+    _LESS_EQ: Evaluator._check_less, _CLOSED: Evaluator._check_closed,
+    _Q_MIN: Evaluator._check_qualified, _Q_MAX: Evaluator._check_qualified,
 }
 
 

@@ -206,14 +206,6 @@ def validate_bundled_fast() -> ValidationReport:
     return validate_whole(resources.data_files())
 
 
-def shacl_results(data: Graph, shapes: engine.CompiledShapes) -> list[engine.RawResult]:
-    """SHACL as the specification says: ``data`` is the data graph, with nothing beside
-    it, and any node may be a focus node (for ``--shapes`` and the W3C suite)."""
-    store, kept = ox.Store(), dict[str, dict]()
-    engine.add_graph(store, data, engine.DATA_GRAPH, kept)
-    return engine.validate_store(shapes, store, None, data=data, kept=kept)
-
-
 SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
 
 
