@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from riskgraph.cli.params import SECONDS, parse_params
+from riskgraph.errors import InputError
+from riskgraph.query.canned import (
+    get_query,
+    list_queries,
+    load_query_file,
+    parse_query,
+    prepare,
+    run_prepared,
+)
 
 FORMATS = ("table", "csv", "json", "md")
 
 
 def _echo_list(fmt: str) -> None:
-    from riskgraph.query.canned import list_queries
-
     if fmt == "json":  # for programs: the same facts as the text, as JSON
-        import json
-
         click.echo(json.dumps([{
             "name": q.name, "summary": q.summary, "tags": list(q.tags),
             "params": [{"name": p.name, "type": p.type_label, "required": p.required,
@@ -39,9 +45,6 @@ def _echo_list(fmt: str) -> None:
 
 
 def _load(name: str | None, file: Path | None, sparql: str | None):
-    from riskgraph.errors import InputError
-    from riskgraph.query.canned import get_query, load_query_file, parse_query
-
     given = [x for x in (name, file, sparql) if x is not None]
     if len(given) != 1:
         raise InputError("give one of: a query NAME, --file Q.rq or --sparql 'SELECT ...'",
@@ -110,7 +113,6 @@ def query_command(name: str | None, list_queries: bool, params: tuple[str, ...],
 def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[str, ...],
          fmt: str, store_dir: Path | None, endpoint: str | None, graphs: tuple[str, ...],
          timeout: float, output: Path | None) -> None:
-    from riskgraph.query.canned import prepare, run_prepared
     from riskgraph.query.formats import render
     from riskgraph.store.choose import open_store
 
@@ -120,8 +122,6 @@ def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[
         refuse_overwriting_inputs([file], files=[output])
     query = _load(name, file, sparql)
     if graphs and endpoint is None:
-        from riskgraph.errors import InputError
-
         raise InputError("--graph needs --endpoint: the embedded store holds one graph")
     remote_options = {"graphs": list(graphs)} if graphs else {}
     store = open_store(store_dir, endpoint, **remote_options)  # the one place a store is chosen

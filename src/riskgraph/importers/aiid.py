@@ -19,6 +19,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from riskgraph import resources
+from riskgraph.errors import InputError
+from riskgraph.importers.external_report import render
 from riskgraph.importers.mit_repository import (
     causal_concept,
     domain_concept,
@@ -115,8 +118,6 @@ def _slug(text: str) -> str:
 
 def known_organisations() -> set[str]:
     """Slugs of organisations riskgraph already has (organisation:<slug>)."""
-    from riskgraph import resources
-
     files = [resources.data_dir() / "publications.ttl"]
     nexus = resources.nexus_dir() / "datasets.ttl"
     if nexus.exists():
@@ -132,8 +133,6 @@ def known_organisations() -> set[str]:
 
 
 def _nexus_incidents() -> set[str]:
-    from riskgraph import resources
-
     path = resources.nexus_dir() / "ibm-risk-atlas.ttl"
     if not path.exists():
         return set()
@@ -163,8 +162,6 @@ class _Importer:
         self.defects.setdefault(kind, (detail, []))[1].append(item)
 
     def read(self, name: str) -> list[dict]:
-        from riskgraph.errors import InputError
-
         path = self.folder / name
         text = path.read_text(encoding="utf-8")
         reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -397,8 +394,6 @@ def import_aiid(folder: Path) -> ImportResult:
     files = {name: doc.text() for name, doc in sorted(imp.docs.items())}
     defects = [(k, v[0], sorted(v[1])) for k, v in sorted(imp.defects.items())]
     counts = dict(sorted(imp.counts.items()))
-    from riskgraph.importers.external_report import render
-
     files["IMPORT-REPORT.md"] = render(
         title="AI Incident Database import report", command="riskgraph import aiid",
         facts=[f"Snapshot: {SNAPSHOT}, obtained from {ORIGIN}", f"Retrieved: {RETRIEVED}"]

@@ -21,6 +21,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from riskgraph import resources
+from riskgraph.importers.external_report import render
 from riskgraph.importers.nexus import (
     BROADER,
     DCT,
@@ -136,9 +142,6 @@ class KnownPublications:
 
 def known_publications(files: list[Path]) -> KnownPublications:
     """Publications in riskgraph's curated data and the other imports (not this one's)."""
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import RDF, RDFS
-
     g = Graph()
     for path in files:
         g.parse(path, format="turtle")
@@ -159,8 +162,6 @@ def known_publications(files: list[Path]) -> KnownPublications:
 
 
 def default_known_files() -> list[Path]:
-    from riskgraph import resources
-
     out = [resources.data_dir() / "publications.ttl"]
     nexus = resources.nexus_dir()
     if nexus.is_dir():
@@ -192,8 +193,6 @@ def _two(value) -> str:
 
 
 def read_workbook(path: Path):
-    import openpyxl
-
     wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         rows = list(wb[SHEET].iter_rows(values_only=True))
@@ -584,8 +583,6 @@ def import_mit_repository(path: Path, known_files: list[Path] | None = None) -> 
     files = {name: doc.text() for name, doc in sorted(imp.docs.items())}
     defects = [(k, v[0], sorted(v[1])) for k, v in sorted(imp.defects.items())]
     counts = dict(sorted(imp.counts.items()))
-    from riskgraph.importers.external_report import render
-
     files["IMPORT-REPORT.md"] = render(
         title="MIT AI Risk Repository import report",
         command="riskgraph import mit-repository",

@@ -19,7 +19,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from riskgraph import resources
 from riskgraph.importers import nexus_sources as S
+from riskgraph.importers.nexus_report import render_report
 from riskgraph.importers.sssom import MappingSet, parse_sssom_tsv
 from riskgraph.importers.turtle import TurtleDoc, en, literal, typed
 from riskgraph.importers.upstream import decode, load_mapping, read_members
@@ -918,8 +920,6 @@ def _arxiv(url: str) -> str | None:
 
 def _curated_arxiv_ids() -> dict[str, str]:
     """arXiv id -> slug of riskgraph's curated publication with that id."""
-    from riskgraph import resources
-
     text = (resources.data_dir() / "publications.ttl").read_text(encoding="utf-8")
     out = {}
     for block in text.split("\n\n"):
@@ -937,8 +937,6 @@ def import_nexus(path: Path) -> ImportResult:
     imp.run()
     files = {name: doc.text() for name, doc in sorted(imp.docs.items())}
     counts = {k: dict(v) for k, v in sorted(imp.counts.items())}
-    from riskgraph.importers.nexus_report import render_report
-
     files["IMPORT-REPORT.md"] = render_report(pkg, counts, imp.defects, imp.corrections,
                                               {n: len(d) for n, d in imp.docs.items()})
     return ImportResult(files, counts, imp.defects, imp.corrections, pkg.version, pkg.sha256)

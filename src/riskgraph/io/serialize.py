@@ -9,14 +9,13 @@ whole graph to rdflib's writer instead, so nothing is ever dropped.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "json-ld": "JSON_LD"}
 
 
 def _converter():
-    import pyoxigraph as ox
-
     made: dict = {}
 
     def term(node):

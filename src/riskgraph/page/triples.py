@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -39,8 +40,6 @@ class TripleIndex:
     @classmethod
     def from_ntriples(cls, *sources: Path | bytes) -> TripleIndex:
         """The triples of N-Triples files (paths) or texts (bytes), read by pyoxigraph."""
-        import pyoxigraph
-
         terms: dict[Any, Any] = {}  # one rdflib term per distinct term: less memory, faster
 
         def term(t):

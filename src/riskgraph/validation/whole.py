@@ -28,6 +28,7 @@ from riskgraph import resources
 from riskgraph.errors import InputError
 from riskgraph.io.files import read_bytes
 from riskgraph.io.rdf import MAX_BYTES, ontology_files, read_rdf_file
+from riskgraph.query.safety import check_query
 from riskgraph.validation import compiled as engine
 from riskgraph.validation.locate import locator_for
 from riskgraph.validation.scoped import (
@@ -264,8 +265,6 @@ def _parse_shapes(path: Path) -> tuple[Graph, str]:
 def _check_sparql(graph: Graph, path: Path, text: str) -> None:
     """Every SPARQL text of the shapes, with every prefix the file declares for SPARQL,
     through the check user queries get (no SERVICE, no update, no foreign FROM)."""
-    from riskgraph.query.safety import check_query
-
     prefixes = "".join(f"PREFIX {graph.value(d, SH.prefix)}: <{graph.value(d, SH.namespace)}>\n"
                        for d in graph.objects(None, SH.declare))
     for predicate in SPARQL_TEXTS:
