@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskgraph import resources
@@ -139,6 +139,16 @@ def _nexus_incidents() -> set[str]:
     return set(re.findall(r"^incident:([a-z0-9.-]+)$", path.read_text(encoding="utf-8"), re.M))
 
 
+@dataclass
+class _Parties:
+    """The parties the incidents name: their nodes, and the roles each is named in."""
+
+    orgs: set[str]  # slugs of riskgraph's own organisations
+    agents: dict[str, str] = field(default_factory=dict)  # upstream name -> IRI
+    taken: dict[str, str] = field(default_factory=dict)  # IRI -> upstream name
+    roles: dict[str, Counter] = field(default_factory=dict)
+
+
 class _Importer:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -206,84 +216,103 @@ class _Importer:
 
     def incidents(self) -> None:
         d = self.doc("incidents.ttl", "Incidents of the AI Incident Database")
-        ag = self.doc("agents.ttl", "Parties named in AI Incident Database incidents")
-        orgs = known_organisations()
         self.incident_iri: dict[str, str] = {}
         self.titles: dict[str, str] = {}
-        agents: dict[str, str] = {}           # upstream slug -> IRI
-        taken: dict[str, str] = {}            # IRI -> upstream slug
-        roles: dict[str, Counter] = {}
+        parties = _Parties(known_organisations())
         for n, row in enumerate(self.read("incidents.csv"), start=2):
-            iid = str(row.get("incident_id") or "").strip()
-            if not iid.isdigit():
-                self.defect("incident without a numeric id", "Left out.", f"line {n}")
+            self.incident(d, n, row, parties)
+        self.agents(self.doc("agents.ttl", "Parties named in AI Incident Database incidents"),
+                    parties)
+
+    def incident(self, d: TurtleDoc, n: int, row: dict, parties: _Parties) -> None:
+        """One row of incidents.csv (line ``n``): the incident and the parties it names."""
+        iid = str(row.get("incident_id") or "").strip()
+        if not iid.isdigit():
+            self.defect("incident without a numeric id", "Left out.", f"line {n}")
+            return
+        iri = idi("incident", f"aiid-{iid}")
+        if iid in self.incident_iri:
+            self.defect("incident id twice", "The later row is left out.", iid)
+            return
+        self.incident_iri[iid] = iri
+        title = " ".join(str(row.get("title") or "").split()) or f"AIID incident {iid}"
+        self.titles[iid] = title
+        date = str(row.get("date") or "").strip()
+        d.add(iri, RDF_TYPE, d.ref(rg("Incident")))
+        d.add(iri, LABEL, en(title))
+        d.add(iri, IDENT, literal(iid))
+        d.add(iri, URL, typed(f"{HOME}cite/{iid}", "anyURI"))
+        d.add(iri, SOURCE, d.ref(DATASET))
+        d.add(iri, IN_DATASET, d.ref(DATASET))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            d.add(iri, DCT + "date", typed(date, "date"))
+        else:
+            self.defect("incident date not a date", "No date recorded.", f"{iid}: {date!r}")
+        named = []
+        for column, prop, role in ROLES:
+            count = self.incident_parties(d, iri, iid, row, (column, prop, role), parties)
+            if count:
+                named.append(f"{count} alleged {role}{'' if count == 1 else 's'}"
+                             .replace("partys", "parties"))
+        when = f" dated {date}" if date else ""
+        names = "; it names " + ", ".join(named) if named else ""
+        d.add(iri, DEFN, en(f"Incident {iid} of the AI Incident Database{when}{names}. "
+                            "The reports are at the source address."))
+        self.counts["incidents"] += 1
+
+    def incident_parties(self, d: TurtleDoc, iri: str, iid: str, row: dict,
+                         role_of: tuple[str, str, str], parties: _Parties) -> int:
+        """The parties of one role (a JSON list in its column) linked to the incident;
+        how many."""
+        column, prop, role = role_of
+        try:
+            names = json.loads(row.get(column) or "[]")
+        except ValueError:
+            self.defect("party list not readable", "Left out.", f"{iid} {column}")
+            names = []
+        count = 0
+        for party in names:
+            party = str(party).strip()
+            if not party:
+                self.defect("empty party name", "An empty string in a party list "
+                            "(left out).", f"{iid}: {column}")
                 continue
-            iri = idi("incident", f"aiid-{iid}")
-            if iid in self.incident_iri:
-                self.defect("incident id twice", "The later row is left out.", iid)
-                continue
-            self.incident_iri[iid] = iri
-            title = " ".join(str(row.get("title") or "").split()) or f"AIID incident {iid}"
-            self.titles[iid] = title
-            date = str(row.get("date") or "").strip()
-            d.add(iri, RDF_TYPE, d.ref(rg("Incident")))
-            d.add(iri, LABEL, en(title))
-            d.add(iri, IDENT, literal(iid))
-            d.add(iri, URL, typed(f"{HOME}cite/{iid}", "anyURI"))
-            d.add(iri, SOURCE, d.ref(DATASET))
-            d.add(iri, IN_DATASET, d.ref(DATASET))
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-                d.add(iri, DCT + "date", typed(date, "date"))
-            else:
-                self.defect("incident date not a date", "No date recorded.", f"{iid}: {date!r}")
-            named = []
-            for column, prop, role in ROLES:
-                raw = row.get(column) or "[]"
-                try:
-                    parties = json.loads(raw)
-                except ValueError:
-                    self.defect("party list not readable", "Left out.", f"{iid} {column}")
-                    parties = []
-                count = 0
-                for party in parties:
-                    party = str(party).strip()
-                    if not party:
-                        self.defect("empty party name", "An empty string in a party list "
-                                    "(left out).", f"{iid}: {column}")
-                        continue
-                    if party not in agents:
-                        slug = _slug(party)
-                        if slug in orgs:
-                            agents[party] = idi("organisation", slug)
-                            self.counts["parties that are riskgraph's organisations"] += 1
-                        else:
-                            target = idi("agent", f"aiid-{slug}")
-                            k = 2
-                            while target in taken and taken[target] != party:
-                                target = idi("agent", f"aiid-{slug}-{k}")
-                                k += 1
-                            if slug != party:
-                                self.defect("party slug not an IRI-safe name", "riskgraph's "
-                                            "agent IRI is made from the slug; its label keeps "
-                                            "the slug as written.", party)
-                            agents[party] = target
-                            taken[target] = party
-                    d.add(iri, rg(prop), d.ref(agents[party]))
-                    roles.setdefault(party, Counter())[role] += 1
-                    count += 1
-                if count:
-                    named.append(f"{count} alleged {role}{'' if count == 1 else 's'}"
-                                 .replace("partys", "parties"))
-            when = f" dated {date}" if date else ""
-            names = "; it names " + ", ".join(named) if named else ""
-            d.add(iri, DEFN, en(f"Incident {iid} of the AI Incident Database{when}{names}. "
-                                "The reports are at the source address."))
-            self.counts["incidents"] += 1
-        for party, iri in sorted(agents.items()):
+            d.add(iri, rg(prop), d.ref(self.party_iri(party, parties)))
+            parties.roles.setdefault(party, Counter())[role] += 1
+            count += 1
+        return count
+
+    def party_iri(self, party: str, parties: _Parties) -> str:
+        """A party's node: riskgraph's organisation of that slug, else an agent of its own
+        (numbered when two names give one slug)."""
+        if party in parties.agents:
+            return parties.agents[party]
+        slug = _slug(party)
+        if slug in parties.orgs:
+            parties.agents[party] = idi("organisation", slug)
+            self.counts["parties that are riskgraph's organisations"] += 1
+            return parties.agents[party]
+        target = idi("agent", f"aiid-{slug}")
+        k = 2
+        while target in parties.taken and parties.taken[target] != party:
+            target = idi("agent", f"aiid-{slug}-{k}")
+            k += 1
+        if slug != party:
+            self.defect("party slug not an IRI-safe name", "riskgraph's "
+                        "agent IRI is made from the slug; its label keeps "
+                        "the slug as written.", party)
+        parties.agents[party] = target
+        parties.taken[target] = party
+        return target
+
+    def agents(self, ag: TurtleDoc, parties: _Parties) -> None:
+        """Each party's agent node, with the roles the incidents give it; a party that is
+        riskgraph's organisation gets only its dataset."""
+        for party, iri in sorted(parties.agents.items()):
             if iri.startswith(idi("organisation", "")):
                 ag.add(iri, IN_DATASET, ag.ref(DATASET))
                 continue
-            said = ", ".join(f"{role} in {n}" for role, n in sorted(roles[party].items()))
+            said = ", ".join(f"{role} in {n}" for role, n in sorted(parties.roles[party].items()))
             ag.add(iri, RDF_TYPE, ag.ref("http://www.w3.org/ns/prov#Agent"))
             ag.add(iri, LABEL, en(party))
             ag.add(iri, DEFN, en(f"A party the AI Incident Database names (as '{party}') as "
