@@ -229,6 +229,18 @@ def _page(value) -> tuple[str | None, str | None]:
     return (f"pp. {text}" if re.fullmatch(r"\d+\s*-\s*\d+", text) else f"p. {text}"), None
 
 
+def _paper_meta(res: list[tuple]) -> dict[int, dict]:
+    """The 'Included resources' sheet: each document's row by its Paper_ID."""
+    header_at = next(i for i, r in enumerate(res) if r and "Paper_ID" in r)
+    names = [str(c) if c is not None else "" for c in res[header_at]]
+    meta: dict[int, dict] = {}
+    for raw in res[header_at + 1:]:
+        values = dict(zip(names, raw, strict=False))
+        if values.get("Paper_ID") not in (None, ""):
+            meta[int(float(values["Paper_ID"]))] = values
+    return meta
+
+
 class _Importer:
     def __init__(self, path: Path, known: KnownPublications) -> None:
         self.path = Path(path)
@@ -292,13 +304,7 @@ class _Importer:
     # -- documents -------------------------------------------------------------
     def documents(self, res: list[tuple], rows: list[Row]) -> None:
         d = self.doc("documents.ttl", "Source documents of the MIT AI Risk Repository v3")
-        header_at = next(i for i, r in enumerate(res) if r and "Paper_ID" in r)
-        names = [str(c) if c is not None else "" for c in res[header_at]]
-        meta: dict[int, dict] = {}
-        for raw in res[header_at + 1:]:
-            values = dict(zip(names, raw, strict=False))
-            if values.get("Paper_ID") not in (None, ""):
-                meta[int(float(values["Paper_ID"]))] = values
+        meta = _paper_meta(res)
         papers = [r for r in rows if r.level == "Paper"]
         dois = Counter(doi_of(meta.get(r.paper, {}).get("DOI")) for r in papers)
         self.pub: dict[int, str] = {}
@@ -308,27 +314,8 @@ class _Importer:
             title = " ".join(str(m.get("Title") or row.values.get("Title") or "").split())
             quickref = " ".join(str(m.get("QuickRef") or row.values.get("QuickRef") or
                                     "").split())
-            raw_doi, url = m.get("DOI"), " ".join(str(m.get("URL") or "").split())
-            doi = doi_of(raw_doi)
-            arxiv_doi, arxiv_url = arxiv_of(doi), arxiv_of(url)
-            arxiv = arxiv_doi or arxiv_url
-            notes = []
-            if arxiv_doi and arxiv_url and arxiv_doi != arxiv_url:
-                self.defect("DOI and address name different arXiv papers",
-                            "The DOI and the URL of a document give different arXiv ids; "
-                            "riskgraph uses the DOI's and notes the URL's.",
-                            f"{quickref}: DOI {arxiv_doi}, URL {arxiv_url}")
-                notes.append(f"The repository's address for this document names arXiv "
-                             f"{arxiv_url}, its DOI arXiv {arxiv_doi}; riskgraph follows the "
-                             "DOI.")
-            if doi and dois[doi] > 1:
-                self.defect("one DOI for two documents",
-                            "Two different documents carry the same DOI in 'Included "
-                            "resources'; riskgraph writes the DOI on neither and notes it.",
-                            f"{quickref}: {doi}")
-                notes.append(f"The repository gives this document the DOI {doi}, which it "
-                             "also gives another document; riskgraph does not record it.")
-                doi = None
+            url = " ".join(str(m.get("URL") or "").split())
+            doi, arxiv, notes = self.document_ids(quickref, m.get("DOI"), url, dois)
             self.pub_name[row.paper] = quickref or title
             found = self.known.match(doi, arxiv, title)
             if found:
@@ -363,6 +350,33 @@ class _Importer:
             d.add(iri, SOURCE, d.ref(DATASET))
             d.add(iri, IN_DATASET, d.ref(DATASET))
             self.counts["documents (new publication)"] += 1
+
+    def document_ids(self, quickref: str, raw_doi, url: str,
+                     dois: Counter) -> tuple[str | None, str | None, list[str]]:
+        """A document's DOI and arXiv id as riskgraph records them, and notes on what it
+        did not record: a DOI two documents share is dropped; where DOI and address name
+        different arXiv papers, the DOI's is kept."""
+        doi = doi_of(raw_doi)
+        arxiv_doi, arxiv_url = arxiv_of(doi), arxiv_of(url)
+        arxiv = arxiv_doi or arxiv_url
+        notes = []
+        if arxiv_doi and arxiv_url and arxiv_doi != arxiv_url:
+            self.defect("DOI and address name different arXiv papers",
+                        "The DOI and the URL of a document give different arXiv ids; "
+                        "riskgraph uses the DOI's and notes the URL's.",
+                        f"{quickref}: DOI {arxiv_doi}, URL {arxiv_url}")
+            notes.append(f"The repository's address for this document names arXiv "
+                         f"{arxiv_url}, its DOI arXiv {arxiv_doi}; riskgraph follows the "
+                         "DOI.")
+        if doi and dois[doi] > 1:
+            self.defect("one DOI for two documents",
+                        "Two different documents carry the same DOI in 'Included "
+                        "resources'; riskgraph writes the DOI on neither and notes it.",
+                        f"{quickref}: {doi}")
+            notes.append(f"The repository gives this document the DOI {doi}, which it "
+                         "also gives another document; riskgraph does not record it.")
+            doi = None
+        return doi, arxiv, notes
 
     # -- risks -----------------------------------------------------------------
     def code_risk(self, d: TurtleDoc, iri: str, v: dict, ev: str) -> str:
@@ -404,6 +418,27 @@ class _Importer:
         if dom:
             d.add(iri, rg("mitDomain"), d.ref(dom))
         return sub_code or "no code"
+
+    def risk_place(self, d: TurtleDoc, iri: str, row: Row, sub: bool) -> tuple[str, str]:
+        """A risk's place in the scheme: a category is a top concept, a sub-category sits
+        under the nearest category row above it with its Paper_ID and Cat_ID. Returns
+        what it is and where, in words."""
+        if not sub:
+            d.add(iri, SKOS_TOP, d.ref(SCHEME))
+            self.counts["risk categories"] += 1
+            return "category", "as a category"
+        parent = self.above(row.ev_id[:6] + "00", row.number, self.category_rows)
+        if parent:
+            d.add(iri, BROADER, d.ref(parent))
+            where = f"under the category '{self.risk_label[parent]}'"
+        else:
+            self.defect("sub-category without its category", "No category row with "
+                        "the sub-category's Paper_ID and Cat_ID; riskgraph gives it no "
+                        "broader risk.", row.ev_id)
+            where = "without a category row"
+            d.add(iri, SKOS_TOP, d.ref(SCHEME))
+        self.counts["risk sub-categories"] += 1
+        return "sub-category", where
 
     def risks(self, rows: list[Row]) -> None:
         d = self.doc("risks.ttl", "Risks of the MIT AI Risk Repository v3")
@@ -451,26 +486,8 @@ class _Importer:
                             row.ev_id)
             d.add(iri, IN_DATASET, d.ref(DATASET))
             code = self.code_risk(d, iri, v, row.ev_id)
-            parent_id = row.ev_id[:6] + "00"
             doc_name = self.pub_name.get(row.paper, f"document {row.paper}")
-            if sub:
-                parent = self.above(parent_id, row.number, self.category_rows)
-                if parent:
-                    d.add(iri, BROADER, d.ref(parent))
-                    where = f"under the category '{self.risk_label[parent]}'"
-                else:
-                    self.defect("sub-category without its category", "No category row with "
-                                "the sub-category's Paper_ID and Cat_ID; riskgraph gives it no "
-                                "broader risk.", row.ev_id)
-                    where = "without a category row"
-                    d.add(iri, SKOS_TOP, d.ref(SCHEME))
-                self.counts["risk sub-categories"] += 1
-                what = "sub-category"
-            else:
-                d.add(iri, SKOS_TOP, d.ref(SCHEME))
-                where = "as a category"
-                self.counts["risk categories"] += 1
-                what = "category"
+            what, where = self.risk_place(d, iri, row, sub)
             coded = (f"MIT code {code}" if code and code[0].isdigit() and not code.endswith(".0")
                      else f"domain code {code}" if code.endswith(".0") else
                      f"code {code}")
