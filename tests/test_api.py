@@ -246,9 +246,9 @@ def test_graph_page_draws_the_answer_of_the_graph_it_was_given(tmp_path):
     """The page ran the query on the bundled store whatever graph was loaded: on a store
     without assessments, kg.query gave 0 rows while kg.graph_page drew 102 entities."""
     import pyoxigraph as ox
+    from page_helpers import page_data
 
     from riskgraph.build.cache import ensure_cached_graph
-    from riskgraph.page.render import page_data
     from riskgraph.store.ondisk import write_store
 
     assessment = ox.NamedNode("https://w3id.org/riskgraph/ns#Assessment")

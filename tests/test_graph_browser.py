@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from page_helpers import graph_page
-
-from riskgraph.page.measure import ANSWER_SHARE_MIN, OVERLAP_SHARE_MAX, label_stats
+from page_measure import ANSWER_SHARE_MIN, OVERLAP_SHARE_MAX, label_stats
 
 pytestmark = pytest.mark.browser
 

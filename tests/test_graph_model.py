@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from page_helpers import graph_page
+from page_helpers import graph_page, page_data
 from rdflib import Graph
 
 from riskgraph.errors import InputError
@@ -18,7 +18,7 @@ from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID, RG
 from riskgraph.page.layout import force_layout
 from riskgraph.page.model import build_model
-from riskgraph.page.render import RenderedPage, csp_hash, page_data, script_json
+from riskgraph.page.render import RenderedPage, csp_hash, script_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 CONCEPT = f"{ID}concept/"

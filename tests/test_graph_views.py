@@ -7,11 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from page_helpers import graph_page
+from page_helpers import graph_page, page_data
 
 from riskgraph.namespaces import ID, PREFIXES, compact
 from riskgraph.page.layout import wrap_label
-from riskgraph.page.render import page_data
 from riskgraph.page.views import QUERY_SHAPES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"

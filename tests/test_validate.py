@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from riskgraph import resources
 from riskgraph.namespaces import ID_PATTERN
-from riskgraph.validation.locate import EntityLocator, statement_starts
+from riskgraph.validation.locate import EntityLocator, statements
 from riskgraph.validation.scoped import (
     Context,
     data_graph,
@@ -558,7 +558,7 @@ def test_entity_line_is_its_first_occurrence_as_a_subject():
 
 def test_statement_starts_skip_strings_comments_and_nested_nodes():
     text = 'a:x <p> [ <q> "s . t" ] .\n# b:y .\nb:z <p> 1 .'
-    starts = [text[i:i + 3] for i in statement_starts(text)]
+    starts = [text[s.subject.offset:s.subject.offset + 3] for s in statements(text)]
     assert starts == ["a:x", "b:z"]
 
 

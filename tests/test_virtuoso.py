@@ -348,23 +348,12 @@ def _canned_cases() -> list:
 @pytest.mark.parametrize(("name", "params", "needs_rows"), _canned_cases())
 def test_canned_query_gives_the_same_rows_on_virtuoso(name, params, needs_rows, remote, request):
     if name == "mitigations_for_domain":
-        # Known, not yet understood: run alone it matches. In a fresh clone it failed
-        # each time effective_mitigations or contested_mitigations ran before it on the
-        # same Virtuoso (this module's order), with no rows (120 on the embedded store);
-        # in another checkout the same order passed. The first three patterns still give
-        # 79 rows when it fails, so the rows are lost in the joins after ?mitigation
-        # rg:mitigates ?target; a plan Virtuoso 7.2 picks after those queries is
-        # suspected. Not strict, so a pass is seen too; a failure carries
-        # _diagnose_no_rows's account of where the rows are lost.
-        # 2026-12-07, not reproduced (so neither explained nor shown to be Virtuoso's):
-        # this module alone (54 passed, this case XPASS), its canned cases alone
-        # (effective_mitigations and contested_mitigations first: XPASS), and a probe
-        # that pushed to a fresh Virtuoso 7.2 and ran effective_mitigations,
-        # contested_mitigations and this query 12 times from 17 s after the push
-        # began: 120 rows every time, as embedded. What remains different is the
-        # fresh clone; the xfail stays until a failing run's diagnosis says more.
-        request.applymarker(pytest.mark.xfail(reason="Virtuoso sometimes returns no rows "
-                                              "after effective_mitigations", strict=False))
+        # Virtuoso's, shown below (test_mitigations_for_domain_runs_in_every_join_order
+        # and docs/queries.md): its answer to this query depends on the plan its
+        # optimiser picks, and the pick varies between runs. It failed now and then in
+        # CI (no rows); 11 runs of these cases on a fresh Virtuoso (2026-12-07) all matched.
+        request.applymarker(pytest.mark.xfail(reason="Virtuoso 7.2 answers by the plan it "
+                                              "picks (docs/queries.md)", strict=False))
     from riskgraph.query.canned import run_query
 
     assert None not in params.values(), f"{name}: a required parameter has no example"
@@ -456,8 +445,8 @@ def test_graph_without_endpoint_is_a_usage_error(run_cli):
 
 def _diagnose_no_rows(name: str, params: dict, remote: RemoteStore) -> str:
     """What Virtuoso says when it answers a canned query with no rows (the embedded store
-    has some): the same query again, and its parts one by one, so that a failing run
-    (seen only in the full suite, for mitigations_for_domain) shows where rows are lost."""
+    has some): the same query again (a second answer that differs points at a plan
+    Virtuoso chose, see test_mitigations_for_domain_runs_in_every_join_order)."""
     from riskgraph.query.canned import prepare
 
     prepared = prepare(name, params, remote)
@@ -467,18 +456,84 @@ def _diagnose_no_rows(name: str, params: dict, remote: RemoteStore) -> str:
                      "rows")
     except InputError as exc:
         lines.append(f"again: {exc}")
-    if name == "mitigations_for_domain":
-        rg = ("PREFIX rg: <https://w3id.org/riskgraph/ns#>\n"
-              "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
-        parts = ["?sub skos:broader* ?_risk",
-                 "?sub skos:broader* ?_risk . ?target (rg:inSubdomain|rg:coversSubdomain)? ?sub",
-                 "?sub skos:broader* ?_risk . ?target (rg:inSubdomain|rg:coversSubdomain)? ?sub "
-                 ". ?mitigation rg:mitigates ?target"]
-        for part in parts:
-            try:
-                rows = remote.select(f"{rg}SELECT (COUNT(*) AS ?n) WHERE {{ {part} }}",
-                                     prepared.bindings, 60).rows
-                lines.append(f"{part}: {rows[0]['n'].value}")
-            except InputError as exc:
-                lines.append(f"{part}: {exc}")
     return "Virtuoso gave no rows; " + "; ".join(lines)
+
+
+# --- Virtuoso's answer depends on its join order -----------------------------------
+# mitigations_for_domain failed now and then on Virtuoso 7.2 (no rows, 120 embedded). A
+# group's parts join in any order to the same answer (SPARQL joins commute), so Virtuoso
+# is made to take each order in turn (its `define sql:select-option "order"`, sent here
+# directly: riskgraph itself refuses DEFINE). With `?sub skos:broader* ?_risk . ?target
+# (rg:inSubdomain|rg:coversSubdomain)? ?sub` it gave 0, 1, 6, 19, 37, 79, 110, 120, 125 or
+# 151 rows by order, and refused every order that starts with the zero-or-one step
+# ("transitive start not given"). The query now walks one path to the bound ?_risk:
+# no order is refused, most give the 120 rows, but not all on every run (the order as
+# written gave 13 rows about CBRN on some fresh servers, 120 on others), so only the
+# refusals are asserted here; docs/queries.md keeps the figures.
+
+def _forced(virtuoso, text: str) -> int | str:
+    """Rows of ``text`` (the VALUES already in it) with Virtuoso held to the join order
+    as written; an error's first words instead."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    data = urllib.parse.urlencode({"query": 'define sql:select-option "order"\n' + text,
+                                   "default-graph-uri": DEFAULT_GRAPH}).encode()
+    request = urllib.request.Request(virtuoso.query_url, data=data,
+                                     headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return len(json.load(answer)["results"]["bindings"])
+    except urllib.error.HTTPError as exc:
+        return exc.read()[:80].decode(errors="replace")
+
+
+def _top_level_parts(where: str) -> list[str]:
+    """The parts of a WHERE group joined at its top level: each triple block up to its
+    " ." and each { ... } group (comments left out)."""
+    text = "\n".join(line.split("#")[0] if line.lstrip().startswith("#") else line
+                     for line in where.splitlines())
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                parts.append(text[start:i + 1].strip())
+                start = i + 1
+        elif char == "." and depth == 0 and (i + 1 == len(text) or text[i + 1].isspace()):
+            parts.append(text[start:i + 1].strip())
+            start = i + 1
+    assert not text[start:].strip(), text[start:]
+    return [p for p in parts if p]
+
+
+def _orders(parts: list[str]) -> list[list[str]]:
+    """Every rotation of the parts, forwards and backwards: each part comes first and
+    last, and each pair of neighbours meets in both orders."""
+    rotations = [parts[i:] + parts[:i] for i in range(len(parts))]
+    return rotations + [list(reversed(r)) for r in rotations]
+
+
+@pytest.mark.virtuoso
+def test_mitigations_for_domain_runs_in_every_join_order(virtuoso, remote):
+    from riskgraph.query.binding import bind_values
+    from riskgraph.query.canned import prepare, run_query
+
+    params = {"risk": "4.2"}
+    expected = len(run_query("mitigations_for_domain", params).rows)
+    prepared = prepare("mitigations_for_domain", params, remote)
+    head, _, rest = prepared.text.partition("WHERE {")
+    where, _, tail = rest.rpartition("}")
+    parts = _top_level_parts(where)
+    assert len(parts) == 7, parts  # the parser still reads the query
+    answers = {}
+    for order in _orders(parts):
+        text = bind_values(head + "WHERE {\n" + "\n".join(order) + "\n}" + tail,
+                           prepared.bindings)
+        answers[" ".join(str(parts.index(p)) for p in order)] = _forced(virtuoso, text)
+    refused = {order: why for order, why in answers.items() if not isinstance(why, int)}
+    assert not refused, (refused, parts)
+    assert expected in answers.values(), answers  # most orders give the embedded answer

@@ -79,9 +79,7 @@ def test_fallback_shape_by_shape(case, monkeypatch):
     monkeypatch.setattr(compiled, "NODE_PARAMS", compiled.NODE_PARAMS - LEFT_TO_PYSHACL)
     monkeypatch.setattr(compiled, "PROPERTY_PARAMS", compiled.PROPERTY_PARAMS - LEFT_TO_PYSHACL)
     shapes = compiled.CompiledShapes(case.shapes)
-    from riskgraph.validation import whole
-
-    assert suite.differences(case, whole.shacl_results(case.data, shapes)) == []
+    assert suite.differences(case, suite.shacl_results(case.data, shapes)) == []
 
 
 def test_fallback_cases_exist(monkeypatch):

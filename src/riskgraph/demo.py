@@ -9,6 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from riskgraph.build.cache import remember_built_graph
+from riskgraph.build.pipeline import build
+from riskgraph.io.atomic import write_text_atomic
+from riskgraph.knowledge import load
+from riskgraph.query.canned import run_query
+from riskgraph.validation.api import validate
+
 DEMO_QUERY = "effective_mitigations"
 
 
@@ -31,8 +38,6 @@ class DemoReport:
 
 
 def _build_step(out_dir: Path, report: DemoReport) -> StepResult:
-    from riskgraph.build.pipeline import build
-
     result = build(out_dir)
     if not result.ok:
         problems = [str(c) for c in result.reasoning.clashes] + [str(u) for u in result.undeclared]
@@ -40,8 +45,6 @@ def _build_step(out_dir: Path, report: DemoReport) -> StepResult:
     report.outputs += result.written
     built = next((path for path in result.written if path.suffix == ".nt"), None)
     if built is not None and result.graph is not None:  # the next steps query this graph
-        from riskgraph.build.cache import remember_built_graph
-
         remember_built_graph(built.read_bytes(), len(result.graph))
     details = [f"{name}: {count}" for name, count in result.class_counts.items()]
     details += [f"wrote {path}" for path in result.written]
@@ -50,8 +53,6 @@ def _build_step(out_dir: Path, report: DemoReport) -> StepResult:
 
 
 def _validate_step(report: DemoReport) -> StepResult:
-    from riskgraph.validation.api import validate
-
     result = validate()  # the bundled data, with the compiled engine
     counts = f"{result.violation_count} violations, {result.warning_count} warnings"
     return StepResult("validate", result.violation_count == 0,
@@ -60,7 +61,6 @@ def _validate_step(report: DemoReport) -> StepResult:
 
 def _query_step(report: DemoReport) -> StepResult:
     from riskgraph.build.stores import open_store
-    from riskgraph.query.canned import run_query
 
     result = run_query(DEMO_QUERY, {}, open_store())
     labels = []
@@ -74,9 +74,6 @@ def _query_step(report: DemoReport) -> StepResult:
 
 
 def _graph_step(out_dir: Path, report: DemoReport) -> StepResult:
-    from riskgraph.io.atomic import write_text_atomic
-    from riskgraph.knowledge import load
-
     with load() as kg:
         page = kg.render_page()
     path = write_text_atomic(out_dir / "riskgraph.html", page.html)

@@ -16,11 +16,14 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from riskgraph.errors import InconsistentGraph, InputError
+from riskgraph.query.canned import CannedQuery, get_query, parse_query, prepare, run_prepared
+from riskgraph.query.canned import list_queries as _list_queries
 from riskgraph.query.results import QueryResult, Term
 
 if TYPE_CHECKING:
@@ -95,14 +98,6 @@ class KnowledgeGraph:
         Unsafe queries (``SERVICE``, ``LOAD``, updates, ...) raise
         :class:`riskgraph.UnsafeQuery` before anything runs.
         """
-        from riskgraph.query.canned import (
-            CannedQuery,
-            get_query,
-            parse_query,
-            prepare,
-            run_prepared,
-        )
-
         _check_timeout(timeout)
         if isinstance(query, CannedQuery):
             canned = query
@@ -184,8 +179,6 @@ class KnowledgeGraph:
         from riskgraph.page.triples import TripleIndex
 
         if self._is_bundled:
-            from datetime import UTC, datetime
-
             from riskgraph.build.cache import ensure_cached_graph
 
             path = ensure_cached_graph()
@@ -286,9 +279,7 @@ def validate(*files: PathArg, whole: bool = False, engine: str = "auto",
 
 def list_queries() -> list[CannedQuery]:
     """Every canned query (name, summary, description, tags, params), by name."""
-    from riskgraph.query.canned import list_queries as canned
-
-    return canned()
+    return _list_queries()
 
 
 def _check_timeout(timeout: float | None) -> None:

@@ -73,6 +73,30 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
     if unsupported_axioms(ontology):
         return reason(full, use_hermit=use_hermit)
     annotations = annotation_properties(ontology)
+    reps, rep_of = _representatives(_profiles(ontology, curated, imported, annotations))
+    result = reason(_image(ontology, curated, imported, annotations, rep_of),
+                    use_hermit=use_hermit)
+    if not result.consistent:
+        return ReasoningResult(False, result.reasoner, Graph(), explain(full), result.notes)
+    new = _spread(result.inferred, reps, rep_of, full)
+    # Only imported triples can touch a represented node: the others name kept nodes only.
+    for triple in property_values(ontology, imported, set(rep_of)):
+        if triple not in new and triple not in full:
+            new.add(triple)
+    inferred = Graph(store=SIMPLE)
+    inferred.addN((s, p, o, inferred) for s, p, o in new)
+    _close(inferred, full)
+    notes = result.notes + [
+        f"HermiT saw {len(rep_of)} imported individuals as {len(reps)} profile "
+        "representatives (see riskgraph.build.split_reason)"]
+    return ReasoningResult(True, result.reasoner, inferred, [], notes)
+
+
+def _profiles(ontology: Graph, curated: Graph, imported: list[Triple],
+              annotations: set) -> dict[URIRef, dict]:
+    """The profile of every imported node that can be represented: its asserted types
+    ("t"), the properties it is subject ("o") and object ("i") of, and its kinds of data
+    value ("d")."""
     # Nodes named anywhere in the ontology or the curated data keep their identity, so
     # that every node's profile in the image equals its profile in the full graph.
     keep = (set(ontology.all_nodes()) | set(curated.all_nodes())
@@ -95,6 +119,13 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
                 profile[s]["o"].add(p)
         if compressible(o) and p != RDF.type:
             profile[o]["i"].add(p)
+    return profile
+
+
+def _representatives(profile: dict[URIRef, dict]) -> tuple[dict[tuple, URIRef],
+                                                           dict[Node, URIRef]]:
+    """One representative per distinct profile, numbered in node order; and each
+    node's representative."""
     reps: dict[tuple, URIRef] = {}
     rep_of: dict[Node, URIRef] = {}  # keys are URIRefs; typed Node for lookups by any term
     for node in sorted(profile):
@@ -103,7 +134,13 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
         if key not in reps:
             reps[key] = URIRef(f"{REP}{len(reps)}")
         rep_of[node] = reps[key]
+    return reps, rep_of
 
+
+def _image(ontology: Graph, curated: Graph, imported: list[Triple], annotations: set,
+           rep_of: dict[Node, URIRef]) -> Graph:
+    """The graph HermiT sees: ontology, curated data, and each imported edge between
+    representatives."""
     image = Graph(store=SIMPLE)
     for graph in (ontology, curated):
         image += graph
@@ -124,9 +161,13 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
         else:
             collapsed.add((s2, p, rep_of.get(o, o)))
     image.addN((s, p, o, image) for s, p, o in collapsed)
-    result = reason(image, use_hermit=use_hermit)
-    if not result.consistent:
-        return ReasoningResult(False, result.reasoner, Graph(), explain(full), result.notes)
+    return image
+
+
+def _spread(inferred: Graph, reps: dict[tuple, URIRef], rep_of: dict[Node, URIRef],
+            full: Graph) -> set[Triple]:
+    """HermiT's new triples, each representative's new types given to every node it
+    stands for (property values between representatives are left out)."""
     members: dict[Node, list[Node]] = defaultdict(list)
     for member, rep in rep_of.items():
         members[rep].append(member)
@@ -135,21 +176,20 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
     # no per-member lookup in the full graph.
     rep_types: dict[Node, frozenset] = {rep: key[0] for key, rep in reps.items()}
     new: set[Triple] = set()
-    for s, p, o in result.inferred:
+    for s, p, o in inferred:
         if str(s).startswith(REP) or str(o).startswith(REP):
             if p == RDF.type and s in members and o not in rep_types[s]:
                 new.update((member, RDF.type, o) for member in members[s])
-            continue  # property values: recomputed below over the full graph
+            continue  # property values: recomputed over the full graph
         if (s, p, o) not in full:
             new.add((s, p, o))
-    # Only imported triples can touch a represented node: the others name kept nodes only.
-    for triple in property_values(ontology, imported, set(rep_of)):
-        if triple not in new and triple not in full:
-            new.add(triple)
-    inferred = Graph(store=SIMPLE)
-    inferred.addN((s, p, o, inferred) for s, p, o in new)
-    # materialise() over full + inferred, without copying the full graph: the
-    # inferred triples are added to it for the call and taken out again.
+    return new
+
+
+def _close(inferred: Graph, full: Graph) -> None:
+    """Add to ``inferred`` what materialise() entails over full + inferred, without
+    copying the full graph: the inferred triples are added to it for the call and taken
+    out again."""
     added = [t for t in inferred if t not in full]
     for triple in added:
         full.add(triple)
@@ -162,10 +202,6 @@ def reason_split(ontology: Graph, curated: Graph, imported: Iterable[Triple], *,
         inferred.add(triple)
     for prefix, namespace in full.namespaces():
         inferred.bind(prefix, namespace)
-    notes = result.notes + [
-        f"HermiT saw {len(rep_of)} imported individuals as {len(reps)} profile "
-        "representatives (see riskgraph.build.split_reason)"]
-    return ReasoningResult(True, result.reasoner, inferred, [], notes)
 
 
 def property_values(ontology: Graph, graph: Iterable[Triple], nodes: set) -> Graph:

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import click
 
+from riskgraph.cli.params import parse_params
+from riskgraph.errors import InputError
+from riskgraph.knowledge import load
+
 
 @click.command("graph")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -47,10 +51,7 @@ def graph_command(output: Path, query: str | None, params: tuple[str, ...], focu
       riskgraph graph --focus 4.2 --depth 2 -o subdomain-4.2.html
       riskgraph graph --data my-contribution.ttl -o review.html
     """
-    from riskgraph.cli.params import parse_params
-    from riskgraph.errors import InputError
     from riskgraph.io.atomic import refuse_overwriting_inputs, write_text_atomic
-    from riskgraph.knowledge import load
 
     refuse_overwriting_inputs(data, files=[output])
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from riskgraph import resources
+from riskgraph.errors import InputError
+
 WHEEL_ENV = "RISKGRAPH_NEXUS_WHEEL"
 REPORT = "IMPORT-REPORT.md"  # every import writes it: a folder holding it is an earlier import
 
 
 def default_wheel() -> Path:
-    from riskgraph.errors import InputError
-
     given = os.environ.get(WHEEL_ENV)
     if given:
         return Path(given)
@@ -52,8 +53,6 @@ def nexus_command(source: Path | None, out_dir: Path | None) -> None:
     """
     import zipfile
 
-    from riskgraph import resources
-    from riskgraph.errors import InputError
     from riskgraph.importers.folder import replace_folder
     from riskgraph.importers.nexus import import_nexus
     from riskgraph.io.atomic import check_folder, refuse_overwriting_inputs
@@ -98,7 +97,6 @@ def mit_repository_command(source: Path, out_dir: Path | None) -> None:
     """
     import zipfile
 
-    from riskgraph import resources
     from riskgraph.importers.mit_repository import import_mit_repository
 
     _run_import(source, out_dir or resources.data_dir() / "external" / "mit-ai-risk-repository",
@@ -127,7 +125,6 @@ def aiid_command(source: Path, out_dir: Path | None) -> None:
     """
     import csv
 
-    from riskgraph import resources
     from riskgraph.importers.aiid import import_aiid
 
     _run_import(source, out_dir or resources.data_dir() / "external" / "aiid", import_aiid,
@@ -140,7 +137,6 @@ def _run_import(source: Path, target: Path, read, errors: tuple, what: str,
                 hint: str) -> None:
     """What the imports of one file or folder share: a folder riskgraph did not make, or
     one holding the input, is refused before anything is read; the folder is written whole."""
-    from riskgraph.errors import InputError
     from riskgraph.importers.folder import replace_folder
     from riskgraph.io.atomic import check_folder, refuse_overwriting_inputs
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import click
 
+from riskgraph.errors import InputError
+
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    from riskgraph.errors import InputError
-
     params: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -28,7 +28,6 @@ class Seconds(click.ParamType):
     name = "seconds"
 
     def convert(self, value, param, ctx):
-        from riskgraph.errors import InputError
         from riskgraph.store.timelimit import check_timeout
 
         try:

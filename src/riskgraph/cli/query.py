@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from riskgraph.cli.params import SECONDS, parse_params
+from riskgraph.errors import InputError
+from riskgraph.query.canned import (
+    get_query,
+    list_queries,
+    load_query_file,
+    parse_query,
+    prepare,
+    run_prepared,
+)
 
 if TYPE_CHECKING:
     from riskgraph.store.local import EmbeddedStore
@@ -16,11 +26,7 @@ from riskgraph.query.formats import FORMATS, render
 
 
 def _echo_list(fmt: str) -> None:
-    from riskgraph.query.canned import list_queries
-
     if fmt == "json":  # for programs: the same facts as the text, as JSON
-        import json
-
         click.echo(json.dumps([{
             "name": q.name, "summary": q.summary, "tags": list(q.tags),
             "params": [{"name": p.name, "type": p.type_label, "required": p.required,
@@ -43,9 +49,6 @@ def _echo_list(fmt: str) -> None:
 
 
 def _load(name: str | None, file: Path | None, sparql: str | None):
-    from riskgraph.errors import InputError
-    from riskgraph.query.canned import get_query, load_query_file, parse_query
-
     given = [x for x in (name, file, sparql) if x is not None]
     if len(given) != 1:
         raise InputError("give one of: a query NAME, --file Q.rq or --sparql 'SELECT ...'",
@@ -116,7 +119,6 @@ def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[
          fmt: str, store_dir: Path | None, endpoint: str | None, graphs: tuple[str, ...],
          timeout: float, output: Path | None, started: EmbeddedStore | None = None) -> None:
     from riskgraph.build.stores import open_store
-    from riskgraph.query.canned import prepare, run_prepared
 
     if output is not None and file is not None:
         from riskgraph.io.atomic import refuse_overwriting_inputs
@@ -124,8 +126,6 @@ def _run(name: str | None, file: Path | None, sparql: str | None, params: tuple[
         refuse_overwriting_inputs([file], files=[output])
     query = _load(name, file, sparql)
     if graphs and endpoint is None:
-        from riskgraph.errors import InputError
-
         raise InputError("--graph needs --endpoint: the embedded store holds one graph")
     remote_options = {"graphs": list(graphs)} if graphs else {}
     # the one place a store is chosen (the bundled one, started early: checked already)

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import click
 
+from riskgraph.validation.results import (
+    errors_text,
+    render_json,
+    render_text,
+    render_turtle,
+    summary,
+)
+
 FORMATS = ("text", "json", "turtle", "sarif", "github")
 
 
@@ -46,13 +54,6 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, whole: boo
     from riskgraph.io.atomic import refuse_overwriting_inputs
     from riskgraph.validation.annotations import render_github, render_sarif
     from riskgraph.validation.api import validate
-    from riskgraph.validation.results import (
-        errors_text,
-        render_json,
-        render_text,
-        render_turtle,
-        summary,
-    )
 
     if whole and not files:
         raise click.UsageError("--whole needs the files of your dataset")

@@ -11,11 +11,15 @@ counts by class and by source dataset, and the rows each canned answer gained or
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from riskgraph.diff.answers import DEFAULT_QUERIES, AnswerChange
-from riskgraph.diff.changes import EntityChange
+from riskgraph.diff.answers import DEFAULT_QUERIES, AnswerChange, answer_changes
+from riskgraph.diff.changes import EntityChange, Index, counts, entity_changes, triple_diff
+from riskgraph.diff.render import render_markdown, render_text
+from riskgraph.diff.sources import bundled_ontology, load_side
+from riskgraph.query.canned import get_query
 
 
 @dataclass
@@ -41,29 +45,18 @@ class GraphDiff:
                 "answers": [a.as_dict() for a in self.answers]}
 
     def to_text(self) -> str:
-        from riskgraph.diff.render import render_text
-
         return render_text(self)
 
     def to_markdown(self) -> str:
-        from riskgraph.diff.render import render_markdown
-
         return render_markdown(self)
 
     def to_json(self) -> str:
-        import json
-
         return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 def diff(old: str, new: str, *, queries: Iterable[str] = DEFAULT_QUERIES) -> GraphDiff:
     """Compare two versions of the graph; raises ``InputError`` for a side that
     cannot be read or an unknown query name."""
-    from riskgraph.diff.answers import answer_changes
-    from riskgraph.diff.changes import Index, counts, entity_changes, triple_diff
-    from riskgraph.diff.sources import bundled_ontology, load_side
-    from riskgraph.query.canned import get_query
-
     queries = tuple(queries)
     for name in queries:
         get_query(name)  # an unknown name fails before any graph is read

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from riskgraph.build.grading import construct
 from riskgraph.errors import InputError
 from riskgraph.namespaces import PROJECT_GRAPH, RG_IRI, compact
+from riskgraph.query.canned import get_query, prepare, run_prepared
 from riskgraph.query.results import QueryResult, Term
 
 DEFAULT_QUERIES = ("effective_mitigations",)
@@ -42,7 +44,6 @@ class AnswerChange:
 
 def store_of(triples: set):
     """An in-memory store of the triples, as riskgraph's own stores hold them."""
-    import pyoxigraph as ox
 
     from riskgraph.io.terms import to_oxigraph
     from riskgraph.store.local import EmbeddedStore
@@ -78,8 +79,6 @@ def _areas(*sides: set) -> list[str]:
 
 
 def _ask(query, params: dict[str, str], store) -> tuple[list[str], set[Row]]:
-    from riskgraph.query.canned import prepare, run_prepared
-
     try:
         result = run_prepared(prepare(query, params, store), store)
     except InputError as exc:
@@ -91,8 +90,6 @@ def _ask(query, params: dict[str, str], store) -> tuple[list[str], set[Row]]:
 
 def answer_changes(old: set, new: set, queries: tuple[str, ...] = DEFAULT_QUERIES,
                    ) -> list[AnswerChange]:
-    from riskgraph.query.canned import get_query
-
     chosen = [get_query(name) for name in dict.fromkeys(queries)]  # unknown names raise first
     old_store, new_store = store_of(old), store_of(new)
     areas = _areas(old, new)

@@ -26,6 +26,7 @@ from rdflib import Graph
 
 from riskgraph.errors import InputError
 from riskgraph.io.formats import FILE_GRAPHS, GRAPHS
+from riskgraph.io.rdf import bundled_files, file_triples, ontology_files
 
 RDF_SUFFIXES = tuple(GRAPHS[f].suffix for f in FILE_GRAPHS)
 BUILD_FILES = ("riskgraph.nt", "riskgraph.ttl")  # what `riskgraph build` writes
@@ -59,16 +60,12 @@ def parts(spec: str) -> list[str]:
 
 
 def _read(paths: list[Path], side: Side, bundled: bool) -> None:
-    from riskgraph.io.rdf import file_triples
-
     for path in paths:  # owl:imports are dropped, never followed
         side.triples.update(file_triples(path, bundled=bundled).triples)
 
 
 def load_side(spec: str) -> Side:
     """Read one side (see the module's description); an unreadable part raises InputError."""
-    from riskgraph.io.rdf import bundled_files
-
     side = Side(spec)
     for part in parts(spec):
         if part == "bundled":
@@ -142,8 +139,6 @@ def _git_archive(revision: str, into: Path) -> Path:
 
 def bundled_ontology() -> set:
     """Class and term labels for sides that carry no ontology of their own."""
-    from riskgraph.io.rdf import ontology_files
-
     side = Side("ontology")
     with contextlib.suppress(InputError):
         _read(ontology_files(), side, bundled=True)

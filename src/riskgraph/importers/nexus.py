@@ -19,8 +19,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from riskgraph import resources
 from riskgraph.importers import nexus_sources as S
-from riskgraph.importers.sssom import parse_sssom_tsv
+from riskgraph.importers.nexus_report import render_report
+from riskgraph.importers.sssom import MappingSet, parse_sssom_tsv
 from riskgraph.importers.turtle import TurtleDoc, en, literal, typed
 from riskgraph.importers.upstream import decode, load_mapping, read_members
 from riskgraph.namespaces import (
@@ -722,142 +724,190 @@ class _Importer:
                         [f"{name} line {r.line} ({r.cells} cells)" for r in ms.ragged])
 
     def mappings(self) -> None:
-        sets = sorted(k for k in self.pkg.files if k.startswith(S.MAPPINGS)
-                      and k.endswith(".tsv"))
-        prefixes: dict[str, set[str]] = defaultdict(set)
-        set_ids: dict[str, list[str]] = defaultdict(list)
-        unresolved: list[str] = []
-        categorised: set[str] = set()
-        pair_preds: dict[tuple[str, str], set[str]] = defaultdict(set)
-        set_curies: list[tuple[str, dict[str, str]]] = []
-        d_all = {}
-        for path in sets:
-            name = path.rsplit("/", 1)[-1]
-            ms = parse_sssom_tsv(self.pkg.text(path), self.pkg.where(path))
-            self.ragged_rows(name, ms)
-            stem = slugify(name.removesuffix(".tsv").removesuffix(".sssom"))
-            ds = idi("dataset", f"nexus-mappings-{stem}")
-            dd = self.datasets_doc
-            title = " ".join(str(ms.meta.get("mapping_set_description") or
-                                 ms.meta.get("mapping_set_title") or name).split())
-            dd.add(ds, RDF_TYPE, dd.ref(rg("SourceDataset")))
-            dd.add(ds, LABEL, en(f"Mapping set {name} (AI Atlas Nexus {self.pkg.version})"))
-            dd.add(ds, DCTERMS_IRI + "title", en(title))
-            dd.add(ds, DEFN, en(f"The SSSOM mapping set {name} shipped in the AI Atlas Nexus "
-                                "package, one mapping record per row."))
-            dd.add(ds, DCTERMS_IRI + "isPartOf", dd.ref(self.package_dataset))
-            dd.add(ds, DCTERMS_IRI + "publisher", dd.ref(idi("organisation", "ibm")))
-            dd.add(ds, rg("retrievedOn"), typed(S.RETRIEVED, "date"))
-            if self.pkg.sha256:
-                dd.add(ds, rg("sha256"), literal(self.pkg.sha256))
-            lic = str(ms.meta.get("license") or "")
-            if lic:
-                dd.add(ds, DCTERMS_IRI + "license", dd.ref(lic.replace(".html", "")))
-            else:
-                dd.add(ds, rg("licenceNote"), literal(S.NOT_STATED))
-            dd.add(ds, SOURCE_NOTE, literal(
-                f"Licence as the mapping set's header states it ({lic or 'none stated'}); "
-                f"mapping_set_id {ms.meta.get('mapping_set_id', 'not given')}."))
-            set_ids[str(ms.meta.get("mapping_set_id"))].append(name)
-            set_curies.append((ds, dict(ms.curie_map)))
-            for prefix, ns in ms.curie_map.items():
-                prefixes[ns].add(prefix)
-            d = self.doc(f"mappings-{stem}.ttl", f"Mapping set {name} (AI Atlas Nexus import)")
-            d_all[name] = d
-            for n, row in zip(ms.numbers, ms.rows, strict=True):
-                rec = idi("mapping", f"nexus-{stem}-{n:04d}")
-                subj, obj = row.get("subject_id", ""), row.get("object_id", "")
-                pred = row.get("predicate_id", "")
-                s_iri = self.index.get(subj.partition(":")[2])
-                o_iri = self.index.get(obj.partition(":")[2])
-                # Kept lean (the row number is in the IRI, the set is the dataset): the
-                # records are most of the import's triples.
-                d.add(rec, RDF_TYPE, d.ref(rg("MappingRecord")))
-                d.add(rec, rg("mappingSet"), d.ref(ds))
-                if not s_iri:
-                    d.add(rec, rg("sourceSubjectId"), literal(subj))
-                if not o_iri:
-                    d.add(rec, rg("sourceObjectId"), literal(obj))
-                pred_iri = ms.expand(pred) if ":" in pred else None
-                d.add(rec, rg("mappingPredicate"), d.ref(pred_iri) if pred_iri
-                      else literal(pred))
-                for col, prop in (("subject_id", "mappingSubject"),
-                                  ("object_id", "mappingObject")):
-                    target = s_iri if col == "subject_id" else o_iri
-                    curie = subj if col == "subject_id" else obj
-                    full = target or ms.expand(curie)
-                    if full:
-                        d.add(rec, rg(prop), d.ref(full))
-                    if not target:
-                        unresolved.append(f"{name}: {curie}")
-                just = row.get("mapping_justification", "")
-                jfull = ms.expand(just) or (SEMAPV_IRI + just.partition(":")[2] if just else None)
-                if jfull:
-                    d.add(rec, rg("mappingJustification"), d.ref(jfull))
-                if row.get("author_id"):
-                    d.add(rec, rg("mappingAuthor"), literal(row["author_id"]))
-                date = row.get("mapping_date") or str(ms.meta.get("mapping_date") or "")
-                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-                    d.add(rec, rg("mappingDate"), typed(date, "date"))
-                for col, prop in (("confidence", "confidence"),
-                                  ("similarity_score", "similarityScore")):
-                    value = row.get(col, "")
-                    if value:
-                        try:
-                            float(value)
-                            d.add(rec, rg(prop), typed(value, "decimal"))
-                        except ValueError:
-                            pass
-                if row.get("comment"):
-                    d.add(rec, rg("sourceNote"), literal(row["comment"]))
-                d.add(rec, IN_DATASET, d.ref(ds))
-                self.counts[f"mappings-{stem}"]["rows"] += 1
-                # The mapping triple itself, between imported or reused nodes.
-                if s_iri and o_iri and pred.startswith("skos:"):
-                    d.add(s_iri, SKOS_IRI + pred.partition(":")[2], d.ref(o_iri))
-                    pair_preds[(s_iri, o_iri)].add(pred)
-                    self.counts[f"mappings-{stem}"]["SKOS matches"] += 1
-                elif s_iri and o_iri and pred == "nexus:isCategorizedAs":
-                    d.add(s_iri, rg("controlCategory"), d.ref(o_iri))
-                    categorised.add(subj.partition(":")[2])
-                    self.counts[f"mappings-{stem}"]["categorisations"] += 1
-        mit = [k for k, v in self.index.items() if re.fullmatch(r"A\d{4}_.*", k)]
+        tally = _MappingTally()
+        for path in sorted(k for k in self.pkg.files if k.startswith(S.MAPPINGS)
+                           and k.endswith(".tsv")):
+            self.mapping_set(path, tally)
+        self.uncategorised_defect(tally.categorised)
+        self.mapping_defects(tally)
+
+    def mapping_set(self, path: str, tally: _MappingTally) -> None:
+        """One SSSOM file: its dataset, then one record per row."""
+        name = path.rsplit("/", 1)[-1]
+        ms = parse_sssom_tsv(self.pkg.text(path), self.pkg.where(path))
+        self.ragged_rows(name, ms)
+        stem = slugify(name.removesuffix(".tsv").removesuffix(".sssom"))
+        ds = self.mapping_dataset(name, stem, ms)
+        tally.set_ids[str(ms.meta.get("mapping_set_id"))].append(name)
+        tally.set_curies.append((ds, dict(ms.curie_map)))
+        for prefix, ns in ms.curie_map.items():
+            tally.prefixes[ns].add(prefix)
+        doc = self.doc(f"mappings-{stem}.ttl", f"Mapping set {name} (AI Atlas Nexus import)")
+        one = _OneSet(name, stem, ms, ds, doc)
+        for n, row in zip(ms.numbers, ms.rows, strict=True):
+            self.mapping_record(one, n, row, tally)
+
+    def mapping_dataset(self, name: str, stem: str, ms) -> str:
+        """The dataset node of one mapping set, with its licence as its header states it."""
+        ds = idi("dataset", f"nexus-mappings-{stem}")
+        dd = self.datasets_doc
+        title = " ".join(str(ms.meta.get("mapping_set_description") or
+                             ms.meta.get("mapping_set_title") or name).split())
+        dd.add(ds, RDF_TYPE, dd.ref(rg("SourceDataset")))
+        dd.add(ds, LABEL, en(f"Mapping set {name} (AI Atlas Nexus {self.pkg.version})"))
+        dd.add(ds, DCTERMS_IRI + "title", en(title))
+        dd.add(ds, DEFN, en(f"The SSSOM mapping set {name} shipped in the AI Atlas Nexus "
+                            "package, one mapping record per row."))
+        dd.add(ds, DCTERMS_IRI + "isPartOf", dd.ref(self.package_dataset))
+        dd.add(ds, DCTERMS_IRI + "publisher", dd.ref(idi("organisation", "ibm")))
+        dd.add(ds, rg("retrievedOn"), typed(S.RETRIEVED, "date"))
+        if self.pkg.sha256:
+            dd.add(ds, rg("sha256"), literal(self.pkg.sha256))
+        lic = str(ms.meta.get("license") or "")
+        if lic:
+            dd.add(ds, DCTERMS_IRI + "license", dd.ref(lic.replace(".html", "")))
+        else:
+            dd.add(ds, rg("licenceNote"), literal(S.NOT_STATED))
+        dd.add(ds, SOURCE_NOTE, literal(
+            f"Licence as the mapping set's header states it ({lic or 'none stated'}); "
+            f"mapping_set_id {ms.meta.get('mapping_set_id', 'not given')}."))
+        return ds
+
+    def mapping_record(self, one: _OneSet, n: int, row: dict[str, str],
+                       tally: _MappingTally) -> None:
+        """One row: its record (kept lean: the row number is in the IRI, the set is the
+        dataset; the records are most of the import's triples), then the mapping itself."""
+        d, ms = one.doc, one.ms
+        rec = idi("mapping", f"nexus-{one.stem}-{n:04d}")
+        subj, obj = row.get("subject_id", ""), row.get("object_id", "")
+        pred = row.get("predicate_id", "")
+        s_iri = self.index.get(subj.partition(":")[2])
+        o_iri = self.index.get(obj.partition(":")[2])
+        d.add(rec, RDF_TYPE, d.ref(rg("MappingRecord")))
+        d.add(rec, rg("mappingSet"), d.ref(one.ds))
+        if not s_iri:
+            d.add(rec, rg("sourceSubjectId"), literal(subj))
+        if not o_iri:
+            d.add(rec, rg("sourceObjectId"), literal(obj))
+        pred_iri = ms.expand(pred) if ":" in pred else None
+        d.add(rec, rg("mappingPredicate"), d.ref(pred_iri) if pred_iri else literal(pred))
+        for prop, target, curie in (("mappingSubject", s_iri, subj),
+                                    ("mappingObject", o_iri, obj)):
+            full = target or ms.expand(curie)
+            if full:
+                d.add(rec, rg(prop), d.ref(full))
+            if not target:
+                tally.unresolved.append(f"{one.name}: {curie}")
+        _record_details(d, rec, ms, row)
+        d.add(rec, IN_DATASET, d.ref(one.ds))
+        counts = self.counts[f"mappings-{one.stem}"]
+        counts["rows"] += 1
+        # The mapping triple itself, between imported or reused nodes.
+        if s_iri and o_iri and pred.startswith("skos:"):
+            d.add(s_iri, SKOS_IRI + pred.partition(":")[2], d.ref(o_iri))
+            tally.pair_preds[(s_iri, o_iri)].add(pred)
+            counts["SKOS matches"] += 1
+        elif s_iri and o_iri and pred == "nexus:isCategorizedAs":
+            d.add(s_iri, rg("controlCategory"), d.ref(o_iri))
+            tally.categorised.add(subj.partition(":")[2])
+            counts["categorisations"] += 1
+
+    def uncategorised_defect(self, categorised: set[str]) -> None:
+        mit = [k for k in self.index if re.fullmatch(r"A\d{4}_.*", k)]
         uncategorised = sorted(set(mit) - categorised)
         if uncategorised:
             self.defect("MIT mitigations without a category",
                         f"{len(uncategorised)} of the {len(mit)} mitigations of the MIT database "
                         "have no row in the categorisation mapping set.", uncategorised)
-        both = sorted(f"{a} / {b}" for (a, b), p in pair_preds.items()
+
+    def mapping_defects(self, tally: _MappingTally) -> None:
+        """What the mapping sets show together: pairs mapped both ways, prefix variants
+        (also noted on each set that uses one), reused set ids, ids not imported."""
+        both = sorted(f"{a} / {b}" for (a, b), p in tally.pair_preds.items()
                       if {"skos:broadMatch", "skos:narrowMatch"} <= p)
         if both:
             self.defect("pair mapped both broader and narrower", "The TSV rows themselves map "
                         "the same pair both ways.", both)
-        variants = sorted(f"{ns}: {', '.join(sorted(p))}" for ns, p in prefixes.items()
-                          if len(p) > 1)
-        for ds, curies in set_curies:
+        self.prefix_variants(tally)
+        dup = sorted(f"{k}: {', '.join(v)}" for k, v in tally.set_ids.items() if len(v) > 1)
+        if dup:
+            self.defect("mapping_set_id reused", "Different mapping files give the same "
+                        "mapping_set_id.", dup)
+        if tally.unresolved:
+            counts = Counter(u.split(": ")[0] for u in tally.unresolved)
+            self.defect("mapping ends outside the imported data",
+                        f"{len(tally.unresolved)} subject or object ids name entities riskgraph "
+                        "does not import (for example AIUC-1 requirements, capabilities, AI "
+                        "tasks) or that no package file defines; the record keeps the id, no "
+                        "SKOS triple is written.", [f"{k}: {v}" for k, v in sorted(counts.items())])
+
+    def prefix_variants(self, tally: _MappingTally) -> None:
+        prefixes = tally.prefixes
+        for ds, curies in tally.set_curies:
             mine = sorted(f"{p} ({ns})" for p, ns in curies.items() if len(prefixes[ns]) > 1)
             if mine:
                 self.datasets_doc.add(ds, NOTE, en(
                     "Other mapping sets write these namespaces with other prefixes: "
                     + "; ".join(mine) + ". riskgraph resolves ids by their local part."))
+        variants = sorted(f"{ns}: {', '.join(sorted(p))}" for ns, p in prefixes.items()
+                          if len(p) > 1)
         if variants:
             self.corrections.append("CURIE prefix variants resolved by the id's local part "
                                     "(noted on each mapping set that uses one)")
             self.defect("CURIE prefixes vary", "The mapping sets name one namespace with "
                         "different prefixes (riskgraph resolves ids by their local part).",
                         variants)
-        dup = sorted(f"{k}: {', '.join(v)}" for k, v in set_ids.items() if len(v) > 1)
-        if dup:
-            self.defect("mapping_set_id reused", "Different mapping files give the same "
-                        "mapping_set_id.", dup)
-        if unresolved:
-            counts = Counter(u.split(": ")[0] for u in unresolved)
-            self.defect("mapping ends outside the imported data",
-                        f"{len(unresolved)} subject or object ids name entities riskgraph does "
-                        "not import (for example AIUC-1 requirements, capabilities, AI tasks) or "
-                        "that no package file defines; the record keeps the id, no SKOS triple "
-                        "is written.", [f"{k}: {v}" for k, v in sorted(counts.items())])
 
+
+@dataclass
+class _MappingTally:
+    """What the mapping sets show across files, for the defects reported after them."""
+
+    prefixes: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    set_ids: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    unresolved: list[str] = field(default_factory=list)
+    categorised: set[str] = field(default_factory=set)
+    pair_preds: defaultdict[tuple[str, str], set[str]] = field(
+        default_factory=lambda: defaultdict(set))
+    set_curies: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+
+@dataclass
+class _OneSet:
+    """One mapping set being read: its file name, slug, rows, dataset and output."""
+
+    name: str
+    stem: str
+    ms: MappingSet
+    ds: str
+    doc: TurtleDoc
+
+
+def _record_details(d: TurtleDoc, rec: str, ms: MappingSet, row: dict[str, str]) -> None:
+    """A record's justification, author, date, scores and comment, where the row has them."""
+    just = row.get("mapping_justification", "")
+    jfull = ms.expand(just) or (SEMAPV_IRI + just.partition(":")[2] if just else None)
+    if jfull:
+        d.add(rec, rg("mappingJustification"), d.ref(jfull))
+    if row.get("author_id"):
+        d.add(rec, rg("mappingAuthor"), literal(row["author_id"]))
+    date = row.get("mapping_date") or str(ms.meta.get("mapping_date") or "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        d.add(rec, rg("mappingDate"), typed(date, "date"))
+    for col, prop in (("confidence", "confidence"), ("similarity_score", "similarityScore")):
+        value = row.get(col, "")
+        if value and _is_number(value):
+            d.add(rec, rg(prop), typed(value, "decimal"))
+    if row.get("comment"):
+        d.add(rec, rg("sourceNote"), literal(row["comment"]))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 def _opening(text: str, size: int = 60) -> str:
     """The first words of ``text``, about ``size`` characters, with an ellipsis if cut."""
@@ -878,8 +928,6 @@ def _arxiv(url: str) -> str | None:
 
 def _curated_arxiv_ids() -> dict[str, str]:
     """arXiv id -> slug of riskgraph's curated publication with that id."""
-    from riskgraph import resources
-
     text = (resources.data_dir() / "publications.ttl").read_text(encoding="utf-8")
     out = {}
     for block in text.split("\n\n"):
@@ -897,8 +945,6 @@ def import_nexus(path: Path) -> ImportResult:
     imp.run()
     files = {name: doc.text() for name, doc in sorted(imp.docs.items())}
     counts = {k: dict(v) for k, v in sorted(imp.counts.items())}
-    from riskgraph.importers.nexus_report import render_report
-
     files["IMPORT-REPORT.md"] = render_report(pkg, counts, imp.defects, imp.corrections,
                                               {n: len(d) for n, d in imp.docs.items()})
     return ImportResult(files, counts, imp.defects, imp.corrections, pkg.version, pkg.sha256)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PACKAGE = "ai-atlas-nexus"
-PACKAGE_VERSION = "1.2.5"
 PACKAGE_URL = "https://pypi.org/project/ai-atlas-nexus/1.2.5/"
 PACKAGE_REPO = "https://github.com/IBM/ai-atlas-nexus"
 # The date riskgraph retrieved the wheel (recorded as data, never the clock).

@@ -13,6 +13,8 @@ import io
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
+from riskgraph import resources
+from riskgraph.io.rdf import load_files, ontology_files
 from riskgraph.namespaces import ID_IRI, MAPPING_PREFIXES, PREFIXES, RG_IRI, SKOS_IRI
 from riskgraph.text import without_controls
 
@@ -118,9 +120,6 @@ def render_sssom(rows: list[dict[str, str]]) -> str:
 
 def export_sssom() -> str:
     """The SSSOM TSV text of riskgraph's own mappings in the bundled data."""
-    from riskgraph import resources
-    from riskgraph.io.rdf import load_files, ontology_files
-
     curated = load_files(resources.curated_data_files() + [resources.alignments_file()],
                          bundled=True)
     context = load_files(ontology_files() + resources.data_files(), bundled=True)

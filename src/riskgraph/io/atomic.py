@@ -25,9 +25,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import signal
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,8 +131,6 @@ def _open_stream(target: Target) -> int:
     """Open a device or FIFO for writing without blocking: a FIFO nobody reads
     (ENXIO) is refused after a short grace (a reader started beside the command
     may not have opened it yet) rather than waited on forever."""
-    import time
-
     deadline = time.monotonic() + FIFO_GRACE
     while True:
         try:
@@ -243,10 +243,6 @@ def write_atomic(path: Path, write: Writer) -> Path:
 
 def write_text_atomic(path: Path, text: str) -> Path:
     return write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    return write_atomic(path, lambda handle: handle.write(data))
 
 
 def is_same_file(output: Path | str, source: Path | str) -> bool:
@@ -386,8 +382,6 @@ def _move_aside(target: Path) -> Path | None:
 
 
 def _remove_aside(aside: Path | None) -> None:
-    import shutil
-
     if aside is not None:
         shutil.rmtree(aside, ignore_errors=True)
 
@@ -399,8 +393,6 @@ def new_folder(target: Path | str, marker: str, mode: int | None = None,
     ends without error (the caller must have written ``marker`` in it) it replaces
     ``target`` (``install_folder``). On any failure nothing is left behind and
     ``target`` is as it was."""
-    import shutil
-
     check_folder(target, marker, what)  # before the caller's long work
     fresh = fresh_folder(target, mode)
     try:

@@ -419,16 +419,11 @@ def _ordered(graph: TripleIndex, nodes: list) -> list[tuple[str, str]]:
 
 
 def _facets(graph: TripleIndex, onto: _Ontology, g: nx.MultiDiGraph, types: dict) -> list[Facet]:
-    """Which risk areas, stages and actors each drawn node belongs to.
-
-    A node belongs to a value when it is that concept or links to it directly;
-    failing any direct link in that dimension, through one intermediate entity
-    that is neither a hub nor a concept scheme (so a mitigation gets the risk
-    areas its assessments are for, but not every area a large study covers).
-    """
+    """Which risk areas, stages and actors each drawn node belongs to (see _belongs),
+    and the dataset each comes from."""
     adj = undirected_adjacency(g)
     hub = max(HUB_MIN_DEGREE, int(HUB_SQRT_FACTOR * math.sqrt(max(g.number_of_nodes(), 1))))
-    schemes = {_node_key(n) for n in _instances(onto, types, SKOS.ConceptScheme)}
+    skip = {_node_key(n) for n in _instances(onto, types, SKOS.ConceptScheme)}
     facets = []
     for node in g.nodes:
         g.nodes[node]["facets"] = {}
@@ -436,24 +431,46 @@ def _facets(graph: TripleIndex, onto: _Ontology, g: nx.MultiDiGraph, types: dict
         values = [v for v, _ in _ordered(graph, _instances(onto, types, cls)) if v in g]
         if not values:
             continue
-        value_set = set(values)
-        direct: dict[str, set[str]] = defaultdict(set)
-        for v in values:
-            direct[v].add(v)
-            for u in adj[v]:
-                direct[u].add(v)
-        for node in g.nodes:
-            found = direct.get(node)
-            if not found:
-                found = set()
-                for u in adj[node]:
-                    if u in value_set or u in schemes or len(adj[u]) > hub:
-                        continue
-                    found |= adj[u] & value_set
-            if found:
-                g.nodes[node]["facets"][str(cls)] = sorted(found, key=values.index)
+        for node, found in _belongs(g, adj, values, skip, hub).items():
+            g.nodes[node]["facets"][str(cls)] = sorted(found, key=values.index)
         facets.append(Facet(str(cls), onto.label(cls),
                             [(v, g.nodes[v]["label"]) for v in values]))
+    datasets = _dataset_facet(graph, g)
+    if datasets:
+        facets.append(Facet(str(VOID_IN_DATASET), DATASET_FACET,
+                            sorted(datasets.items(), key=lambda kv: (kv[1], kv[0]))))
+    return facets
+
+
+def _belongs(g: nx.MultiDiGraph, adj: dict[str, set[str]], values: list[str],
+             schemes: set[str], hub: int) -> dict[str, set[str]]:
+    """The values of one facet each drawn node belongs to. A node belongs to a value when
+    it is that concept or links to it directly; failing any direct link in that
+    dimension, through one intermediate entity that is neither a hub nor a concept
+    scheme (so a mitigation gets the risk areas its assessments are for, but not every
+    area a large study covers)."""
+    value_set = set(values)
+    direct: dict[str, set[str]] = defaultdict(set)
+    for v in values:
+        direct[v].add(v)
+        for u in adj[v]:
+            direct[u].add(v)
+    out = {}
+    for node in g.nodes:
+        found = direct.get(node)
+        if not found:
+            found = set()
+            for u in adj[node]:
+                if u in value_set or u in schemes or len(adj[u]) > hub:
+                    continue
+                found |= adj[u] & value_set
+        if found:
+            out[node] = found
+    return out
+
+
+def _dataset_facet(graph: TripleIndex, g: nx.MultiDiGraph) -> dict[str, str]:
+    """Each drawn node's datasets, noted on the node; the datasets' titles."""
     datasets: dict[str, str] = {}
     for node, dataset in graph.subject_objects(VOID_IN_DATASET):
         key = _node_key(node)
@@ -461,10 +478,7 @@ def _facets(graph: TripleIndex, onto: _Ontology, g: nx.MultiDiGraph, types: dict
             title = _pick(graph, dataset, DCTERMS.title) or _label(graph, dataset)
             datasets[str(dataset)] = title
             g.nodes[key]["facets"].setdefault(str(VOID_IN_DATASET), []).append(str(dataset))
-    if datasets:
-        facets.append(Facet(str(VOID_IN_DATASET), DATASET_FACET,
-                            sorted(datasets.items(), key=lambda kv: (kv[1], kv[0]))))
-    return facets
+    return datasets
 
 
 def _coverage(graph: TripleIndex, onto: _Ontology, types: dict, drawn: set[str]) -> Coverage:
@@ -479,19 +493,7 @@ def _coverage(graph: TripleIndex, onto: _Ontology, types: dict, drawn: set[str])
 
     def domains(target) -> set:
         if target not in memo:
-            found, frontier, seen = set(), [target], {target}
-            for _ in range(TAXONOMY_STEPS):
-                nxt = []
-                for node in frontier:
-                    if node in row_set:
-                        found.add(node)
-                    for prop in TAXONOMY_UP:
-                        for up in graph.objects(node, prop):
-                            if up not in seen:
-                                seen.add(up)
-                                nxt.append(up)
-                frontier = nxt
-            memo[target] = found | {n for n in frontier if n in row_set}
+            memo[target] = _domains_above(graph, target, row_set)
         return memo[target]
 
     for mitigation in _instances(onto, types, RG.Mitigation):
@@ -501,14 +503,37 @@ def _coverage(graph: TripleIndex, onto: _Ontology, types: dict, drawn: set[str])
         stages = {str(s) for s in graph.objects(mitigation, RG.lifecycleStage)} & col_set
         if not stages:
             continue
-        targets = {t for p in ADDRESSES for t in graph.objects(mitigation, p)}
-        for prop in EVIDENCE_FOR:
-            for evidence in graph.subjects(prop, mitigation):
-                targets |= {t for q in EVIDENCE_TARGET for t in graph.objects(evidence, q)}
+        targets = _addressed(graph, mitigation)
         for domain in set().union(*(domains(t) for t in targets)) if targets else ():
             for stage in stages:
                 coverage.cells.setdefault((str(domain), stage), []).append(key)
     return coverage
+
+
+def _domains_above(graph: TripleIndex, target, domains: set) -> set:
+    """The risk domains within TAXONOMY_STEPS steps up the taxonomy from ``target``."""
+    found, frontier, seen = set(), [target], {target}
+    for _ in range(TAXONOMY_STEPS):
+        nxt = []
+        for node in frontier:
+            if node in domains:
+                found.add(node)
+            for prop in TAXONOMY_UP:
+                for up in graph.objects(node, prop):
+                    if up not in seen:
+                        seen.add(up)
+                        nxt.append(up)
+        frontier = nxt
+    return found | {n for n in frontier if n in domains}
+
+
+def _addressed(graph: TripleIndex, mitigation) -> set:
+    """What a mitigation addresses, directly or through the evidence about it."""
+    targets = {t for p in ADDRESSES for t in graph.objects(mitigation, p)}
+    for prop in EVIDENCE_FOR:
+        for evidence in graph.subjects(prop, mitigation):
+            targets |= {t for q in EVIDENCE_TARGET for t in graph.objects(evidence, q)}
+    return targets
 
 
 def undirected_adjacency(g: nx.MultiDiGraph) -> dict[str, set[str]]:

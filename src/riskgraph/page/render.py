@@ -7,7 +7,6 @@ Graph data goes in as escaped JSON that the page's script reads with JSON.parse.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -184,51 +183,47 @@ def short_of(iri: str, namespaces: list[list[str]]) -> str:
     return f"{best[0]}:{local}" if local and " " not in local else iri
 
 
-def page_data(html: str) -> dict:
-    """The graph data of a page's ``graph-data`` block, with what the writer leaves out
-    restored as graph.js restores it (empty fields, default font, shared details)."""
-    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html,
-                      re.DOTALL)
-    if match is None:
-        raise ValueError("the page has no graph-data block")
-    data = json.loads(match.group(1))
-    details = data.get("details", [])
-    for n in data["nodes"]:
-        if "i" in n:  # a prefixed name under the page's namespaces
-            prefix, local = n["i"].split(":", 1)
-            n["id"] = dict(data["ns"])[prefix] + local
-            n["s"] = n.pop("i")
-        n.setdefault("s", short_of(n["id"], data.get("ns", [])))
-        n.setdefault("d", "")
-        n.setdefault("k", [])
-        n["t"] = [details[j] for j in n.get("t", [])]
-        n.setdefault("n", 0)
-        n.setdefault("a", 0)
-        if "w" not in n and len(n["l"]) <= 40:
-            n["w"] = n["l"]
-        n.setdefault("fs", _default_font(n["z"]))
-    return data
-
-
 def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
                matrix: Matrix | None) -> dict:
     g = model.graph
     order = sorted(g.nodes, key=lambda n: (g.nodes[n]["cls"], g.nodes[n]["label"], n))
     index = {n: i for i, n in enumerate(order)}
-    class_list = list(model.styles)
-    class_index = {c: i for i, c in enumerate(class_list)}
-    facet_index = {f.iri: i for i, f in enumerate(model.facets)}
-    facet_value = {f.iri: {v: j for j, (v, _) in enumerate(f.values)} for f in model.facets}
+    class_index = {c: i for i, c in enumerate(model.styles)}
     props = sorted(set(model.properties.values()))
     prop_index = {name: i for i, name in enumerate(props)}
-    # The page's size is mostly the entities' details, and most of those repeat (the same
-    # dataset, mapping justification or predicate on thousands of entities): each distinct
-    # detail is written once, in "details", and an entity lists their indices. Empty and
-    # default fields are left out; graph.js restores them as it reads the data.
-    details: list = []
-    detail_index: dict[tuple, int] = {}
-    # Prefixed names are derived on the page from the namespaces they use (short_of):
-    # written out only where that would not give the same name.
+    namespaces = _page_namespaces(g, order)
+    details = _Details()
+    entry = _NodeEntry(model, class_index, namespaces, physics)
+    nodes = [entry(key, g.nodes[key], details.refs(g.nodes[key]["details"])) for key in order]
+    # (straight from the adjacency: networkx's edge views are slow at this size; an edge's
+    # key is its property, see build_model)
+    edges = [[index[u], index[v], prop_index[model.properties[p]]]
+             for u, nbrs in g.adj.items() for v, keys in nbrs.items() for p in keys]
+    data = {
+        "view": view,
+        "classes": [{"iri": s.iri, "label": s.label, "colour": s.colour, "shape": s.shape,
+                     "count": s.count, "evidence": s.iri in model.evidence_classes,
+                     "source": s.iri in model.source_classes,
+                     "concept": s.iri in model.concept_classes} for s in model.styles.values()],
+        "props": props, "details": details.table, "ns": namespaces, "nodes": nodes,
+        "edges": edges, "physics": physics,
+        "facets": [{"label": f.label, "values": [[label, index.get(v, -1)]
+                                                 for v, label in f.values]}
+                   for f in model.facets],
+        "groups": [{"l": gr.label, "w": group_text(gr), "c": class_index[gr.cls],
+                    "m": [index[m] for m in gr.members], "x": round(gr.x), "y": round(gr.y),
+                    "z": gr.size, "fs": gr.font} for gr in groups if gr.members],
+        "coverage": _coverage_data(model, index),
+    }
+    if matrix is not None:
+        data["matrix"] = _matrix_data(matrix, g, index)
+    return data
+
+
+def _page_namespaces(g, order: list[str]) -> list[list[str]]:
+    """The page's namespace table: prefixed names are derived on the page from the
+    namespaces they use (short_of), written out only where that would not give the
+    same name."""
     spaces: dict[str, str] = {}
     for key in order:
         short = g.nodes[key]["short"]
@@ -236,87 +231,97 @@ def _page_data(model: GraphModel, physics: bool, view: str, groups: list[Group],
             prefix, local = short.split(":", 1)
             if key.endswith(local):
                 spaces.setdefault(key[:len(key) - len(local)], prefix)
-    namespaces = sorted([p, ns] for ns, p in spaces.items())
-    nodes = []
-    for key in order:
-        a = g.nodes[key]
+    return sorted([p, ns] for ns, p in spaces.items())
+
+
+class _Details:
+    """The page's size is mostly the entities' details, and most of those repeat (the
+    same dataset, mapping justification or predicate on thousands of entities): each
+    distinct detail is written once, in "details", and an entity lists their indices."""
+
+    def __init__(self) -> None:
+        self.table: list = []
+        self.index: dict[tuple, int] = {}
+
+    def refs(self, details: list) -> list[int]:
         refs = []
-        for detail in a["details"]:
+        for detail in details:
             known = tuple(detail)
-            if known not in detail_index:
-                detail_index[known] = len(details)
-                details.append(detail)
-            refs.append(detail_index[known])
+            if known not in self.index:
+                self.index[known] = len(self.table)
+                self.table.append(detail)
+            refs.append(self.index[known])
+        return refs
+
+
+class _NodeEntry:
+    """One node as the page's data writes it. Empty and default fields are left out;
+    graph.js restores them as it reads the data."""
+
+    def __init__(self, model: GraphModel, class_index: dict[str, int],
+                 namespaces: list[list[str]], physics: bool) -> None:
+        self.class_index, self.namespaces, self.physics = class_index, namespaces, physics
+        self.facet_index = {f.iri: i for i, f in enumerate(model.facets)}
+        self.facet_value = {f.iri: {v: j for j, (v, _) in enumerate(f.values)}
+                            for f in model.facets}
+
+    def __call__(self, key: str, a: dict, refs: list[int]) -> dict:
         # An IRI under one of the page's namespaces is written as its prefixed name ("i"),
         # which graph.js expands; any other as it is ("id", with "s" where it has one).
         short = a["short"]
-        node = ({"i": short} if short != key and short == short_of(key, namespaces) else
-                {"id": key}) | {"l": a["label"], "c": class_index[a["cls"]],
-                "z": a["size"],
-                "f": {str(facet_index[f]): [facet_value[f][v] for v in vals
-                                            if v in facet_value[f]]
-                      for f, vals in a.get("facets", {}).items()}}
-        if "id" in node and short != short_of(key, namespaces):
+        derived = short_of(key, self.namespaces)
+        node = ({"i": short} if short != key and short == derived else {"id": key}) | {
+            "l": a["label"], "c": self.class_index[a["cls"]], "z": a["size"],
+            "f": self.facets(a)}
+        if "id" in node and short != derived:
             node["s"] = short
-        if a["definition"]:
-            node["d"] = a["definition"]
-        if a["codes"]:
-            node["k"] = a["codes"]
+        for field_name, flag in (("definition", "d"), ("codes", "k")):
+            if a[field_name]:
+                node[flag] = a[field_name]
         if refs:
             node["t"] = refs
-        if a["new"]:
-            node["n"] = 1
-        if a["answer"]:
-            node["a"] = 1
+        for field_name, flag in (("new", "n"), ("answer", "a")):
+            if a[field_name]:
+                node[flag] = 1
         if a.get("wrapped") == "" or a.get("wrapped") and (a["wrapped"] != a["label"]
                                                            or len(a["label"]) > 40):
             node["w"] = a["wrapped"]  # "": drawn without a label (the panel names it)
         if a.get("font") and a["font"] != _default_font(a["size"]):
             node["fs"] = a["font"]
-        if "x" in a and not physics:
+        if "x" in a and not self.physics:
             node["x"], node["y"] = a["x"], a["y"]
-        nodes.append(node)
-    # (straight from the adjacency: networkx's edge views are slow at this size; an edge's
-    # key is its property, see build_model)
-    edges = [[index[u], index[v], prop_index[model.properties[p]]]
-             for u, nbrs in g.adj.items() for v, keys in nbrs.items() for p in keys]
+        return node
+
+    def facets(self, a: dict) -> dict[str, list[int]]:
+        return {str(self.facet_index[f]): [self.facet_value[f][v] for v in vals
+                                           if v in self.facet_value[f]]
+                for f, vals in a.get("facets", {}).items()}
+
+
+def _coverage_data(model: GraphModel, index: dict[str, int]) -> dict:
     cov = model.coverage
     rows, cols = cov.rows, cov.cols
     cells = [[ri, ci, sorted(index[m] for m in cov.cells.get((r[0], c[0]), []) if m in index)]
              for ri, r in enumerate(rows) for ci, c in enumerate(cols)
              if cov.cells.get((r[0], c[0]))]
-    data = {
-        "view": view,
-        "classes": [{"iri": s.iri, "label": s.label, "colour": s.colour, "shape": s.shape,
-                     "count": s.count, "evidence": s.iri in model.evidence_classes,
-                     "source": s.iri in model.source_classes,
-                     "concept": s.iri in model.concept_classes} for s in model.styles.values()],
-        "props": props, "details": details, "ns": namespaces, "nodes": nodes, "edges": edges,
-        "physics": physics,
-        "facets": [{"label": f.label, "values": [[label, index.get(v, -1)]
-                                                 for v, label in f.values]}
-                   for f in model.facets],
-        "groups": [{"l": gr.label, "w": group_text(gr), "c": class_index[gr.cls],
-                    "m": [index[m] for m in gr.members], "x": round(gr.x), "y": round(gr.y),
-                    "z": gr.size, "fs": gr.font} for gr in groups if gr.members],
-        "coverage": {"rowLabel": cov.row_label, "colLabel": cov.col_label,
-                     "rows": [[label, index.get(iri, -1)] for iri, label in rows],
-                     "cols": [[label, index.get(iri, -1)] for iri, label in cols],
-                     "cells": cells},
+    return {"rowLabel": cov.row_label, "colLabel": cov.col_label,
+            "rows": [[label, index.get(iri, -1)] for iri, label in rows],
+            "cols": [[label, index.get(iri, -1)] for iri, label in cols],
+            "cells": cells}
+
+
+def _matrix_data(matrix: Matrix, g, index: dict[str, int]) -> dict:
+    return {
+        "rows": [index[m] for m in matrix.rows],
+        "stages": [[index[k] for k in matrix.stages.get(m, [])] for m in matrix.rows],
+        "actors": [[index[k] for k in matrix.actors.get(m, [])] for m in matrix.rows],
+        "cols": [[g.nodes[a]["label"], index[a], (g.nodes[a]["codes"] or [""])[0]]
+                 for a in matrix.cols],
+        "cells": [[ri, ci, [[index[c.evidence], c.text, c.value, 1 if c.curated else 0]
+                            for c in matrix.cells[(m, a)]]]
+                  for ri, m in enumerate(matrix.rows) for ci, a in enumerate(matrix.cols)
+                  if (m, a) in matrix.cells],
     }
-    if matrix is not None:
-        data["matrix"] = {
-            "rows": [index[m] for m in matrix.rows],
-            "stages": [[index[k] for k in matrix.stages.get(m, [])] for m in matrix.rows],
-            "actors": [[index[k] for k in matrix.actors.get(m, [])] for m in matrix.rows],
-            "cols": [[g.nodes[a]["label"], index[a], (g.nodes[a]["codes"] or [""])[0]]
-                     for a in matrix.cols],
-            "cells": [[ri, ci, [[index[c.evidence], c.text, c.value, 1 if c.curated else 0]
-                                for c in matrix.cells[(m, a)]]]
-                      for ri, m in enumerate(matrix.rows) for ci, a in enumerate(matrix.cols)
-                      if (m, a) in matrix.cells],
-        }
-    return data
 
 
 def render_model(model: GraphModel, *, title: str, subtitle: str, layout_mode: str = "auto",

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
 
-from riskgraph.namespaces import PROV_IRI
+from riskgraph.namespaces import PROV_IRI, RG_IRI
 from riskgraph.page.layout import (
+    BAND_ROWS_MAX,
     FONT_ANSWER,
     FONT_OTHER,
     FONT_SUBJECT,
@@ -57,7 +58,6 @@ QUERY_SHAPES: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_SHAPE = ("subject", "risk", "mitigation", "evidence", "source")
 FOCUS_BLOCK_MAX = 8  # a property with more neighbours than this is folded into a group
-GROUP_SPLIT_ABOVE = 400
 NARROW_LINE_CHARS = 22  # on the whole graph, a bigger class is split by source dataset
 
 
@@ -190,8 +190,6 @@ def answer_view(model: GraphModel, query: str, order: list[str],
     in_bands = {ROLE_GROUPS.get(_role(model, k), "other") for k in placed}
     groups = _role_groups(model, [k for k in g.nodes if k not in placed], in_bands)
     # A band long enough to wrap into several columns gets narrower, two-line labels.
-    from riskgraph.page.layout import BAND_ROWS_MAX
-
     narrow = {k for band in columns if len(band) > BAND_ROWS_MAX for k in band}
     _sizes(model, subjects, answer_set, narrow)
     # Each answer mitigation says where and by whom it applies, under its label: unless
@@ -266,8 +264,6 @@ WHOLE_GROUP_NAMES = {"RepositoryRiskCategory": "repository risks",
 def _whole_groups(model: GraphModel, keys) -> list[Group]:
     """One group per role; the "other" role one per class (mapping records, people, ...);
     the imported records of WHOLE_GROUP_NAMES one per kind."""
-    from riskgraph.namespaces import RG_IRI
-
     g = model.graph
     own = {RG_IRI + name for _, name in FIRST_VIEW}  # too big for the first view: by class
     named = {(c if ":" in c else RG_IRI + c): n for c, n in WHOLE_GROUP_NAMES.items()}
@@ -290,8 +286,6 @@ def _whole_groups(model: GraphModel, keys) -> list[Group]:
 
 def whole_view(model: GraphModel) -> list[Group]:
     """The curated evidence layer in bands; the rest in a few groups (see FIRST_VIEW)."""
-    from riskgraph.namespaces import RG_IRI
-
     g = model.graph
     counts: dict[str, int] = defaultdict(int)
     for _, cls in g.nodes(data="cls"):

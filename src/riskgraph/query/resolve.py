@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from riskgraph.errors import InputError
 from riskgraph.namespaces import IRI_FORBIDDEN, XSD_IRI, compact, expand
 from riskgraph.query.results import Term
+from riskgraph.query.safety import check_canned
 
 # The datatypes a literal parameter may have: (the pattern a value must match, how to say it)
 LITERAL_FORMS = {
@@ -83,8 +84,6 @@ class _Candidate:
 
 
 def _candidates(param: Param, store, timeout: float | None) -> dict[str, _Candidate]:
-    from riskgraph.query.safety import check_canned
-
     check_canned(RESOLVE_QUERY, "riskgraph.query.resolve")  # riskgraph's own query
     found: dict[str, _Candidate] = {}
     for cls in param.classes:

@@ -48,10 +48,9 @@ _DOT_SEGMENT = re.compile(r"(^|/)\.\.?(/|$|#)")
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
                    "COPY", "WITH", "USING"}
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
-# Virtuoso's built-in SQL functions can read files (file_to_string) and URLs (http_get).
-SERVER_FUNCTION_NAMESPACES = ("http://www.openlinksw.com/schemas/bif#",
-                              "http://www.openlinksw.com/schemas/sql#")
-SERVER_FUNCTION_PREFIXES = {"bif", "sql"}  # Virtuoso knows these without a PREFIX line
+# Virtuoso's built-in SQL functions can read files (file_to_string) and URLs (http_get):
+# the bif: and sql: namespaces under openlinksw.com, known without a PREFIX line.
+SERVER_FUNCTION_PREFIXES = {"bif", "sql"}
 _SERVER_FUNCTION_HOST = "openlinksw.com"
 # PN_LOCAL_ESC (SPARQL 1.1 grammar [173])
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
@@ -109,15 +108,11 @@ def check_query(text: str, source: str | None = None) -> QueryShape:
 
 # --- the text to run ---------------------------------------------------------------
 
-def runnable_text(text: str, source: str = "query") -> str:
-    """``text`` with comments blanked, CR made a space or line feed and code point
-    escapes in strings and IRIs replaced by their characters; ``InputError`` where
-    some reader could still take text for a code point escape."""
-    return _runnable(text, source)[0]
-
-
 def _runnable(text: str, source: str) -> tuple[str, list[Token]]:
-    """The text to run and its tokens (white space and comments left out)."""
+    """The text to run and its tokens (white space and comments left out): comments
+    blanked, CR made a space or line feed and code point escapes in strings and IRIs
+    replaced by their characters; ``InputError`` where some reader could still take
+    text for a code point escape."""
     parts = []
     scanned = scan(text)
     for token in scanned:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -29,6 +30,8 @@ from starlette.staticfiles import StaticFiles
 from riskgraph.errors import EndpointError, InputError, QueryTimeout, ResultTooLarge
 from riskgraph.io import formats
 from riskgraph.namespaces import ID_IRI, PROJECT_GRAPH, SD_IRI
+from riskgraph.query import safety
+from riskgraph.query.canned import list_queries
 from riskgraph.query.formats import write
 from riskgraph.serve import negotiate, pages
 from riskgraph.serve.cache import ResponseCache
@@ -36,6 +39,7 @@ from riskgraph.serve.html import CSP, STATIC
 from riskgraph.serve.links import ONTOLOGY_IRI, Linker, entity_path
 from riskgraph.serve.pool import Busy, ServerStopping
 from riskgraph.store.timelimit import MemoryLimit
+from riskgraph.version import __version__
 
 if TYPE_CHECKING:
     from riskgraph.query.canned import CannedQuery
@@ -150,8 +154,6 @@ class Server:
     # helpers
 
     def queries(self):
-        from riskgraph.query.canned import list_queries
-
         if self._queries is None:
             self._queries = list_queries()
         return self._queries
@@ -192,38 +194,11 @@ class Server:
                                f"{self.options.max_request_bytes:,} bytes; send the query "
                                "by POST")
         params = parse_qsl(request.url.query, keep_blank_values=True)
-        if request.method == "POST":
-            media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            try:
-                body = await self._body(request)
-            except RequestTooLarge:
-                return self._too_large()
-            except TimeoutError:
-                return _text_error(408, "the request body did not arrive within "
-                                   f"{self.options.body_timeout:g} s")
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                return _text_error(400, "the request body is not UTF-8 text")
-            if media == SPARQL_TEXT:
-                if any(k == "query" for k, _ in params):
-                    return _text_error(400, "give the query either in the body or as the "
-                                       "query parameter, not both")
-                params.append(("query", text))
-            elif media == FORM:
-                params += parse_qsl(text, keep_blank_values=True)
-            elif media == "application/sparql-update":
-                return _text_error(400, "this endpoint is read-only: updates are not accepted")
-            else:
-                return _text_error(415, f"a query is sent as {SPARQL_TEXT} or {FORM}, not "
-                                   f"{media or 'a body without a Content-Type'}")
-        keys = [k for k, _ in params]
-        if "update" in keys:
-            return _text_error(400, "this endpoint is read-only: updates are not accepted")
-        for k, v in params:
-            if k in ("default-graph-uri", "named-graph-uri") and v != PROJECT_GRAPH:
-                return _text_error(400, f"{k} {v!r} is not served here; this endpoint serves "
-                                   f"one graph, <{PROJECT_GRAPH}>")
+        refused = await self._read_post(request, params) if request.method == "POST" else None
+        if refused is None:
+            refused = _refused_params(params)
+        if refused is not None:
+            return refused
         queries = [v for k, v in params if k == "query"]
         if not queries:
             if request.method == "GET":
@@ -232,18 +207,35 @@ class Server:
                                f"{SPARQL_TEXT} body")
         if len(queries) > 1:
             return _text_error(400, "give exactly one 'query' parameter")
-        text = queries[0]
-        param = dict(params).get("format")
-        accept = request.headers.get("accept")
+        return await self._answer(queries[0], dict(params).get("format"),
+                                  request.headers.get("accept"))
+
+    async def _read_post(self, request: Request, params: list[tuple[str, str]]
+                         ) -> Response | None:
+        """A POST body's query or form fields, added to ``params``; or why not."""
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        try:
+            body = await self._body(request)
+        except RequestTooLarge:
+            return self._too_large()
+        except TimeoutError:
+            return _text_error(408, "the request body did not arrive within "
+                               f"{self.options.body_timeout:g} s")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _text_error(400, "the request body is not UTF-8 text")
+        return _add_body(media, text, params)
+
+    async def _answer(self, text: str, param: str | None, accept: str | None) -> Response:
+        """One query's answer in the format asked for, from the cache if it is there."""
         # The cache is asked first; only an answer that was checked and run is kept.
         key = ("sparql", text, param, accept)
 
         def build():
             # off the event loop: the check reads the text once (linear, no lock); the
             # engine parses the checked text in a worker, within the time limit
-            from riskgraph.query.safety import check_query
-
-            shape = check_query(text, "query")
+            shape = safety.check_query(text, "query")  # looked up here: tests replace it
             graphs = shape.form in ("CONSTRUCT", "DESCRIBE")
             offered = negotiate.GRAPH_NAMES if graphs else negotiate.RESULT_NAMES
             fmt = self._choose(accept, param, offered)
@@ -510,8 +502,6 @@ def openapi_document(queries) -> dict:
 
 
 def _version() -> str:
-    from riskgraph.version import __version__
-
     return __version__
 
 
@@ -535,9 +525,36 @@ SD = """\
 """
 
 
-def service_description(endpoint: str, fmt: str) -> bytes:
-    import pyoxigraph as ox
+def _add_body(media: str, text: str, params: list[tuple[str, str]]) -> Response | None:
+    """A POST body of the SPARQL Protocol's two query media types, added to ``params``;
+    or the refusal of any other body."""
+    if media == SPARQL_TEXT:
+        if any(k == "query" for k, _ in params):
+            return _text_error(400, "give the query either in the body or as the "
+                               "query parameter, not both")
+        params.append(("query", text))
+    elif media == FORM:
+        params += parse_qsl(text, keep_blank_values=True)
+    elif media == "application/sparql-update":
+        return _text_error(400, "this endpoint is read-only: updates are not accepted")
+    else:
+        return _text_error(415, f"a query is sent as {SPARQL_TEXT} or {FORM}, not "
+                           f"{media or 'a body without a Content-Type'}")
+    return None
 
+
+def _refused_params(params: list[tuple[str, str]]) -> Response | None:
+    """Why the protocol parameters are refused: an update, or a graph not served here."""
+    if any(k == "update" for k, _ in params):
+        return _text_error(400, "this endpoint is read-only: updates are not accepted")
+    for k, v in params:
+        if k in ("default-graph-uri", "named-graph-uri") and v != PROJECT_GRAPH:
+            return _text_error(400, f"{k} {v!r} is not served here; this endpoint serves "
+                               f"one graph, <{PROJECT_GRAPH}>")
+    return None
+
+
+def service_description(endpoint: str, fmt: str) -> bytes:
     from riskgraph.io.serialize import write_triples
 
     text = SD.format(endpoint=endpoint.replace(">", "%3E"), graph=PROJECT_GRAPH)

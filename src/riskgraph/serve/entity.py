@@ -206,77 +206,106 @@ def _short(iri: str) -> str:
 
 def build_entity(iri: str, rows: list[dict[str, Term]]) -> Entity | None:
     """The page model from ``entity_query``'s rows; None if the graph does not know ``iri``."""
-    entity = Entity(iri)
-    out: dict[tuple, Link] = {}
-    incoming: dict[tuple, Link] = {}
-    labels: dict[str, list[Term]] = {}
-    definitions: list[Term] = []
-    evidence: dict[str, Evidence] = {}
+    parts = _Parts(Entity(iri))
     for row in rows:
         part = _text(row, "part")
         if part in ("out", "in"):
-            prop, target = row["p"].value, row["o"]
-            key = (prop, target)
-            table = out if part == "out" else incoming
-            link = table.get(key)
-            if link is None:
-                link = table[key] = Link(prop, "", target, "")
-            if "plabel" in row and (not link.prop_label or row["plabel"].lang == "en"):
-                link.prop_label = row["plabel"].value
-            if "label" in row and (not link.label or row["label"].lang == "en"):
-                link.label = row["label"].value
-            if part == "out" and prop in LABELS and target.kind == "literal":
-                labels.setdefault(prop, []).append(target)
-            if part == "out" and prop in DEFINITIONS and target.kind == "literal":
-                definitions.append(target)
+            parts.link(part, row)
         elif part == "dataset":
-            ds = next((d for d in entity.datasets if d.iri == row["o"].value), None)
-            if ds is None:
-                ds = Dataset(row["o"].value)
-                entity.datasets.append(ds)
-            ds.title = ds.title or _text(row, "title")
-            ds.license = ds.license or _text(row, "license")
+            parts.dataset(row)
         elif part == "evidence":
-            ev_iri = row["ev"].value
-            ev = evidence.get(ev_iri)
-            if ev is None:
-                ev = evidence[ev_iri] = Evidence(ev_iri, _text(row, "kind"))
-            ev.label = ev.label or _text(row, "evlabel")
-            ev.stance = ev.stance or _text(row, "stance")
-            ev.locator = ev.locator or _text(row, "locator")
-            ev.reason = ev.reason or _text(row, "reason")
-            ev.curated = ev.curated or _text(row, "curated") in ("true", "1")
-            if "about" in row:
-                about = (row["about"].value, _text(row, "aboutLabel") or _short(row["about"].value))
-                if about not in ev.about:
-                    ev.about.append(about)
-            figure = _text(row, "figure")
-            if figure and figure not in ev.figures:
-                ev.figures.append(figure)
-            if "source" in row:
-                src = row["source"].value
-                cite = ev.citations.setdefault(src, Citation(src, _text(row, "sourceLabel")))
-                cite.doi = cite.doi or _text(row, "doi") or None
-                cite.arxiv = cite.arxiv or _text(row, "arxiv") or None
-                cite.url = cite.url or _text(row, "url") or None
-    if not out and not incoming:
+            _add_evidence(parts.evidence, row)
+    if not parts.out and not parts.incoming:
         return None
-    for prop in LABELS:
-        if labels.get(prop):
-            entity.label = _pick(labels[prop])
-            break
-    entity.label = entity.label or _short(iri)
-    entity.definition = _pick(definitions)
-    for link in out.values():
-        if link.prop == RDF_TYPE:
-            entity.types.append((link.target.value, link.label or _short(link.target.value)))
-        if link.prop in CODES and link.target.kind == "literal":
-            entity.codes.append((CODES[link.prop], link.target.value))
-    order = {"effective": 0, "supports": 0, "proposes": 1, "mixed": 2}
-    entity.evidence = sorted(evidence.values(),
-                             key=lambda e: (order.get(e.stance or e.kind, 3), e.label, e.iri))
-    link_key = lambda link: (link.prop_label or link.prop,  # noqa: E731
-                             link.label or link.target.value)
-    entity.out = sorted(out.values(), key=link_key)
-    entity.incoming = sorted(incoming.values(), key=link_key)
-    return entity
+    return parts.entity_of()
+
+
+@dataclass
+class _Parts:
+    """The rows of ``entity_query`` gathered by part, one link, dataset or piece of
+    evidence per key (a value with several labels gives several rows)."""
+
+    entity: Entity
+    out: dict[tuple, Link] = field(default_factory=dict)
+    incoming: dict[tuple, Link] = field(default_factory=dict)
+    labels: dict[str, list[Term]] = field(default_factory=dict)
+    definitions: list[Term] = field(default_factory=list)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def link(self, part: str, row: dict[str, Term]) -> None:
+        prop, target = row["p"].value, row["o"]
+        key = (prop, target)
+        table = self.out if part == "out" else self.incoming
+        link = table.get(key)
+        if link is None:
+            link = table[key] = Link(prop, "", target, "")
+        if "plabel" in row and (not link.prop_label or row["plabel"].lang == "en"):
+            link.prop_label = row["plabel"].value
+        if "label" in row and (not link.label or row["label"].lang == "en"):
+            link.label = row["label"].value
+        if part == "out" and prop in LABELS and target.kind == "literal":
+            self.labels.setdefault(prop, []).append(target)
+        if part == "out" and prop in DEFINITIONS and target.kind == "literal":
+            self.definitions.append(target)
+
+    def dataset(self, row: dict[str, Term]) -> None:
+        datasets = self.entity.datasets
+        ds = next((d for d in datasets if d.iri == row["o"].value), None)
+        if ds is None:
+            ds = Dataset(row["o"].value)
+            datasets.append(ds)
+        ds.title = ds.title or _text(row, "title")
+        ds.license = ds.license or _text(row, "license")
+
+    def entity_of(self) -> Entity:
+        """The entity: its label and definition (English first), types and codes, the
+        evidence strongest first, the links in label order."""
+        entity = self.entity
+        for prop in LABELS:
+            if self.labels.get(prop):
+                entity.label = _pick(self.labels[prop])
+                break
+        entity.label = entity.label or _short(entity.iri)
+        entity.definition = _pick(self.definitions)
+        for link in self.out.values():
+            if link.prop == RDF_TYPE:
+                entity.types.append((link.target.value, link.label or _short(link.target.value)))
+            if link.prop in CODES and link.target.kind == "literal":
+                entity.codes.append((CODES[link.prop], link.target.value))
+        order = {"effective": 0, "supports": 0, "proposes": 1, "mixed": 2}
+        entity.evidence = sorted(self.evidence.values(),
+                                 key=lambda e: (order.get(e.stance or e.kind, 3), e.label, e.iri))
+        entity.out = sorted(self.out.values(), key=_link_key)
+        entity.incoming = sorted(self.incoming.values(), key=_link_key)
+        return entity
+
+
+def _link_key(link: Link) -> tuple[str, str]:
+    return link.prop_label or link.prop, link.label or link.target.value
+
+
+def _add_evidence(evidence: dict[str, Evidence], row: dict[str, Term]) -> None:
+    """One row about a piece of evidence: its first label, stance, locator, reason, and
+    every subject, figure and citation it gives."""
+    ev_iri = row["ev"].value
+    ev = evidence.get(ev_iri)
+    if ev is None:
+        ev = evidence[ev_iri] = Evidence(ev_iri, _text(row, "kind"))
+    ev.label = ev.label or _text(row, "evlabel")
+    ev.stance = ev.stance or _text(row, "stance")
+    ev.locator = ev.locator or _text(row, "locator")
+    ev.reason = ev.reason or _text(row, "reason")
+    ev.curated = ev.curated or _text(row, "curated") in ("true", "1")
+    if "about" in row:
+        about = (row["about"].value, _text(row, "aboutLabel") or _short(row["about"].value))
+        if about not in ev.about:
+            ev.about.append(about)
+    figure = _text(row, "figure")
+    if figure and figure not in ev.figures:
+        ev.figures.append(figure)
+    if "source" in row:
+        src = row["source"].value
+        cite = ev.citations.setdefault(src, Citation(src, _text(row, "sourceLabel")))
+        cite.doi = cite.doi or _text(row, "doi") or None
+        cite.arxiv = cite.arxiv or _text(row, "arxiv") or None
+        cite.url = cite.url or _text(row, "url") or None

@@ -10,16 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from riskgraph.page.render import RenderedPage
+from riskgraph.page.render import RenderedPage, graph_page
+from riskgraph.page.triples import TripleIndex
 
 
 def graph_page_of(nt_files: list[Path] | None = None,
                   nt_bytes: bytes | None = None) -> RenderedPage:
     """The whole-graph page of N-Triples files and/or bytes (the page's HTML, and its
     Content-Security-Policy as ``.csp``, to send as a header too)."""
-    from riskgraph.page.render import graph_page
-    from riskgraph.page.triples import TripleIndex
-
     files = list(nt_files or [])
     index = TripleIndex.from_ntriples(*files, *([nt_bytes] if nt_bytes is not None else []))
     built = None

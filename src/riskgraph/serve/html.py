@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from riskgraph.serve.links import arxiv_url, compact, doi_url, safe_url
 from riskgraph.version import __version__
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -36,8 +37,6 @@ _ENV: jinja2.Environment | None = None
 def env() -> jinja2.Environment:
     global _ENV
     if _ENV is None:
-        from riskgraph.serve.links import arxiv_url, compact, doi_url, safe_url
-
         _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                   undefined=jinja2.StrictUndefined, trim_blocks=True,
                                   lstrip_blocks=True)

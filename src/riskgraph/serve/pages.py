@@ -13,7 +13,9 @@ from riskgraph.errors import InputError
 from riskgraph.io.formats import FILE_GRAPHS, GRAPHS
 from riskgraph.namespaces import BASE, ID_IRI, OWL_IRI, RDFS_IRI, RG_IRI
 from riskgraph.page.embed import script_json
+from riskgraph.query.canned import get_query, prepare, run_prepared
 from riskgraph.query.results import QueryResult
+from riskgraph.query.results import Term as RdfTerm
 from riskgraph.serve import entity as entity_mod
 from riskgraph.serve import html, neighbourhood
 from riskgraph.serve.links import Linker, compact
@@ -252,8 +254,6 @@ SELECT DISTINCT ?x ?label ?code WHERE {
 
 def param_choices(backend, query) -> dict[str, list[tuple[str, str]]]:
     """For each IRI parameter, the values it accepts (a code or a label) and their labels."""
-    from riskgraph.query.results import Term as RdfTerm
-
     choices: dict[str, list[tuple[str, str]]] = {}
     for param in query.params:
         if param.kind != "iri":
@@ -277,8 +277,6 @@ def run_canned(backend, name_or_query, params: dict[str, str]) -> tuple[object, 
     a parameter resolves to (a code such as CBRN to its IRI) are kept per query and
     parameters, so a repeated request runs one query, not two.
     """
-    from riskgraph.query.canned import get_query, prepare, run_prepared
-
     query = get_query(name_or_query) if isinstance(name_or_query, str) else name_or_query
     timeout = backend.limits.timeout
     key = (query.name, tuple(sorted(params.items())))

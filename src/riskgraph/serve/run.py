@@ -18,8 +18,10 @@ if none is waiting. Log records are rate-limited (``BoundedLog``).
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import logging
+import resource
 import signal
 import socket
 import tempfile
@@ -29,10 +31,15 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from riskgraph.errors import InputError
+from riskgraph.serve.app import ServeOptions, create_app
+from riskgraph.serve.backend import LocalBackend, RemoteBackend, graph_files
+from riskgraph.serve.graphpage import graph_page_of
 from riskgraph.serve.pool import Limits
+from riskgraph.serve.serialize import serialize_triples, triples_from_rows
 
 log = logging.getLogger("riskgraph.serve")
 HEADER_TIMEOUT = 10.0  # seconds a client has to send a request's headers
@@ -72,8 +79,6 @@ def url_for(host: str, port: int) -> str:
 
 
 def make_backend(config: ServeConfig, work_dir: Path):
-    from riskgraph.serve.backend import LocalBackend, RemoteBackend, graph_files
-
     if config.endpoint and (config.store_dir or config.data or config.graph):
         raise InputError("give --endpoint alone: the data is on the SPARQL server")
     if config.store_dir and (config.data or config.graph):
@@ -98,13 +103,9 @@ def make_backend(config: ServeConfig, work_dir: Path):
 def graph_page_maker(backend, files: list[Path] | None):
     """The graph page of what is served: its N-Triples files, or (an on-disk store) the
     triples the backend answers."""
-    from riskgraph.serve.graphpage import graph_page_of
-
     def make():
         if files is not None:
             return graph_page_of(files)
-        from riskgraph.serve.serialize import serialize_triples, triples_from_rows
-
         result = backend.select("SELECT ?subject ?predicate ?object "
                                 "WHERE { ?subject ?predicate ?object }")
         return graph_page_of(nt_bytes=serialize_triples(triples_from_rows(result), "nt"))
@@ -113,8 +114,6 @@ def graph_page_maker(backend, files: list[Path] | None):
 
 def open_files_limit() -> int:
     try:
-        import resource
-
         return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     except (ImportError, OSError, ValueError):
         return 1024
@@ -225,8 +224,6 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as exc:
         sock.close()
-        import errno
-
         if exc.errno == errno.EADDRINUSE:
             raise InputError(f"port {port} on {host} is already in use",
                              hint="stop what listens there, or choose another port "
@@ -239,9 +236,6 @@ def bind(host: str, port: int) -> socket.socket:
 
 def serve(config: ServeConfig, ready=None) -> None:
     """Serve until stopped. ``ready(url)`` is called once the socket listens."""
-    import uvicorn
-
-    from riskgraph.serve.app import ServeOptions, create_app
 
     sock = bind(config.host, config.port)  # before loading: a taken port fails at once
     with sock, tempfile.TemporaryDirectory(prefix="riskgraph-serve-") as tmp:
@@ -285,8 +279,6 @@ def serve(config: ServeConfig, ready=None) -> None:
 def _stopping_server(config, backend):
     """uvicorn's server, stopping the backend's running queries as soon as it is told
     to stop: their clients get HTTP 503 at once, not after the time limit."""
-    import uvicorn
-
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame) -> None:
             super().handle_exit(sig, frame)

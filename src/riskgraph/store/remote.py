@@ -246,7 +246,7 @@ class _Deadline:
         self._timer.start()
         return self
 
-    def __exit__(self, kind, error, traceback) -> None:
+    def __exit__(self, kind, error, _traceback) -> None:
         self._timer.cancel()
         if error is not None and self.fired and not isinstance(error, QueryTimeout):
             raise self.expired() from None  # whatever the cut-off read raised

@@ -30,9 +30,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from riskgraph.namespaces import PREFIXES, RG_IRI, RGSH_IRI
+from riskgraph.reason.classes import superclass_closure
 
 RGSH = Namespace(RGSH_IRI)
 SHAPE = RGSH.ContributionRules  # the "source shape" these results name
@@ -56,8 +58,6 @@ class Rules:
     """The ontology's facts the rules need, computed once."""
 
     def __init__(self, ontology: Graph) -> None:
-        from riskgraph.reason.classes import superclass_closure
-
         self.ontology = ontology
         self.terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}
         self.superclasses = superclass_closure(ontology)
@@ -65,8 +65,6 @@ class Rules:
         for a, b in ontology.subject_objects(OWL.disjointWith):
             self.disjoint.add(frozenset((a, b)))
         for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
-            from rdflib.collection import Collection
-
             head = ontology.value(axiom, OWL.members)
             if head is None:  # no owl:members: an empty list, as Collection(ontology, None) gives
                 continue

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from riskgraph.namespaces import BASE
 from riskgraph.validation.results import FileReport, Problem, ValidationReport
+from riskgraph.version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"Violation": "error", "Warning": "warning", "Info": "note"}
@@ -112,8 +113,6 @@ def _region(finding: Finding) -> dict | None:
 
 def sarif_log(result: ValidationReport) -> dict:
     """The report as a SARIF 2.1.0 log (a dict, ready for ``json.dumps``)."""
-    from riskgraph.version import __version__
-
     found = findings(result)
     rules: dict[str, int] = {}
     rule_list: list[dict] = []

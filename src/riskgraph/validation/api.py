@@ -19,6 +19,8 @@ from pathlib import Path
 
 from riskgraph.errors import InputError
 from riskgraph.validation.results import ValidationReport
+from riskgraph.validation.scoped import validate_bundled, validate_files
+from riskgraph.validation.whole import validate_bundled_fast, validate_whole
 
 
 def validate(paths: Iterable[Path | str] | None = None, *, whole: bool = False,
@@ -46,27 +48,15 @@ def validate(paths: Iterable[Path | str] | None = None, *, whole: bool = False,
         if engine != "auto":
             raise InputError("shapes= runs on the compiled engine (engine='auto')",
                              argument="engine")
-        from riskgraph.validation.whole import validate_whole
-
         return validate_whole(paths, shapes_file=shapes)
     if not paths:
         if whole:
             raise InputError("whole=True needs the files of the dataset", argument="whole")
         if engine == "pyshacl":
-            from riskgraph.validation.scoped import validate_bundled
-
             return validate_bundled()
-        from riskgraph.validation.whole import validate_bundled_fast
-
         return validate_bundled_fast()
     if whole:
         if engine == "pyshacl":
-            from riskgraph.validation.scoped import validate_files
-
             return validate_files(paths, bundled_context=False)
-        from riskgraph.validation.whole import validate_whole
-
         return validate_whole(paths)
-    from riskgraph.validation.scoped import validate_files
-
     return validate_files(paths)

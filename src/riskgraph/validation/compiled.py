@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import cast
 
@@ -718,90 +718,95 @@ class Evaluator:
                          COMPONENT[param], list(messages))
 
     def _constraint(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
-        result = self._result
-        if param is _MIN_COUNT:
-            limit = int(arg)
+        check = _CHECKS.get(param, Evaluator._check_values)
+        yield from check(self, shape, param, arg, values)
+
+    def _check_count(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        limit, at_least = int(arg), param is _MIN_COUNT
+        for focus, vs in values.items():
+            if (len(vs) < limit) if at_least else (len(vs) > limit):
+                yield self._result(shape, focus, None, param)
+
+    def _check_has_value(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        wanted = from_rdflib(arg)
+        for focus, vs in values.items():
+            if wanted not in vs:
+                yield self._result(shape, focus, None, param)
+
+    def _check_unique_lang(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        if arg == Literal(True):
             for focus, vs in values.items():
-                if len(vs) < limit:
-                    yield result(shape, focus, None, param)
-        elif param is _MAX_COUNT:
-            limit = int(arg)
-            for focus, vs in values.items():
-                if len(vs) > limit:
-                    yield result(shape, focus, None, param)
-        elif param is _HAS_VALUE:
-            wanted = from_rdflib(arg)
-            for focus, vs in values.items():
-                if wanted not in vs:
-                    yield result(shape, focus, None, param)
-        elif param is _UNIQUE_LANG:
-            if arg == Literal(True):
-                for focus, vs in values.items():
-                    for _ in _duplicate_langs(vs):
-                        yield result(shape, focus, None, param)
-        elif param is _CLASS:
-            instances = self.instances(arg)
-            for focus, vs in values.items():
-                for v in vs:
-                    if v not in instances or isinstance(v, ox.Literal):
-                        yield result(shape, focus, v, param)
-        elif param is _NODE or param is _NOT:
-            ok = self.conforming(arg, {v for vs in values.values() for v in vs})
-            want = param is _NOT
-            for focus, vs in values.items():
-                for v in vs:
-                    if (v in ok) == want:
-                        yield result(shape, focus, v, param)
-        elif param in LOGICAL:
-            members = self.compiled.members(arg)
-            every = {v for vs in values.values() for v in vs}
-            passed = [self.conforming(m, every) for m in members]
-            for focus, vs in values.items():
-                for v in vs:
-                    count = sum(v in p for p in passed)
-                    good = (count >= 1 if param is _OR else count == len(members)
-                            if param is _AND else count == 1)
-                    if not good:
-                        yield result(shape, focus, v, param)
-        elif param is _EQUALS or param is _DISJOINT:
-            other = self.pairs(arg)[0]
-            for focus, vs in values.items():
-                theirs = other.get(focus, _NONE)
-                if param is _DISJOINT:
-                    for v in vs:
-                        if v in theirs:
-                            yield result(shape, focus, v, param)
-                    continue
-                for v in vs:
-                    if v not in theirs:
-                        yield result(shape, focus, v, param)
-                for v in theirs:
-                    if v not in vs:
-                        yield result(shape, focus, v, param)
-        elif param is _LESS or param is _LESS_EQ:
-            other = self.pairs(arg)[0]
-            for focus, vs in values.items():
-                for v in vs:
-                    for w in other.get(focus, _NONE):
-                        if not _less(v, w, param is _LESS_EQ):
-                            yield result(shape, focus, v, param)
-        elif param is _CLOSED:
-            allowed = self.compiled.closed_properties(shape)
-            for focus, vs in values.items():
-                for v in vs:
-                    for p, o in self.statements(v):
-                        if p not in allowed:
-                            found = result(shape, focus, o, param)
-                            found.path = URIRef(p)
-                            yield found
-        elif param is _Q_MIN or param is _Q_MAX:
-            yield from self._qualified(shape, param, int(arg), values)
-        else:
-            test = self.compiled.value_test(shape, param, arg)
-            for focus, vs in values.items():
-                for v in vs:
-                    if not test(v):
-                        yield result(shape, focus, v, param)
+                for _ in _duplicate_langs(vs):
+                    yield self._result(shape, focus, None, param)
+
+    def _check_class(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        instances = self.instances(arg)
+        for focus, vs in values.items():
+            for v in vs:
+                if v not in instances or isinstance(v, ox.Literal):
+                    yield self._result(shape, focus, v, param)
+
+    def _check_node(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        """sh:node (the value conforms) and sh:not (it does not)."""
+        ok = self.conforming(arg, {v for vs in values.values() for v in vs})
+        want = param is _NOT
+        for focus, vs in values.items():
+            for v in vs:
+                if (v in ok) == want:
+                    yield self._result(shape, focus, v, param)
+
+    def _check_logical(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        """sh:or, sh:and, sh:xone: how many of the listed shapes each value conforms to."""
+        members = self.compiled.members(arg)
+        every = {v for vs in values.values() for v in vs}
+        passed = [self.conforming(m, every) for m in members]
+        for focus, vs in values.items():
+            for v in vs:
+                count = sum(v in p for p in passed)
+                good = (count >= 1 if param is _OR else count == len(members)
+                        if param is _AND else count == 1)
+                if not good:
+                    yield self._result(shape, focus, v, param)
+
+    def _check_equals(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        """sh:equals (each side's values are the other's) and sh:disjoint (none shared)."""
+        other = self.pairs(arg)[0]
+        for focus, vs in values.items():
+            theirs = other.get(focus, _NONE)
+            if param is _DISJOINT:
+                yield from (self._result(shape, focus, v, param) for v in vs if v in theirs)
+                continue
+            yield from (self._result(shape, focus, v, param) for v in vs if v not in theirs)
+            yield from (self._result(shape, focus, v, param) for v in theirs if v not in vs)
+
+    def _check_less(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        other = self.pairs(arg)[0]
+        for focus, vs in values.items():
+            for v in vs:
+                for w in other.get(focus, _NONE):
+                    if not _less(v, w, param is _LESS_EQ):
+                        yield self._result(shape, focus, v, param)
+
+    def _check_closed(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        allowed = self.compiled.closed_properties(shape)
+        for focus, vs in values.items():
+            for v in vs:
+                for p, o in self.statements(v):
+                    if p not in allowed:
+                        found = self._result(shape, focus, o, param)
+                        found.path = URIRef(p)
+                        yield found
+
+    def _check_qualified(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        yield from self._qualified(shape, param, int(arg), values)
+
+    def _check_values(self, shape: Shape, param, arg, values: dict) -> Iterator[RawResult]:
+        """A test of each value on its own (datatype, pattern, ranges, ...)."""
+        test = self.compiled.value_test(shape, param, arg)
+        for focus, vs in values.items():
+            for v in vs:
+                if not test(v):
+                    yield self._result(shape, focus, v, param)
 
     def statements(self, node) -> list:
         """(predicate, object) of every triple about ``node``, once each (internal terms)."""
@@ -864,6 +869,17 @@ class Evaluator:
 
 
 _NONE: list = []  # the values of a node that has none (shared, never changed)
+# The evaluator's check of each parameter (the rest test each value on its own).
+_CHECKS: dict[Node, Callable[..., Iterator[RawResult]]] = {
+    _MIN_COUNT: Evaluator._check_count, _MAX_COUNT: Evaluator._check_count,
+    _HAS_VALUE: Evaluator._check_has_value, _UNIQUE_LANG: Evaluator._check_unique_lang,
+    _CLASS: Evaluator._check_class, _NODE: Evaluator._check_node, _NOT: Evaluator._check_node,
+    _OR: Evaluator._check_logical, _AND: Evaluator._check_logical,
+    _XONE: Evaluator._check_logical, _EQUALS: Evaluator._check_equals,
+    _DISJOINT: Evaluator._check_equals, _LESS: Evaluator._check_less,
+    _LESS_EQ: Evaluator._check_less, _CLOSED: Evaluator._check_closed,
+    _Q_MIN: Evaluator._check_qualified, _Q_MAX: Evaluator._check_qualified,
+}
 
 
 def _duplicate_langs(values: list) -> list[str]:
@@ -908,84 +924,110 @@ _STRINGS = (str(XSD.string), str(RDF.langString))
 
 
 def _value_test(param, arg, shape: Shape, graph: Graph):
-    if param == SH.datatype:
-        assert_datatype = datatype_check()  # pyshacl's, called with self=None (riskgraph.patches)
-        rule = str(arg)
+    make = _VALUE_TESTS.get(param)
+    if make is None:
+        raise ValueError(f"no test for {param}")  # cannot happen: VALUE_PARAMS is checked
+    return make(param, arg, shape, graph)
 
-        def datatype_ok(v):
-            if not isinstance(v, ox.Literal):
-                return False
-            datatype = v.datatype.value
-            if rule in _STRINGS:  # strings are never ill-typed
-                return datatype == rule
-            if arg == RDFS.Literal:
-                return True
-            if arg == RDFS.Datatype:
-                return not v.language and datatype != _STRINGS[0]
-            if datatype != rule:
-                return False
-            term = to_rdflib(v)
-            return term.ill_typed is not True and assert_datatype(None, term, arg)
-        return datatype_ok
-    if param == SH.nodeKind:
-        kinds = _KINDS.get(arg, ())
-        return lambda v: isinstance(v, kinds)
-    if param == SH.pattern:
-        flags = 0
-        for f in str(graph.value(shape.node, SH.flags) or ""):
-            flags |= _FLAGS_RE.get(f, 0)
-        matcher = re.compile(str(arg), flags)
 
-        def pattern_ok(v):
-            if isinstance(v, ox.BlankNode):
-                return False
-            text = v if isinstance(v, str) else v.value  # a literal's lexical form
-            return bool(matcher.match(text) or matcher.search(text))
-        return pattern_ok
-    if param in (SH.minLength, SH.maxLength):
-        limit = int(arg)
-        at_least = param == SH.minLength
+def _datatype_test(param, arg, shape: Shape, graph: Graph):
+    assert_datatype = datatype_check()  # pyshacl's, called with self=None (riskgraph.patches)
+    rule = str(arg)
 
-        def length_ok(v):
-            if at_least and limit == 0:
-                return True
-            if isinstance(v, ox.BlankNode):
-                return False
-            size = len(v if isinstance(v, str) else v.value)
-            return size >= limit if at_least else size <= limit
-        return length_ok
-    if param == SH.languageIn:
-        # sh:languageIn lists language-tag literals
-        wanted = {str(cast(Literal, x).value).lower() for x in Collection(graph, arg)}
+    def datatype_ok(v):
+        if not isinstance(v, ox.Literal):
+            return False
+        datatype = v.datatype.value
+        if rule in _STRINGS:  # strings are never ill-typed
+            return datatype == rule
+        if arg == RDFS.Literal:
+            return True
+        if arg == RDFS.Datatype:
+            return not v.language and datatype != _STRINGS[0]
+        if datatype != rule:
+            return False
+        term = to_rdflib(v)
+        return term.ill_typed is not True and assert_datatype(None, term, arg)
+    return datatype_ok
 
-        def language_ok(v):
-            if not isinstance(v, ox.Literal) or not v.language:
-                return False
-            lang = v.language.lower()
-            return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
-        return language_ok
-    if param == SH["in"]:
-        members = [from_rdflib(x) for x in Collection(graph, arg)]
-        return lambda v: v in members
-    if param in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
-        from pyshacl.rdfutil.compare import compare_literal
 
-        bound_is_string = isinstance(arg.value, str)
-        ok_cmp = {SH.minInclusive: lambda c: c >= 0, SH.maxInclusive: lambda c: c <= 0,
-                  SH.minExclusive: lambda c: c > 0, SH.maxExclusive: lambda c: c < 0}[param]
+def _node_kind_test(param, arg, shape: Shape, graph: Graph):
+    kinds = _KINDS.get(arg, ())
+    return lambda v: isinstance(v, kinds)
 
-        def range_ok(v):
-            if not isinstance(v, ox.Literal):
-                return False
-            term = to_rdflib(v)
-            if isinstance(term.value, str) != bound_is_string:
-                return False
-            try:
-                return ok_cmp(compare_literal(term, arg))
-            except (TypeError, NotImplementedError):
-                return False
-        return range_ok
-    raise ValueError(f"no test for {param}")  # cannot happen: VALUE_PARAMS is checked
+
+def _pattern_test(param, arg, shape: Shape, graph: Graph):
+    flags = 0
+    for f in str(graph.value(shape.node, SH.flags) or ""):
+        flags |= _FLAGS_RE.get(f, 0)
+    matcher = re.compile(str(arg), flags)
+
+    def pattern_ok(v):
+        if isinstance(v, ox.BlankNode):
+            return False
+        text = v if isinstance(v, str) else v.value  # a literal's lexical form
+        return bool(matcher.match(text) or matcher.search(text))
+    return pattern_ok
+
+
+def _length_test(param, arg, shape: Shape, graph: Graph):
+    limit = int(arg)
+    at_least = param == SH.minLength
+
+    def length_ok(v):
+        if at_least and limit == 0:
+            return True
+        if isinstance(v, ox.BlankNode):
+            return False
+        size = len(v if isinstance(v, str) else v.value)
+        return size >= limit if at_least else size <= limit
+    return length_ok
+
+
+def _language_test(param, arg, shape: Shape, graph: Graph):
+    # sh:languageIn lists language-tag literals
+    wanted = {str(cast(Literal, x).value).lower() for x in Collection(graph, arg)}
+
+    def language_ok(v):
+        if not isinstance(v, ox.Literal) or not v.language:
+            return False
+        lang = v.language.lower()
+        return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
+    return language_ok
+
+
+def _in_test(param, arg, shape: Shape, graph: Graph):
+    members = [from_rdflib(x) for x in Collection(graph, arg)]
+    return lambda v: v in members
+
+
+def _range_test(param, arg, shape: Shape, graph: Graph):
+    from pyshacl.rdfutil.compare import compare_literal
+
+    bound_is_string = isinstance(arg.value, str)
+    ok_cmp = {SH.minInclusive: lambda c: c >= 0, SH.maxInclusive: lambda c: c <= 0,
+              SH.minExclusive: lambda c: c > 0, SH.maxExclusive: lambda c: c < 0}[param]
+
+    def range_ok(v):
+        if not isinstance(v, ox.Literal):
+            return False
+        term = to_rdflib(v)
+        if isinstance(term.value, str) != bound_is_string:
+            return False
+        try:
+            return ok_cmp(compare_literal(term, arg))
+        except (TypeError, NotImplementedError):
+            return False
+    return range_ok
+
+
+# Each value parameter's test maker: (param, arg, shape, shapes graph) -> test of a value.
+_VALUE_TESTS: dict[Node, Callable[..., Callable]] = {
+    SH.datatype: _datatype_test, SH.nodeKind: _node_kind_test, SH.pattern: _pattern_test,
+    SH.minLength: _length_test, SH.maxLength: _length_test, SH.languageIn: _language_test,
+    SH["in"]: _in_test, SH.minInclusive: _range_test, SH.maxInclusive: _range_test,
+    SH.minExclusive: _range_test, SH.maxExclusive: _range_test,
+}
 
 
 # ---------------------------------------------------------------------------

@@ -153,12 +153,6 @@ def statements(text: str) -> list[Statement]:
     return found
 
 
-def statement_starts(text: str) -> list[int]:
-    """Offsets where a Turtle statement begins (its subject), skipping comments,
-    strings, IRIs and nested blank nodes."""
-    return [s.subject.offset for s in statements(text)]
-
-
 def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 

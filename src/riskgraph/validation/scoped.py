@@ -31,9 +31,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 from riskgraph import resources
 from riskgraph.errors import InputError
+from riskgraph.io.atomic import is_same_file
 from riskgraph.io.rdf import load_bundled, load_files, ontology_files, read_rdf_file
 from riskgraph.namespaces import RGSH_IRI, bind_prefixes
 from riskgraph.reason.classes import superclass_closure
+from riskgraph.validation.additions import RGSH as RULES_NS
+from riskgraph.validation.additions import SHAPE, Rules
 from riskgraph.validation.locate import LOCAL_NAME, EntityLocator
 from riskgraph.validation.results import FileReport, Problem, ValidationReport
 
@@ -405,8 +408,6 @@ def validate_files(paths: Iterable[Path | str], *, context: Context | None = Non
 def _existing_without(paths: list[Path]) -> Graph:
     """What the contribution adds to: the bundled graph, less any bundled file being
     validated (an edit of data/ is checked against the rest, not against itself)."""
-    from riskgraph.io.atomic import is_same_file
-
     data = [f for f in resources.data_files()
             if not any(is_same_file(p, f) for p in paths)]  # never raises on a link loop
     if len(data) == len(resources.data_files()):
@@ -418,17 +419,12 @@ def _existing_without(paths: list[Path]) -> Graph:
 
 @lru_cache(maxsize=2)
 def _rules(ontology: Graph):
-    from riskgraph.validation.additions import Rules
-
     return Rules(ontology)
 
 
 def rule_problems(rules, contribution: Graph, existing: Graph, context: Graph,
                   locator, names: Graph) -> list[Problem]:
     """The statements a contribution may not make, as violations naming the statement."""
-    from riskgraph.validation.additions import RGSH as RULES_NS
-    from riskgraph.validation.additions import SHAPE
-
     found = []
     for (s, p, o), reason in rules.check(contribution, existing, context):
         statement = f"{_short(s, names)} {_short(p, names)} {_short(o, names)}"

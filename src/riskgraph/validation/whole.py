@@ -30,6 +30,7 @@ from riskgraph.io.files import read_bytes
 from riskgraph.io.formats import GRAPHS
 from riskgraph.io.rdf import MAX_BYTES, ontology_files, read_rdf_file
 from riskgraph.io.terms import to_rdflib
+from riskgraph.query.safety import check_query
 from riskgraph.validation import compiled as engine
 from riskgraph.validation.locate import locator_for
 from riskgraph.validation.results import FileReport, ValidationReport
@@ -208,14 +209,6 @@ def validate_bundled_fast() -> ValidationReport:
     return validate_whole(resources.data_files())
 
 
-def shacl_results(data: Graph, shapes: engine.CompiledShapes) -> list[engine.RawResult]:
-    """SHACL as the specification says: ``data`` is the data graph, with nothing beside
-    it, and any node may be a focus node (for ``--shapes`` and the W3C suite)."""
-    store, kept = ox.Store(), dict[str, dict]()
-    engine.add_graph(store, data, engine.DATA_GRAPH, kept)
-    return engine.validate_store(shapes, store, None, data=data, kept=kept)
-
-
 SPARQL_TEXTS = (SH.select, SH.ask, SH.construct, SH.update)
 
 
@@ -274,8 +267,6 @@ def _parse_shapes(path: Path) -> tuple[Graph, str]:
 def _check_sparql(graph: Graph, path: Path, text: str) -> None:
     """Every SPARQL text of the shapes, with every prefix the file declares for SPARQL,
     through the check user queries get (no SERVICE, no update, no foreign FROM)."""
-    from riskgraph.query.safety import check_query
-
     prefixes = "".join(f"PREFIX {graph.value(d, SH.prefix)}: <{graph.value(d, SH.namespace)}>\n"
                        for d in graph.objects(None, SH.declare))
     for predicate in SPARQL_TEXTS:

@@ -1,13 +1,13 @@
 """Measure a graph page's readability in a browser: label overlap and labelled answer.
 
-The measurement is the JavaScript function in ``measure.js`` (documented there), which
-reads ``window.riskgraph`` and canvas text metrics. With Playwright::
+The measurement is the JavaScript function in ``page_measure.js`` (documented there),
+which reads ``window.riskgraph`` and canvas text metrics. With Playwright::
 
-    from riskgraph.page.measure import label_stats
+    from page_measure import label_stats
     stats = label_stats(page)   # a playwright Page showing a riskgraph graph page
     stats.overlap_share, stats.answer_share
 
-or paste the function into the browser console: ``(<contents of measure.js>)()``.
+or paste the function into the browser console: ``(<contents of page_measure.js>)()``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-LABEL_STATS_JS = (Path(__file__).resolve().parent / "measure.js").read_text(encoding="utf-8")
+LABEL_STATS_JS = (Path(__file__).resolve().parent / "page_measure.js").read_text(encoding="utf-8")
 OVERLAP_SHARE_MAX = 0.05  # at most this share of drawn labels may meet another label
 ANSWER_SHARE_MIN = 0.60  # at least this share of the answer's entities must be labelled
 

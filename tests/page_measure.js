@@ -1,7 +1,7 @@
 /* How readable is the graph page at its current view? Label overlap and labelled answer.
  *
  * Run it on an open graph page: paste into the browser console and call it, or hand it to
- * Playwright's page.evaluate (riskgraph.page.measure.label_stats does). It reads only the
+ * Playwright's page.evaluate (tests/page_measure.py's label_stats does). It reads only the
  * page's scripting surface, window.riskgraph:
  *
  *   - the nodes vis-network draws: network.body.nodeIndices (folded groups count as one
