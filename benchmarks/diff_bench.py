@@ -2,7 +2,7 @@
 same run.
 
 Compared: the bundled graph with the bundled graph plus a contribution (one CBRN
-assessment and its figure, the case of tests/test_diff.py). Printed:
+assessment and its figure, the case of tests/diff/test_diff.py). Printed:
 
 - riskgraph diff, whole: ``riskgraph.diff.diff("bundled", "bundled+FILE")``: both sides
   read, triples compared, entities described, and effective_mitigations asked for
@@ -29,11 +29,11 @@ from pathlib import Path
 
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-CONTRIBUTION = Path(__file__).resolve().parent.parent / "tests" / "test_diff.py"
+CONTRIBUTION = Path(__file__).resolve().parent.parent / "tests" / "diff" / "test_diff.py"
 
 
 def contribution_text() -> str:
-    """The contribution tests/test_diff.py uses (one text, not two copies)."""
+    """The contribution tests/diff/test_diff.py uses (one text, not two copies)."""
     source = CONTRIBUTION.read_text(encoding="utf-8")
     return source.split('CONTRIBUTION = """\\\n', 1)[1].split('"""', 1)[0]
 

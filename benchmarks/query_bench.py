@@ -4,7 +4,7 @@ rdflib in-memory Graph, in the same run, at about 10k, 100k and 1M triples.
     .venv/bin/python -m benchmarks.query_bench [--sizes 10000 100000 1000000]
         [--rdflib-cap SECONDS] [--repeat N] [--process-repeat N] [--process-only] [--tiny]
 
-``--tiny`` runs every part once on a small graph (tests/test_benchmarks.py: the script
+``--tiny`` runs every part once on a small graph (tests/project/test_benchmarks.py: the script
 still runs; its figures mean nothing).
 
 Each graph is ``benchmarks.synthetic.generate(n)`` plus the ontology and the

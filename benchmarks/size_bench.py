@@ -31,7 +31,7 @@ so code and data differ only by this branch's changes.
 Run: .venv/bin/python benchmarks/size_bench.py [--baseline-ref REF] [--skip validate,demo]
      [--repeat N] [--tiny]
 
-``--tiny`` times only the validate step, once, against HEAD (tests/test_benchmarks.py: the
+``--tiny`` times only the validate step, once, against HEAD (tests/project/test_benchmarks.py: the
 script still runs; its figures mean nothing).
 """
 

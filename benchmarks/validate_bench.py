@@ -14,13 +14,13 @@ least once) this prints:
   ``--pyshacl-cap`` seconds and then reported as a lower bound; and with the compiled engine
   (``riskgraph.validation.whole.validate_whole`` on the N-Triples file: parsing
   included); each in a child process, with its peak memory (maximum resident set).
-  Both report the same results (tests/test_validate_fast.py); the number of results
+  Both report the same results (tests/validation/test_validate_fast.py); the number of results
   is printed as a check.
 
 Run:  .venv/bin/python -m benchmarks.validate_bench [--sizes 10000,100000,1000000]
       [--pyshacl-cap 120] [--runs 5] [--no-contribution] [--tiny]
 
-``--tiny`` runs every part once on a small graph (tests/test_benchmarks.py: the script
+``--tiny`` runs every part once on a small graph (tests/project/test_benchmarks.py: the script
 still runs; its figures mean nothing).
 """
 

@@ -18,7 +18,7 @@ Three engines, per folder of the suite:
 - ``pyshacl``: pyshacl alone, as the reference.
 
 Run:  .venv/bin/python -m benchmarks.w3c_shacl [--failures]
-tests/test_w3c_shacl.py runs every test through ``compiled+fallback``.
+tests/validation/test_w3c_shacl.py runs every test through ``compiled+fallback``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Names in src/riskgraph that vulture (tests/test_layout.py, confidence 60) takes for
+"""Names in src/riskgraph that vulture (tests/project/test_layout.py, confidence 60) takes for
 unused, and are used where it cannot see: each group says by whom.
 A name that is really unused is removed from src/, not listed here."""
 
@@ -52,7 +52,7 @@ y2
 # A tuple unpacked for its second part (store/timelimit.py: getrlimit's soft, hard).
 soft
 
-# Read by tests/test_patches.py (each patch pinned to the versions it was written against).
+# Read by tests/project/test_patches.py (each patch pinned to the versions it was written against).
 WRITTEN_AGAINST
 
 # httpx calls an Auth subclass's auth_flow (store/remote.py).

@@ -63,7 +63,7 @@ def _closed_namespace():
 
 
 # The terms of rg:, as declared in ontology/riskgraph.ttl; RG accepts these only, so a
-# misspelt term (RG.Mitigaton) fails. tests/test_layout.py checks that each is declared
+# misspelt term (RG.Mitigaton) fails. tests/project/test_layout.py checks that each is declared
 # there, as is every rg: term used in src/ and queries/. A term new to code goes here too.
 RG_TERMS = (
     "Actor", "ActorTask", "Assessment", "Benchmark", "CausalCategory", "Claim", "Comparator",

@@ -1,7 +1,7 @@
 """Every place riskgraph reaches into a library's private parts, in one module.
 
 Each patch names the library versions it was written against (``WRITTEN_AGAINST``);
-tests/test_patches.py pins each to that range and to the private part it uses, and
+tests/project/test_patches.py pins each to that range and to the private part it uses, and
 fails naming the patch when a new release moves it. No patch changes a library for
 code outside riskgraph: each holds only around riskgraph's own calls.
 

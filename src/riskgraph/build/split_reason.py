@@ -3,7 +3,7 @@
 Why this is sound. riskgraph's ontology uses only: subclass axioms between
 named classes, owl:unionOf of named classes, owl:disjointWith, property
 domains and ranges, sub-properties, owl:inverseOf and symmetric properties
-(``tests/test_import_nexus.py`` checks that no other axiom kind appears). In
+(``tests/importers/test_import_nexus.py`` checks that no other axiom kind appears). In
 that fragment no axiom carries a class from one individual to another: the
 classes an individual is entailed to have, and whether it is consistent,
 depend only on its *profile* -- its asserted classes, the object properties it

@@ -387,7 +387,7 @@ def bundled_triples(text: str, fmt: str, path: Path) -> ParsedTriples | None:
     """The triples (and prefixes) of one of riskgraph's own Turtle or N-Triples files,
     read by pyoxigraph's parser (Rust, about ten times faster than rdflib's at the size
     of the imported catalogues), as rdflib terms equal to what rdflib's parser makes
-    (``tests/test_loading_fast.py`` compares the two over every bundled file).
+    (``tests/cli/test_loading_fast.py`` compares the two over every bundled file).
 
     Only for the files riskgraph ships (``load_files(..., bundled=True)``): those are
     committed and tested, while a contribution goes through rdflib, whose messages and

@@ -21,7 +21,7 @@ The compiler is generic over SHACL constructs, not keyed to riskgraph's shape na
 A shape that uses a construct not listed in ``NODE_PARAMS``/``PROPERTY_PARAMS``
 (or a SPARQL constraint whose result could depend on ``$this`` being bound first:
 aggregates, sub-queries, LIMIT) is reported in ``CompiledShapes.fallback`` and left
-to pyshacl, for that shape only. tests/test_validate_fast.py checks, on fixtures, the
+to pyshacl, for that shape only. tests/validation/test_validate_fast.py checks, on fixtures, the
 bundled data and a generated graph with every constraint violated, that the results
 are pyshacl's.
 """
