@@ -155,7 +155,7 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true",
                         help="one small page of each kind, loaded once (does the script run?)")
     args = parser.parse_args()
-    if args.tiny:  # tests/project/test_benchmarks.py: the script still runs; its figures mean nothing
+    if args.tiny:  # tests/project/test_benchmarks.py: it still runs; its figures mean nothing
         global REPEATS
         args.sizes, args.baseline_sizes, REPEATS = "60", "60", 1
     sizes = [int(s) for s in args.sizes.split(",")]

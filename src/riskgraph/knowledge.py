@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
@@ -85,6 +85,10 @@ class KnowledgeGraph:
     store: Store
     source: str
     extra: tuple[Path, ...] = ()
+    # What the page draws, read once: the store does not change under a KnowledgeGraph,
+    # and reading the bundled graph's 120,000 triples cost 3-8 s per page.
+    _drawn: tuple[Any, str | None] | None = field(default=None, init=False, repr=False,
+                                                  compare=False)
 
     def query(self, query: str | CannedQuery, /, *, timeout: float | None = None,
               **params: object) -> QueryResult:
@@ -142,7 +146,9 @@ class KnowledgeGraph:
         and their new entities marked."""
         from riskgraph.page.render import graph_page
 
-        graph, built = self._page_graph()
+        if self._drawn is None:
+            self._drawn = self._page_graph()
+        graph, built = self._drawn
         return graph_page(graph, self.store, query, params, focus=focus, depth=depth,
                           data=[*self.extra, *(Path(p) for p in data)], layout_mode=layout,
                           title=title, what=self.source.split(" with ")[0], built=built)

@@ -239,11 +239,28 @@ def test_the_cli_writes_the_page_and_leaves_the_rest_of_the_folder_alone(run_cli
     assert keep.read_text() == "mine" and out.read_text().startswith("<!DOCTYPE html>")
 
 
-def test_focus_accepts_an_iri_a_prefixed_name_or_a_code():
+@pytest.fixture(scope="module")
+def bundled_model():
+    """The bundled graph's whole model and the store that resolves names, built once:
+    resolving a focus needs only these (a page per case redrew 120,000 triples)."""
+    from page_helpers import _bundled
+
+    kg = _bundled()
+    graph, _ = kg._page_graph()
+    return build_model(graph), kg.store
+
+
+def test_focus_accepts_an_iri_a_prefixed_name_or_a_code(bundled_model):
+    """The three forms resolve to one entity (checked on the resolver, which is what
+    differs between them); one page of that entity, and a deeper one, are drawn end to end
+    (the page is a function of the resolved entity, so the other two forms draw it too)."""
+    from riskgraph.page.render import _resolve_focus
+
+    model, store = bundled_model
+    assert {_resolve_focus(model, focus, store)
+            for focus in ("4.2", "concept:mit-4.2", f"{CONCEPT}mit-4.2")} == {f"{CONCEPT}mit-4.2"}
     by_code = graph_page(focus="4.2")
-    by_name = graph_page(focus="concept:mit-4.2")
-    by_iri = graph_page(focus=f"{CONCEPT}mit-4.2")
-    assert by_code.node_count == by_name.node_count == by_iri.node_count > 1
+    assert by_code.node_count > 1
     deeper = graph_page(focus="4.2", depth=2)
     assert deeper.node_count > by_code.node_count
     assert by_code.answer_count == 1
@@ -252,25 +269,49 @@ def test_focus_accepts_an_iri_a_prefixed_name_or_a_code():
 @pytest.mark.parametrize("focus", ["A1446", "model-weight-security",
                                    "Model weight security and insider-threat safeguards",
                                    "mitigation:model-weight-security"])
-def test_focus_accepts_what_a_query_parameter_accepts(focus):
-    # A navigator id, an IRI slug and a label go through the query layer's resolution.
-    page = graph_page(focus=focus)
+def test_focus_accepts_what_a_query_parameter_accepts(focus, bundled_model):
+    """A navigator id, an IRI slug and a label go through the query layer's resolution:
+    checked on the resolver over the whole bundled model; one of them draws its page end
+    to end (the next test)."""
+    from riskgraph.page.render import _resolve_focus
+
+    model, store = bundled_model
+    assert _resolve_focus(model, focus, store) == f"{ID}mitigation/model-weight-security"
+
+
+def test_a_focus_page_centres_the_entity_its_name_resolves_to():
+    page = graph_page(focus="A1446")
     centre = [n for n in page_data(page.html)["nodes"] if n["a"]]
     assert [n["id"] for n in centre] == [f"{ID}mitigation/model-weight-security"]
     assert page.layout == "focus"
 
 
-def test_focus_that_is_unknown_says_so_with_focus_not_param():
+def test_focus_that_is_unknown_says_so_with_focus_not_param(bundled_model):
+    """On the resolver (graph_page calls it before drawing anything)."""
+    from riskgraph.page.render import _resolve_focus
+
+    model, store = bundled_model
     with pytest.raises(InputError, match="focus") as info:
-        graph_page(focus="A9999-no-such-measure")
+        _resolve_focus(model, "A9999-no-such-measure", store)
     assert "param" not in str(info.value) and info.value.argument == "focus"
 
 
 @pytest.mark.parametrize("focus, message", [("concept:no-such-thing", "no entity|not a known"),
                                             ("2.2", "names several entities")])
-def test_focus_that_names_nothing_or_several_things_is_an_input_error(focus, message):
+def test_focus_that_names_nothing_or_several_things_is_an_input_error(focus, message,
+                                                                       bundled_model):
+    """On the resolver; test_cli_writes_the_page_and_reports_input_errors and the next
+    one keep graph_page's and the command's handling of an InputError end to end."""
+    from riskgraph.page.render import _resolve_focus
+
+    model, store = bundled_model
     with pytest.raises(InputError, match=message):
-        graph_page(focus=focus)
+        _resolve_focus(model, focus, store)
+
+
+def test_a_focus_that_names_nothing_fails_the_page_with_an_input_error():
+    with pytest.raises(InputError, match="no entity|not a known"):
+        graph_page(focus="concept:no-such-thing")
 
 
 def test_contribution_entities_are_marked_new():
@@ -386,3 +427,20 @@ def test_serve_sends_the_graph_page_with_the_policy_the_page_carries(small_graph
     # the page's policy, plus frame-ancestors (which a <meta> policy cannot carry)
     header = response.headers["content-security-policy"]
     assert header == page.csp.rstrip("; ") + "; frame-ancestors 'none'" and body == page.html
+
+
+def test_a_knowledge_graph_reads_what_its_pages_draw_once(small_graph, monkeypatch):
+    """Each page re-read the bundled graph's 120,000 triples (3-8 s) before drawing."""
+    from riskgraph.knowledge import KnowledgeGraph
+    from riskgraph.page.triples import TripleIndex
+
+    reads = []
+
+    def page_graph(self):
+        reads.append(1)
+        return TripleIndex.from_graph(small_graph), None
+
+    monkeypatch.setattr(KnowledgeGraph, "_page_graph", page_graph)
+    kg = KnowledgeGraph(store=None, source="a test graph")  # type: ignore[arg-type]
+    first, second = kg.render_page(), kg.render_page(focus="1.1")
+    assert reads == [1] and first.node_count == 13 and second.layout == "focus"

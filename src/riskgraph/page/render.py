@@ -421,17 +421,18 @@ def graph_page(graph: Graph | TripleIndex, store: Any = None,
     contributions = []
     if data:
         known = {s for s, _, _ in index}
-        merged = Graph()
-        for triple in index:
-            merged.add(triple)
+        # A copy of the index takes the contributions (it drops repeated triples as a
+        # Graph does); copying 120,000 triples through an rdflib Graph took 4-8 s.
+        merged = TripleIndex(index)
         for file in data:
             loaded = read_rdf_file(file)
             contributions.append(Path(file).name)
             for subject in set(loaded.graph.subjects(RDF.type)):
                 if isinstance(subject, URIRef) and subject not in known:
                     new.add(str(subject))
-            merged += loaded.graph
-        index = TripleIndex.from_graph(merged)
+            for s, p, o in loaded.graph:
+                merged.add(s, p, o)
+        index = merged
         what += " with " + ", ".join(contributions)
     model = build_model(index, new=new)
     answer: _Answer | None = None

@@ -59,10 +59,13 @@ class _Writer:
         self.root = root
         self.count = 0
         self.pages: list[str] = []
+        self._folders: set[Path] = set()  # made already: one mkdir per folder, not per file
 
     def write(self, rel: str, data: str | bytes) -> None:
         path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         self.count += 1
         if rel.endswith(".html"):
