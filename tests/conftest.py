@@ -14,25 +14,16 @@ _CACHE = pytest.StashKey[tuple]()
 
 # The slowest files (about a minute or more each on 2 cores), started first so that the
 # two workers finish together rather than one waiting on a long file picked up last.
-SLOW_FIRST = ("test_validate", "test_validate_fast", "test_contrib", "test_site",
-              "test_signals_build", "test_import_nexus", "test_graph_model",
-              "test_signals_query", "test_graph_browser", "test_reasoning", "test_data")
+SLOW_FIRST = ("test_validate", "test_site", "test_contrib", "test_import_nexus",
+              "test_signals_query", "test_signals_build", "test_validate_fast", "test_api",
+              "test_cli", "test_graph_model", "test_graph_browser", "test_timelimit")
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup`` every test without an ``xdist_group`` mark joins its
-    file's group (so a file runs whole on one worker, as with ``loadfile``), and the
-    slowest groups are handed out first."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
-
+    """The slowest files first (``--dist loadfile`` hands files out in this order)."""
     def rank(item) -> int:
-        group = item.get_closest_marker("xdist_group").args[0]
-        stems = {group, item.path.stem}
-        return min((SLOW_FIRST.index(s) for s in stems if s in SLOW_FIRST),
-                   default=len(SLOW_FIRST))
+        stem = item.path.stem
+        return SLOW_FIRST.index(stem) if stem in SLOW_FIRST else len(SLOW_FIRST)
 
     items.sort(key=rank)  # stable: the order within a file stays
 

@@ -28,3 +28,14 @@ def wait_for(condition, seconds: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def default_signals() -> None:
+    """In a child, before exec: the default action for the signals a test sends. A shell
+    that starts pytest in the background, or `nohup`, leaves SIGINT or SIGHUP ignored, and
+    an ignored signal stays ignored across exec, so the command under test would never
+    see it."""
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)

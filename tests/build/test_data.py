@@ -351,14 +351,12 @@ def test_delphi_headlines_are_encoded_without_invented_numbers(graph):
 # ---------------------------------------------------------------------------
 # Reasoning
 # ---------------------------------------------------------------------------
-@pytest.mark.xdist_group("bundled_check")  # one worker runs the shared check()
 def test_bundled_data_is_consistent_and_uses_only_declared_terms(bundled_check):
     checked = bundled_check  # check() over the bundled data, once per session
     assert [str(t) for t in checked.undeclared] == []
     assert checked.reasoning.consistent, [str(c) for c in checked.reasoning.clashes]
 
 
-@pytest.mark.xdist_group("bundled_check")  # one worker runs the shared check()
 def test_reasoning_does_not_turn_taxonomy_terms_into_sources_or_evidence(bundled_check):
     """Domains of properties used on concepts or schemes would make the reasoner infer,
     for example, that a concept scheme is a rg:Source; the class counts then lie."""

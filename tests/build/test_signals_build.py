@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from processes import tagged, wait_for
+from processes import default_signals, tagged, wait_for
 
 from riskgraph.reason.reasoner import java_available
 
@@ -50,6 +50,7 @@ def test_signal_mid_run_leaves_nothing_behind(tmp_path, command, signum):
     env = dict(os.environ, TMPDIR=str(tmpdir), RISKGRAPH_CACHE=str(cache),
                RISKGRAPH_SIGNAL_TAG=tag)
     proc = subprocess.Popen([sys.executable, "-m", "riskgraph", *argv], env=env,
+                            preexec_fn=default_signals,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         java = wait_for(lambda: any("java" in c for c in tagged(tag)), 120)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import default_signals
 from test_timelimit import children, exists
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -48,7 +49,8 @@ def test_signal_mid_query_leaves_no_child(disk_store, where, signum):
     argv = [sys.executable, "-m", "riskgraph", "query", "--sparql", SLOW, "--timeout", "600"]
     if where == "store":
         argv += ["--store", str(disk_store)]
-    command = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    command = subprocess.Popen(argv, preexec_fn=default_signals,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     seen: set[int] = set()
     try:

@@ -34,7 +34,6 @@ def ontology_only(monkeypatch):
 
 
 @needs_java
-@pytest.mark.xdist_group("bundled_check")  # one worker runs the shared check()
 def test_bundled_data_is_consistent_under_hermit(bundled_check):
     checked = bundled_check  # check() over the whole bundled data, once per session
     assert checked.reasoning.reasoner.startswith("HermiT")

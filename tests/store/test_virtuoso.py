@@ -519,11 +519,12 @@ def _orders(parts: list[str]) -> list[list[str]]:
 
 @pytest.mark.virtuoso
 def test_mitigations_for_domain_runs_in_every_join_order(virtuoso, remote):
+    from riskgraph.build.stores import open_store
     from riskgraph.query.binding import bind_values
     from riskgraph.query.canned import prepare, run_query
 
     params = {"risk": "4.2"}
-    expected = len(run_query("mitigations_for_domain", params).rows)
+    expected = len(run_query("mitigations_for_domain", params, open_store()).rows)
     prepared = prepare("mitigations_for_domain", params, remote)
     head, _, rest = prepared.text.partition("WHERE {")
     where, _, tail = rest.rpartition("}")

@@ -83,7 +83,6 @@ def test_every_kind_has_a_named_node_shape():
         assert (URIRef(RGSH + kind), RDF.type, SH.NodeShape) in shapes, kind
 
 
-@pytest.mark.xdist_group("bundled_reference")  # one worker computes pyshacl's reference
 def test_the_bundled_data_conforms(bundled_reference):
     result = bundled_reference  # validate_bundled(): pyshacl, once per session
     assert result.unreadable_count == 0
@@ -93,6 +92,27 @@ def test_the_bundled_data_conforms(bundled_reference):
     assert result.violation_count == 0
     assert len(result.files) == len(resources.data_files())
     assert sum(f.entities for f in result.files) > 100
+
+
+def test_bundled_data_same_report(bundled_reference):
+    """`riskgraph validate` with no files: the whole report is the same, message and
+    line included, file by file (the reference is pyshacl's, ``validate_bundled()``)."""
+    reference = bundled_reference
+    from riskgraph.validation import whole
+
+    fast = whole.validate_bundled_fast()
+    assert fast.engine == "compiled" and reference.engine == "pyshacl"
+
+    def rows(result):
+        return sorted((str(p.file), p.entity, p.line, p.path, p.value, p.message, p.severity,
+                       p.shape, p.component) for p in result.problems)
+
+    assert rows(fast) == rows(reference)
+    assert [(f.path, f.entities, f.triples) for f in fast.files] == [
+        (f.path, f.entities, f.triples) for f in reference.files]
+    assert fast.to_text() == reference.to_text()
+    assert fast.to_json() == reference.to_json()
+
 
 
 def test_validate_without_files_validates_the_bundled_data(run_cli):

@@ -131,25 +131,6 @@ def test_all_fixtures_with_the_bundled_data(ontology: Graph):
     assert fast_keys(data, ontology) == expected
 
 
-@pytest.mark.xdist_group("bundled_reference")  # one worker computes pyshacl's reference
-def test_bundled_data_same_report(bundled_reference):
-    """`riskgraph validate` with no files: the whole report is the same, message and
-    line included, file by file (the reference is pyshacl's, ``validate_bundled()``)."""
-    reference = bundled_reference
-    fast = whole.validate_bundled_fast()
-    assert fast.engine == "compiled" and reference.engine == "pyshacl"
-
-    def rows(result):
-        return sorted((str(p.file), p.entity, p.line, p.path, p.value, p.message, p.severity,
-                       p.shape, p.component) for p in result.problems)
-
-    assert rows(fast) == rows(reference)
-    assert [(f.path, f.entities, f.triples) for f in fast.files] == [
-        (f.path, f.entities, f.triples) for f in reference.files]
-    assert fast.to_text() == reference.to_text()
-    assert fast.to_json() == reference.to_json()
-
-
 def _required(shapes: engine.CompiledShapes) -> set:
     """(source shape, constraint component) for every constraint of every targeted shape."""
     required = set()
