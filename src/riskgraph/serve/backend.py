@@ -9,11 +9,14 @@ an object with the ``select(text, bindings, timeout)`` that
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from riskgraph.errors import ResultTooLarge
+from riskgraph.io.serialize import write_triples
+from riskgraph.namespaces import PREFIXES
+from riskgraph.query.formats import write
 from riskgraph.query.results import QueryResult, Term
-from riskgraph.serve import serialize
 from riskgraph.serve.entity import TemplateQuery
 from riskgraph.serve.pool import Limits, Pool
 
@@ -39,6 +42,11 @@ def _internal(query: TemplateQuery) -> str:
 def _too_large(limit: int, what: str) -> ResultTooLarge:
     return ResultTooLarge(f"the result is larger than the server's limit of {limit:,} bytes",
                           hint=f"add a LIMIT or ask for fewer {what}")
+
+
+def _results(body: bytes) -> QueryResult:
+    """A worker's SPARQL JSON answer as a ``QueryResult``."""
+    return QueryResult.from_json(json.loads(body))
 
 
 class LocalBackend:
@@ -68,13 +76,13 @@ class LocalBackend:
 
         # what runs is the text that was checked; the worker binds the values
         checked = check_query(text).text
-        return serialize.parse_json(self.pool.run(checked, "json", timeout, bindings=bindings))
+        return _results(self.pool.run(checked, "json", timeout, bindings=bindings))
 
     def select_internal(self, query: TemplateQuery) -> QueryResult:
         """One of riskgraph's fixed templates with a plain IRI (``entity.TemplateQuery``),
         run without the user-query safety parse, which costs ~75 ms in rdflib per query
         and runs one at a time; any other text is refused."""
-        return serialize.parse_json(self.pool.run(_internal(query), "json"))
+        return _results(self.pool.run(_internal(query), "json"))
 
 
 class RemoteBackend:
@@ -98,9 +106,9 @@ class RemoteBackend:
 
     def sparql(self, text: str, form: str, fmt: str) -> bytes:
         if form in ("CONSTRUCT", "DESCRIBE"):
-            data = serialize.serialize_triples(self._graph(text), fmt)
+            data = write_triples(self._graph(text), fmt, PREFIXES)
         else:
-            data = serialize.WRITERS[fmt](self.select(text))
+            data = write(self.select(text), fmt)
         if len(data) > self.limits.max_result_bytes:
             raise _too_large(self.limits.max_result_bytes, "columns")
         return data

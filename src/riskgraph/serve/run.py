@@ -35,11 +35,23 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from riskgraph.errors import InputError
+from riskgraph.io.serialize import write_triples
 from riskgraph.serve.app import ServeOptions, create_app
 from riskgraph.serve.backend import LocalBackend, RemoteBackend, graph_files
 from riskgraph.serve.graphpage import graph_page_of
 from riskgraph.serve.pool import Limits
-from riskgraph.serve.serialize import serialize_triples, triples_from_rows
+
+
+def _ntriples(result) -> bytes:
+    """A subject/predicate/object answer (a SPARQL server's whole graph) as N-Triples."""
+    import pyoxigraph as ox
+
+    for row in result.rows:
+        if row["subject"].kind == "literal" or row["predicate"].kind != "uri":
+            raise ValueError("a literal cannot be a subject or predicate")
+    return write_triples([ox.Triple(r["subject"].to_oxigraph(), r["predicate"].to_oxigraph(),
+                                    r["object"].to_oxigraph()) for r in result.rows], "nt")
+
 
 log = logging.getLogger("riskgraph.serve")
 HEADER_TIMEOUT = 10.0  # seconds a client has to send a request's headers
@@ -108,7 +120,7 @@ def graph_page_maker(backend, files: list[Path] | None):
             return graph_page_of(files)
         result = backend.select("SELECT ?subject ?predicate ?object "
                                 "WHERE { ?subject ?predicate ?object }")
-        return graph_page_of(nt_bytes=serialize_triples(triples_from_rows(result), "nt"))
+        return graph_page_of(nt_bytes=_ntriples(result))
     return make
 
 

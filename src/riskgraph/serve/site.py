@@ -25,10 +25,11 @@ from riskgraph.io.atomic import (
     refuse_overwriting_inputs,
 )
 from riskgraph.io.formats import FILE_GRAPHS, RESULTS
-from riskgraph.namespaces import BASE
+from riskgraph.io.serialize import write_triples
+from riskgraph.namespaces import BASE, PREFIXES
 from riskgraph.query.canned import list_queries
 from riskgraph.query.formats import write
-from riskgraph.serve import pages, serialize
+from riskgraph.serve import pages
 from riskgraph.serve.backend import LocalBackend, graph_files
 from riskgraph.serve.graphpage import graph_page_of
 from riskgraph.serve.html import SITE_CSP, STATIC
@@ -177,7 +178,7 @@ def _entity_files(backend: LocalBackend, iri: str,
         return None, {}
     nt = pages.entity_rdf(backend, iri, "nt")
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-    return page, {fmt: nt if fmt == "nt" else serialize.serialize_triples(triples, fmt)
+    return page, {fmt: nt if fmt == "nt" else write_triples(triples, fmt, PREFIXES)
                   for fmt in FILE_GRAPHS}
 
 
